@@ -1,0 +1,77 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Cairn",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cairn", targets: ["cairn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // System libraries from Debian.
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "CLevelDB", providers: [.apt(["libleveldb-dev"])]),
+
+        // Hashing, keys, signatures, addresses, HD wallets.
+        .target(name: "CairnCrypto", dependencies: [
+            "CSecp256k1",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ], swiftSettings: swiftSettings),
+        // Types and the canonical encoding.
+        .target(name: "CairnCore", dependencies: ["CairnCrypto"], swiftSettings: swiftSettings),
+        // LevelDB, the block store and the authenticated state tree.
+        .target(name: "CairnStorage", dependencies: ["CLevelDB", "CairnCore"], swiftSettings: swiftSettings),
+        // The deterministic state machine.
+        .target(name: "CairnState", dependencies: ["CairnCore", "CairnStorage"], swiftSettings: swiftSettings),
+        .target(name: "CairnMempool", dependencies: [
+            "CairnState",
+            .product(name: "Collections", package: "swift-collections"),
+        ], swiftSettings: swiftSettings),
+        .target(name: "CairnConsensus", dependencies: ["CairnState"], swiftSettings: swiftSettings),
+        .target(name: "CairnRPC", dependencies: [
+            "CairnCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        .target(name: "CairnNode", dependencies: [
+            "CairnState", "CairnMempool", "CairnConsensus", "CairnRPC",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ], swiftSettings: swiftSettings),
+        .executableTarget(name: "cairn", dependencies: [
+            "CairnNode",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: swiftSettings),
+
+        .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnCoreTests", dependencies: [
+            "CairnCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnStorageTests", dependencies: [
+            "CairnStorage", .product(name: "PropertyBased", package: "swift-property-based"),
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnStateTests", dependencies: ["CairnState"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnMempoolTests", dependencies: ["CairnMempool"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnRPCTests", dependencies: [
+            "CairnRPC", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnNodeTests", dependencies: ["CairnNode"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnIntegrationTests", dependencies: ["CairnNode"], swiftSettings: swiftSettings),
+    ]
+)

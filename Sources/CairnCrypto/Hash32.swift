@@ -1,0 +1,34 @@
+import Crypto
+
+/// A 32-byte digest: block ids, transaction ids, Merkle nodes, state roots.
+public struct Hash32: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let bytes: [UInt8]
+
+    public static let zero = Hash32(unchecked: [UInt8](repeating: 0, count: 32))
+
+    /// Wraps exactly 32 bytes; returns nil for any other length.
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 32 else { return nil }
+        self.bytes = bytes
+    }
+
+    public init(unchecked bytes: [UInt8]) {
+        precondition(bytes.count == 32, "Hash32 needs 32 bytes")
+        self.bytes = bytes
+    }
+
+    /// Parses `0x`-prefixed (or bare) hex of exactly 32 bytes.
+    public init(hex: String) throws(Hex.Error) {
+        self.bytes = try Hex.decode(hex, count: 32)
+    }
+
+    /// SHA-256 of `data`.
+    public static func sha256<D: DataProtocol>(_ data: D) -> Hash32 {
+        Hash32(unchecked: Array(SHA256.hash(data: data)))
+    }
+
+    public var hex: String { Hex.prefixed(bytes) }
+    public var description: String { hex }
+
+    public static func < (a: Hash32, b: Hash32) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+}
