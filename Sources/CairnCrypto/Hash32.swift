@@ -22,9 +22,16 @@ public struct Hash32: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.bytes = try Hex.decode(hex, count: 32)
     }
 
-    /// SHA-256 of `data`.
-    public static func sha256<D: DataProtocol>(_ data: D) -> Hash32 {
-        Hash32(unchecked: Array(SHA256.hash(data: data)))
+    /// SHA-256 of `bytes`.
+    public static func sha256(_ bytes: [UInt8]) -> Hash32 {
+        sha256(parts: bytes)
+    }
+
+    /// SHA-256 of the concatenation of `parts`, without building the concatenation.
+    public static func sha256(parts: [UInt8]...) -> Hash32 {
+        var hasher = SHA256()
+        for part in parts { part.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+        return Hash32(unchecked: Array(hasher.finalize()))
     }
 
     public var hex: String { Hex.prefixed(bytes) }
