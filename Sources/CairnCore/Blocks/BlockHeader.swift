@@ -1,0 +1,59 @@
+import CairnCrypto
+
+/// A block header. Its id is SHA-256 of its canonical encoding.
+public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
+    public var chainID: String
+    public var height: UInt64
+    /// Milliseconds since the Unix epoch, as proposed; strictly greater than the parent's.
+    public var time: UInt64
+    /// The parent's id; all zero for height 1.
+    public var previousBlockID: Hash32
+    /// `MerkleRoot.of` the transaction ids, in block order.
+    public var transactionsRoot: Hash32
+    /// `MerkleRoot.of` the attestation ids (none exist yet: the root of the empty list).
+    public var attestationsRoot: Hash32
+    /// The state root after executing this block.
+    public var stateRoot: Hash32
+    public var proposer: Address
+    public var protocolVersion: UInt64
+
+    public init(chainID: String, height: UInt64, time: UInt64, previousBlockID: Hash32,
+                transactionsRoot: Hash32, attestationsRoot: Hash32, stateRoot: Hash32,
+                proposer: Address, protocolVersion: UInt64) {
+        self.chainID = chainID
+        self.height = height
+        self.time = time
+        self.previousBlockID = previousBlockID
+        self.transactionsRoot = transactionsRoot
+        self.attestationsRoot = attestationsRoot
+        self.stateRoot = stateRoot
+        self.proposer = proposer
+        self.protocolVersion = protocolVersion
+    }
+
+    public var id: Hash32 { Hash32.sha256(canonicalBytes) }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(string: chainID)
+        writer.write(varint: height)
+        writer.write(varint: time)
+        writer.write(hash: previousBlockID)
+        writer.write(hash: transactionsRoot)
+        writer.write(hash: attestationsRoot)
+        writer.write(hash: stateRoot)
+        writer.write(address: proposer)
+        writer.write(varint: protocolVersion)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        chainID = try reader.readString("header.chain_id", limit: ChainID.maxLength)
+        height = try reader.readVarint("header.height")
+        time = try reader.readVarint("header.time")
+        previousBlockID = try reader.readHash("header.previous_block_id")
+        transactionsRoot = try reader.readHash("header.transactions_root")
+        attestationsRoot = try reader.readHash("header.attestations_root")
+        stateRoot = try reader.readHash("header.state_root")
+        proposer = try reader.readAddress("header.proposer")
+        protocolVersion = try reader.readVarint("header.protocol_version")
+    }
+}

@@ -1,0 +1,31 @@
+import CairnCrypto
+
+/// A value with exactly one valid byte encoding (see Specs/encoding.md).
+public protocol CanonicalEncodable {
+    func encode(to writer: inout CanonicalWriter)
+}
+
+/// A value that can be read back from its canonical encoding.
+public protocol CanonicalDecodable {
+    init(from reader: inout CanonicalReader) throws(CanonicalDecodingError)
+}
+
+public typealias CanonicalCodable = CanonicalEncodable & CanonicalDecodable
+
+extension CanonicalEncodable {
+    /// The canonical encoding of `self`.
+    public var canonicalBytes: [UInt8] {
+        var writer = CanonicalWriter()
+        encode(to: &writer)
+        return writer.bytes
+    }
+}
+
+extension CanonicalDecodable {
+    /// Decodes a whole buffer; trailing bytes are an error.
+    public init(canonicalBytes bytes: [UInt8]) throws(CanonicalDecodingError) {
+        var reader = CanonicalReader(bytes)
+        self = try Self(from: &reader)
+        try reader.finish()
+    }
+}

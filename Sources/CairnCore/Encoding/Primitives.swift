@@ -1,0 +1,27 @@
+import CairnCrypto
+
+extension Hash32: CanonicalCodable {
+    public func encode(to writer: inout CanonicalWriter) { writer.write(hash: self) }
+    public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        self = try reader.readHash("hash")
+    }
+}
+
+extension Address: CanonicalCodable {
+    public func encode(to writer: inout CanonicalWriter) { writer.write(address: self) }
+    public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        self = try reader.readAddress("address")
+    }
+}
+
+extension RecoverableSignature: CanonicalCodable {
+    public func encode(to writer: inout CanonicalWriter) { writer.write(fixed: bytes) }
+    public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        let raw = try reader.readFixed("signature", count: 65)
+        do {
+            self = try RecoverableSignature(bytes: raw)
+        } catch {
+            throw .invalidValue(field: "signature", reason: "\(error)")
+        }
+    }
+}
