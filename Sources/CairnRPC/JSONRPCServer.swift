@@ -1,0 +1,141 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Where and how the RPC endpoint listens.
+public struct JSONRPCServerConfiguration: Sendable, Equatable {
+    public static let defaultMaxBodyBytes = 1 << 20
+
+    /// Loopback by default: the RPC can submit transactions and reveal node state, so exposing
+    /// it is an explicit operator decision.
+    public var host: String
+    /// 0 asks the OS for a free port; the bound port is reported through `onServerRunning`.
+    public var port: Int
+    public var maxBodyBytes: Int
+    public var maxBatchLength: Int
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8545,
+        maxBodyBytes: Int = defaultMaxBodyBytes,
+        maxBatchLength: Int = JSONRPCDispatcher.defaultMaxBatchLength
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.maxBatchLength = maxBatchLength
+    }
+}
+
+/// The HTTP transport for JSON-RPC: `POST /` with a JSON body.
+///
+/// The HTTP layer only enforces transport rules (method, content type, body size) and hands
+/// the body to `JSONRPCDispatcher`. The application it builds is a swift-service-lifecycle
+/// `Service`, so the node runs it in its `ServiceGroup` and it shuts down gracefully with it.
+public struct JSONRPCServer: Sendable {
+    public typealias Context = BasicRequestContext
+
+    public let configuration: JSONRPCServerConfiguration
+    public let dispatcher: JSONRPCDispatcher
+    public let logger: Logger
+
+    public init(registry: RPCRegistry, configuration: JSONRPCServerConfiguration = .init(), logger: Logger = Logger(label: "cairn.rpc")) {
+        self.configuration = configuration
+        self.logger = logger
+        self.dispatcher = JSONRPCDispatcher(registry: registry, maxBatchLength: configuration.maxBatchLength, logger: logger)
+    }
+
+    /// The router serving `/`; `extraRoutes` may add more (e.g. `GET /health`).
+    public func makeRouter(extraRoutes: (Router<Context>) -> Void = { _ in }) -> Router<Context> {
+        let router = Router(context: Context.self)
+        let dispatcher = self.dispatcher
+        let maxBodyBytes = configuration.maxBodyBytes
+        router.post("/") { request, _ in
+            try await Self.respond(to: request, dispatcher: dispatcher, maxBodyBytes: maxBodyBytes)
+        }
+        for method in [HTTPRequest.Method.get, .put, .delete, .patch, .head, .options] {
+            router.on("/", method: method) { _, _ in
+                Response(status: .methodNotAllowed, headers: [.allow: "POST"])
+            }
+        }
+        extraRoutes(router)
+        return router
+    }
+
+    /// The Hummingbird application to run (directly with `runService()` or in a `ServiceGroup`).
+    ///
+    /// - Parameter onServerRunning: called once listening, with the bound port (useful when
+    ///   the configured port is 0).
+    public func makeApplication(
+        extraRoutes: (Router<Context>) -> Void = { _ in },
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<RouterResponder<Context>> {
+        let logger = self.logger
+        return Application(
+            router: makeRouter(extraRoutes: extraRoutes),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "cairn"
+            ),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("JSON-RPC server listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+                await onServerRunning(port)
+            },
+            logger: logger
+        )
+    }
+
+    static func respond(to request: Request, dispatcher: JSONRPCDispatcher, maxBodyBytes: Int) async throws -> Response {
+        // Browsers can only send application/json cross-origin after a CORS preflight, which we
+        // never grant: requiring it keeps web pages from driving a local node (CSRF).
+        guard let contentType = request.headers[.contentType], Self.isJSON(contentType) else {
+            return jsonResponse(
+                status: .unsupportedMediaType,
+                RPCError.invalidRequest("Content-Type must be application/json"),
+                close: false
+            )
+        }
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
+            return tooLarge(maxBodyBytes)
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            return tooLarge(maxBodyBytes)
+        }
+        guard let output = await dispatcher.handle(body: body) else {
+            return Response(status: .noContent)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: output))
+        )
+    }
+
+    private static func tooLarge(_ maxBodyBytes: Int) -> Response {
+        jsonResponse(
+            status: .contentTooLarge,
+            RPCError.invalidRequest("Invalid Request: request body exceeds \(maxBodyBytes) bytes"),
+            close: true
+        )
+    }
+
+    private static func jsonResponse(status: HTTPResponse.Status, _ error: RPCError, close: Bool) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        // The unread rest of an oversize body would otherwise be parsed as the next request.
+        if close { headers[.connection] = "close" }
+        return Response(
+            status: status,
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONText.bytes(JSONRPCDispatcher.errorResponse(error, id: .null))))
+        )
+    }
+
+    private static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.filter { $0 != " " && $0 != "\t" }.lowercased() == "application/json"
+    }
+}
