@@ -1,0 +1,59 @@
+import CairnCore
+import CairnCrypto
+import CairnStorage
+
+/// A block assembled by its proposer, with everything needed to commit it.
+public struct BuiltBlock: Sendable {
+    public let block: Block
+    public let transactionIDs: [Hash32]
+    public let senders: [Address]
+    public let outcome: ExecutionOutcome
+    public let treeUpdate: SparseMerkleUpdate
+    /// Candidates left out because they no longer apply, with the reason.
+    public let skipped: [(id: Hash32, reason: TransactionRejection)]
+}
+
+/// Builds the next block on top of committed state: executes candidates in order, leaves out any
+/// that cannot apply, and fills the header with the roots that result.
+public struct BlockBuilder: Sendable {
+    public let executor: BlockExecutor
+    public let protocolVersion: UInt64
+
+    public init(rules: TransactionRules, protocolVersion: UInt64) {
+        self.executor = BlockExecutor(rules: rules)
+        self.protocolVersion = protocolVersion
+    }
+
+    public func build(parent: ChainTip, time: UInt64, proposer: Address,
+                      candidates: [VerifiedTransaction], database: ChainDatabase) throws -> BuiltBlock {
+        var overlay = StateOverlay(base: database)
+        var included: [VerifiedTransaction] = []
+        var results: [TransactionResult] = []
+        var skipped: [(id: Hash32, reason: TransactionRejection)] = []
+        var bytes: UInt64 = 0
+        let limits = executor.rules.parameters
+        for vtx in candidates {
+            guard UInt64(included.count) < limits.maxBlockTransactions else { break }
+            guard bytes + UInt64(vtx.encodedSize) <= limits.maxBlockBytes else { continue }
+            do {
+                results.append(try executor.apply(vtx, proposer: proposer, overlay: &overlay))
+                included.append(vtx)
+                bytes += UInt64(vtx.encodedSize)
+            } catch let rejection as TransactionRejection {
+                skipped.append((vtx.id, rejection))
+            }
+        }
+        let changes = overlay.changes
+        let treeUpdate = try StateCommitment.update(root: parent.stateRoot, changes: changes, nodes: database.treeNodes)
+        let ids = included.map(\.id)
+        let header = BlockHeader(
+            chainID: executor.rules.chainID, height: parent.height + 1, time: time,
+            previousBlockID: parent.blockID, transactionsRoot: MerkleRoot.of(ids),
+            attestationsRoot: MerkleRoot.of([]), stateRoot: treeUpdate.root,
+            proposer: proposer, protocolVersion: protocolVersion)
+        return BuiltBlock(block: Block(header: header, transactions: included.map(\.transaction)),
+                          transactionIDs: ids, senders: included.map(\.sender),
+                          outcome: ExecutionOutcome(changes: changes, results: results),
+                          treeUpdate: treeUpdate, skipped: skipped)
+    }
+}

@@ -1,0 +1,24 @@
+import CairnCore
+import CairnCrypto
+
+/// Everything one committed block changes, written by `ChainDatabase.commit` in one synced batch.
+public struct BlockWrite: Sendable {
+    public var block: Block
+    public var commit: Commit
+    /// Transaction ids in block order (already computed at admission; not recomputed here).
+    public var transactionIDs: [Hash32]
+    public var results: [TransactionResult]
+    /// Touched accounts with their new values, sorted by address.
+    public var accounts: [(address: Address, account: Account)]
+    public var treeUpdate: SparseMerkleUpdate
+
+    public init(block: Block, commit: Commit, transactionIDs: [Hash32], results: [TransactionResult],
+                accounts: [(address: Address, account: Account)], treeUpdate: SparseMerkleUpdate) {
+        self.block = block
+        self.commit = commit
+        self.transactionIDs = transactionIDs
+        self.results = results
+        self.accounts = accounts
+        self.treeUpdate = treeUpdate
+    }
+}

@@ -1,0 +1,139 @@
+import CairnCore
+import CairnCrypto
+
+/// A node's persistent chain: blocks, commits, the transaction index and authenticated state,
+/// over one LevelDB. Every block goes in with one synced write batch, so a crash leaves either
+/// all of a block or none of it.
+public final class ChainDatabase: Sendable {
+    public let db: LevelDB
+    public let path: String
+
+    public init(path: String, options: LevelDB.Options = .init(blockCacheBytes: 64 << 20, bloomFilterBitsPerKey: 10)) throws(StorageError) {
+        do { db = try LevelDB(path: path, options: options) } catch { throw .leveldb(error) }
+        self.path = path
+    }
+
+    public func close() { db.close() }
+
+    // MARK: Reads
+
+    public func genesisHash() throws(StorageError) -> Hash32? {
+        guard let raw = try get(StorageKeys.genesisHash) else { return nil }
+        guard let h = Hash32(bytes: raw) else { throw .corrupt(what: "genesis hash", reason: "\(raw.count) bytes") }
+        return h
+    }
+
+    public func tip() throws(StorageError) -> ChainTip? {
+        try decode(ChainTip.self, StorageKeys.tip, "chain tip")
+    }
+
+    public func blockID(height: UInt64) throws(StorageError) -> Hash32? {
+        guard let raw = try get(StorageKeys.blockID(height: height)) else { return nil }
+        guard let h = Hash32(bytes: raw) else { throw .corrupt(what: "block id of height \(height)", reason: "length") }
+        return h
+    }
+
+    public func block(id: Hash32) throws(StorageError) -> Block? {
+        try decode(Block.self, StorageKeys.block(id: id), "block \(id)")
+    }
+
+    public func block(height: UInt64) throws(StorageError) -> Block? {
+        guard let id = try blockID(height: height) else { return nil }
+        return try block(id: id)
+    }
+
+    public func commit(height: UInt64) throws(StorageError) -> Commit? {
+        try decode(Commit.self, StorageKeys.commit(height: height), "commit of height \(height)")
+    }
+
+    public func stateRoot(height: UInt64) throws(StorageError) -> Hash32? {
+        guard let raw = try get(StorageKeys.stateRoot(height: height)) else { return nil }
+        guard let h = Hash32(bytes: raw) else { throw .corrupt(what: "state root of height \(height)", reason: "length") }
+        return h
+    }
+
+    public func transactionLocation(id: Hash32) throws(StorageError) -> TransactionLocation? {
+        try decode(TransactionLocation.self, StorageKeys.transaction(id: id), "index entry of transaction \(id)")
+    }
+
+    /// The latest committed account (the flat table, not the tree: one read).
+    public func account(_ address: Address) throws(StorageError) -> Account {
+        try decode(Account.self, StorageKeys.account(address), "account \(address)") ?? .empty
+    }
+
+    /// An account value by its leaf value hash, for reading historical state through a proof.
+    public func accountValue(hash: Hash32) throws(StorageError) -> Account? {
+        try decode(Account.self, StorageKeys.treeValue(hash), "state value \(hash)")
+    }
+
+    /// The tree nodes, as the sparse Merkle tree reads them.
+    public var treeNodes: TreeNodeReader { TreeNodeReader(db: db) }
+
+    public struct TreeNodeReader: SparseMerkleNodeStore, Sendable {
+        let db: LevelDB
+        public func node(_ hash: Hash32) throws -> [UInt8]? { try db.get(StorageKeys.treeNode(hash)) }
+    }
+
+    // MARK: Writes
+
+    /// Writes genesis state at height 0. Fails if the directory already holds a chain.
+    public func initialize(genesisHash: Hash32, accounts: [(address: Address, account: Account)],
+                           treeUpdate: SparseMerkleUpdate) throws(StorageError) {
+        if try self.genesisHash() != nil { throw .alreadyInitialized(path: path) }
+        var batch = WriteBatch()
+        batch.put(StorageKeys.genesisHash, genesisHash.bytes)
+        Self.addState(accounts: accounts, treeUpdate: treeUpdate, to: &batch)
+        batch.put(StorageKeys.stateRoot(height: 0), treeUpdate.root.bytes)
+        batch.put(StorageKeys.tip, ChainTip(height: 0, blockID: genesisHash, stateRoot: treeUpdate.root).canonicalBytes)
+        try write(batch)
+    }
+
+    /// Commits one block and all it changes atomically, with an fsync.
+    public func commit(_ write: BlockWrite) throws(StorageError) {
+        let header = write.block.header
+        let current = try tip()
+        guard let current, header.height == current.height + 1 else {
+            throw .notNextHeight(tip: current?.height ?? 0, got: header.height)
+        }
+        let id = header.id
+        var batch = WriteBatch()
+        batch.put(StorageKeys.block(id: id), write.block.canonicalBytes)
+        batch.put(StorageKeys.blockID(height: header.height), id.bytes)
+        batch.put(StorageKeys.commit(height: header.height), write.commit.canonicalBytes)
+        batch.put(StorageKeys.stateRoot(height: header.height), header.stateRoot.bytes)
+        for (index, (txID, result)) in zip(write.transactionIDs, write.results).enumerated() {
+            let location = TransactionLocation(height: header.height, index: UInt64(index), result: result)
+            batch.put(StorageKeys.transaction(id: txID), location.canonicalBytes)
+        }
+        Self.addState(accounts: write.accounts, treeUpdate: write.treeUpdate, to: &batch)
+        batch.put(StorageKeys.tip, ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot).canonicalBytes)
+        try self.write(batch)
+    }
+
+    private static func addState(accounts: [(address: Address, account: Account)],
+                                 treeUpdate: SparseMerkleUpdate, to batch: inout WriteBatch) {
+        for (address, account) in accounts {
+            let encoded = account.canonicalBytes
+            batch.put(StorageKeys.account(address), encoded)
+            batch.put(StorageKeys.treeValue(StateKeys.valueHash(encoded: encoded)), encoded)
+        }
+        for node in treeUpdate.newNodes {
+            batch.put(StorageKeys.treeNode(node.hash), node.bytes)
+        }
+    }
+
+    // MARK: Helpers
+
+    private func write(_ batch: WriteBatch) throws(StorageError) {
+        do { try db.write(batch, sync: true) } catch { throw .leveldb(error) }
+    }
+
+    private func get(_ key: [UInt8]) throws(StorageError) -> [UInt8]? {
+        do { return try db.get(key) } catch { throw .leveldb(error) }
+    }
+
+    private func decode<T: CanonicalDecodable>(_ type: T.Type, _ key: [UInt8], _ what: String) throws(StorageError) -> T? {
+        guard let raw = try get(key) else { return nil }
+        do { return try T(canonicalBytes: raw) } catch { throw .corrupt(what: what, reason: "\(error)") }
+    }
+}

@@ -1,0 +1,22 @@
+import CairnCore
+import CairnCrypto
+
+/// The key layout of a node's LevelDB (Specs/storage.md). One byte of prefix per table.
+enum StorageKeys {
+    static let genesisHash: [UInt8] = Array("m:genesis".utf8)
+    static let tip: [UInt8] = Array("m:tip".utf8)
+
+    static func blockID(height: UInt64) -> [UInt8] { [UInt8(ascii: "h")] + bigEndian(height) }
+    static func block(id: Hash32) -> [UInt8] { [UInt8(ascii: "b")] + id.bytes }
+    static func commit(height: UInt64) -> [UInt8] { [UInt8(ascii: "c")] + bigEndian(height) }
+    static func stateRoot(height: UInt64) -> [UInt8] { [UInt8(ascii: "r")] + bigEndian(height) }
+    static func transaction(id: Hash32) -> [UInt8] { [UInt8(ascii: "t")] + id.bytes }
+    static func account(_ address: Address) -> [UInt8] { [UInt8(ascii: "a")] + address.bytes }
+    static func treeNode(_ hash: Hash32) -> [UInt8] { [UInt8(ascii: "n")] + hash.bytes }
+    static func treeValue(_ hash: Hash32) -> [UInt8] { [UInt8(ascii: "v")] + hash.bytes }
+
+    /// Heights are big-endian so LevelDB's byte order is height order.
+    static func bigEndian(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+    }
+}
