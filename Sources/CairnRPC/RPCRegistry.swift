@@ -42,8 +42,8 @@ public struct RPCRegistry: Sendable {
 
     public mutating func register(_ method: RPCMethod) throws(RPCRegistryError) {
         let name = method.name
-        guard !name.isEmpty, name.utf8.allSatisfy({ Self.isNameByte($0) }) else { throw .invalidName(name) }
         guard name != Self.discoverMethodName, !name.hasPrefix("rpc.") else { throw .reservedName(name) }
+        guard !name.isEmpty, name.utf8.allSatisfy({ Self.isNameByte($0) }) else { throw .invalidName(name) }
         guard indexByName[name] == nil else { throw .duplicateMethod(name) }
         var seen: Set<String> = []
         var sawOptional = false
