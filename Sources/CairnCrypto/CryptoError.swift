@@ -21,6 +21,8 @@ public enum CryptoError: Error, Equatable, CustomStringConvertible {
     case invalidDerivationPath(String, reason: String)
     /// BIP-32's "proceed with the next index" case (probability below 2^-127).
     case unusableChildKey(index: UInt32)
+    /// The seed's HMAC gives an invalid master key (probability below 2^-127).
+    case unusableSeed
 
     public var description: String {
         switch self {
@@ -44,6 +46,7 @@ public enum CryptoError: Error, Equatable, CustomStringConvertible {
         case .invalidSeedLength(let n): "BIP-32 seed must be 16 to 64 bytes, got \(n)"
         case .invalidDerivationPath(let p, let reason): "invalid derivation path '\(p)': \(reason)"
         case .unusableChildKey(let i): "BIP-32 child \(i) gives an invalid key; use the next index"
+        case .unusableSeed: "BIP-32 seed gives an invalid master key; use another seed"
         }
     }
 }
