@@ -27,9 +27,21 @@ public final class JSONRPCClient: Sendable {
     public let maxResponseBytes: Int
     private let httpClient: HTTPClient
 
-    /// - Parameter httpClient: defaults to the process-wide shared client, which needs no
-    ///   shutdown.
-    public init(url: String, maxResponseBytes: Int = defaultMaxResponseBytes, httpClient: HTTPClient = .shared) {
+    /// The process-wide client used by default. Unlike `HTTPClient.shared` it does not retry
+    /// failed connection attempts: AsyncHTTPClient would otherwise keep retrying a refused
+    /// connection until the request deadline, so `cairn` would hang for the whole timeout
+    /// instead of saying at once that no node is running. It lives for the whole process, like
+    /// `HTTPClient.shared`, so it is never shut down.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// - Parameter httpClient: defaults to `sharedHTTPClient`, which needs no shutdown; pass
+    ///   your own to control its lifetime and configuration.
+    public init(url: String, maxResponseBytes: Int = defaultMaxResponseBytes, httpClient: HTTPClient = JSONRPCClient.sharedHTTPClient) {
         self.url = url
         self.maxResponseBytes = maxResponseBytes
         self.httpClient = httpClient
