@@ -122,6 +122,12 @@ public struct SparseMerkleTree<Store: SparseMerkleNodeStore> {
         case inner(Hash32)
         case stored(Hash32)
 
+        /// An untouched empty child arrives as `.stored(.zero)`; compaction must see it as empty.
+        var normalized: Subtree {
+            if case .stored(let hash) = self, hash == .zero { return .empty }
+            return self
+        }
+
         var hash: Hash32 {
             switch self {
             case .empty: .zero
@@ -206,6 +212,7 @@ public struct SparseMerkleTree<Store: SparseMerkleNodeStore> {
         /// Joins two sibling subtrees, applying the compaction rule: a leaf whose sibling is empty
         /// takes its parent's place.
         mutating func combine(_ left: Subtree, _ right: Subtree) throws -> Subtree {
+            let left = left.normalized, right = right.normalized
             switch (try resolveLone(left, sibling: right), try resolveLone(right, sibling: left)) {
             case (.empty, .empty): return .empty
             case (.leaf(let leaf), .empty), (.empty, .leaf(let leaf)): return .leaf(leaf)
