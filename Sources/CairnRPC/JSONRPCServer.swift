@@ -92,8 +92,7 @@ public struct JSONRPCServer: Sendable {
         guard let contentType = request.headers[.contentType], Self.isJSON(contentType) else {
             return jsonResponse(
                 status: .unsupportedMediaType,
-                RPCError.invalidRequest("Content-Type must be application/json"),
-                close: false
+                RPCError.invalidRequest("Invalid Request: Content-Type must be application/json")
             )
         }
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
@@ -118,18 +117,16 @@ public struct JSONRPCServer: Sendable {
     private static func tooLarge(_ maxBodyBytes: Int) -> Response {
         jsonResponse(
             status: .contentTooLarge,
-            RPCError.invalidRequest("Invalid Request: request body exceeds \(maxBodyBytes) bytes"),
-            close: true
+            RPCError.invalidRequest("Invalid Request: request body exceeds \(maxBodyBytes) bytes")
         )
     }
 
-    private static func jsonResponse(status: HTTPResponse.Status, _ error: RPCError, close: Bool) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        // The unread rest of an oversize body would otherwise be parsed as the next request.
-        if close { headers[.connection] = "close" }
-        return Response(
+    /// Hummingbird discards any unread rest of the body after responding, so an early answer
+    /// leaves the connection usable.
+    private static func jsonResponse(status: HTTPResponse.Status, _ error: RPCError) -> Response {
+        Response(
             status: status,
-            headers: headers,
+            headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONText.bytes(JSONRPCDispatcher.errorResponse(error, id: .null))))
         )
     }
