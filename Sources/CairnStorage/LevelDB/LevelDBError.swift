@@ -8,7 +8,8 @@ public enum LevelDBError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Another process, or another open ``LevelDB`` handle in this process, holds the lock file of
     /// the data directory at `path`. LevelDB allows one opener per directory.
     case locked(path: String)
-    /// No database exists at `path` and ``LevelDB/Options/createIfMissing`` was `false`.
+    /// No database exists at `path` and ``LevelDB/Options/createIfMissing`` was `false` (or the
+    /// directory could not be reached at all).
     case notFound(path: String)
     /// The on-disk files are damaged or inconsistent (LevelDB `Corruption` status, or a file that
     /// LevelDB's own metadata says must exist is missing). The message is LevelDB's.
@@ -40,6 +41,10 @@ public enum LevelDBError: Error, Equatable, Sendable, CustomStringConvertible {
             self = .locked(path: path)
         } else if message.contains("(create_if_missing is false)") {
             self = .notFound(path: path)
+        } else if message.hasPrefix("NotFound: ") && message.contains("/LOCK:") {
+            // The directory itself (or a parent) is missing, so LevelDB could not create its
+            // lock file.
+            self = .notFound(path: path)
         } else if let rest = Self.strip("Corruption: ", from: message) {
             self = .corruption(rest)
         } else if message.hasPrefix("NotFound: ") {
@@ -69,8 +74,9 @@ public enum LevelDBError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "database handle in this process): LevelDB could not take the lock file \(path)/LOCK. "
                 + "Stop the other cairn process or choose another --home."
         case .notFound(let path):
-            return "No database exists at \(path) and creating one was not allowed (createIfMissing is "
-                + "false). Check the path, or initialise the data directory first."
+            return "No database exists at \(path) (the directory is missing or empty, and creating a "
+                + "database was not allowed: createIfMissing is false). Check the path, or initialise "
+                + "the data directory first."
         case .corruption(let message):
             return "The database files are corrupted: \(message). Restore the data directory from a "
                 + "backup or delete it and resynchronise."

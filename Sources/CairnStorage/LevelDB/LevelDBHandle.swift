@@ -1,4 +1,9 @@
 import CLevelDB
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Owns one open `leveldb_t` and the C objects whose lifetime must exceed it.
 ///
@@ -21,6 +26,14 @@ final class LevelDBHandle: @unchecked Sendable {
 
     init(path: String, options: LevelDB.Options) throws(LevelDBError) {
         try options.validate()
+        if options.createIfMissing {
+            // LevelDB creates only the last path component; a node's --home may not exist yet.
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw .io("cannot create the database directory \(path): \(error)")
+            }
+        }
         let cOptions = leveldb_options_create()!
         // The options object is copied by leveldb_open; the cache and filter policy it points to
         // are not, so they live in the handle until after leveldb_close.
