@@ -68,15 +68,30 @@ struct SparseMerkleTreeTests {
     /// The worked example of Specs/merkle.md, cross-checked with an independent Python model.
     @Test func specExample() throws {
         let t = TestTree()
-        let root = try t.insertAll(["alice", "bob", "carol"].map { (key($0), value($0)) })
-        #expect(root == (try Hash32(hex: "dfe92c25794c598b509c3fd4ad2dafea502c8746cc943a7ab0bf1bb439e51655")))
-        let proof = try t.tree.prove(root: root, key: key("dave"))
-        #expect(proof.siblings.map(\.hex) == [
-            "0x8f897105e8d3d3657c6364bf66e213c3fd54ca11c12fadde54536b3bef76d112",
+        let root = try t.insertAll(["alice", "carol", "dave"].map { (key($0), value($0)) })
+        #expect(root.hex == "0x037d93187d0500ffd982edc96aeb75773d94e7f3638ec8bff0e19aa412227114")
+
+        let carol = try t.tree.prove(root: root, key: key("carol"))
+        #expect(carol.siblings.map(\.hex) == [
+            "0x0000000000000000000000000000000000000000000000000000000000000000",
             "0x918d85e39f7f438cadda64e151f55222abcce4d55c1c11ba7bc591b8cb4eaea6",
+            "0x549586934dcaff573c07dd476981b4d0ac0d9279758e699234ade3dedfa6d9ad",
         ])
-        #expect(proof.leaf?.key == key("carol"))
-        #expect(proof.verify(root: root, key: key("dave"), valueHash: nil))
+        #expect(carol.leaf == SparseMerkleLeaf(key: key("carol"), valueHash: value("carol")))
+        #expect(carol.verify(root: root, key: key("carol"), valueHash: value("carol")))
+
+        let bob = try t.tree.prove(root: root, key: key("bob"))
+        #expect(bob == SparseMerkleProof(
+            siblings: [try Hash32(hex: "0x017e442556fbacef8fdfcf18ddb3178f39aacb3c4ac371738528404fdda373d8")], leaf: nil))
+        #expect(bob.verify(root: root, key: key("bob"), valueHash: nil))
+
+        let peggy = try t.tree.prove(root: root, key: key("peggy"))
+        #expect(peggy.siblings.map(\.hex) == [
+            "0x0000000000000000000000000000000000000000000000000000000000000000",
+            "0x44e3610cb497fa0a16b768fd59bd1423a2ef4e393d1d3fdc6aee4fe915c06326",
+        ])
+        #expect(peggy.leaf?.key == key("alice"))
+        #expect(peggy.verify(root: root, key: key("peggy"), valueHash: nil))
     }
 
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
