@@ -243,6 +243,9 @@ public struct SparseMerkleTree<Store: SparseMerkleNodeStore> {
     }
 }
 
+/// The tree holds nothing but its store, so it can cross threads whenever the store can.
+extension SparseMerkleTree: Sendable where Store: Sendable {}
+
 extension ArraySlice {
     /// The first index whose element satisfies `belongsInSecondPartition`, assuming the slice is
     /// already partitioned (all `false` elements before all `true` ones) — a binary search.
