@@ -1,0 +1,104 @@
+import CairnCore
+import CairnCrypto
+import CairnState
+
+/// The node's mempool: a `TransactionPool` behind an actor, fed from RPC and peers.
+///
+/// Signature recovery, the expensive part of admission, runs outside the actor in `verify`, so
+/// concurrent submitters use every core; the actor only does the cheap, ordered part (committed
+/// check, account read, `TransactionPool.add`). Each transaction's signature is checked once and
+/// the resulting `VerifiedTransaction` is what blocks are built from.
+public actor Mempool {
+    private var pool: TransactionPool
+    private let state: any AccountReader
+    private let isCommitted: @Sendable (Hash32) throws -> UInt64?
+    /// Copied out of the pool so `verify` can check it without entering the actor.
+    private nonisolated let maxTransactionBytes: Int
+
+    /// `isCommitted` returns the height of the block holding a transaction id, or nil.
+    public init(pool: TransactionPool, state: any AccountReader,
+                isCommitted: @escaping @Sendable (Hash32) throws -> UInt64?) {
+        self.pool = pool
+        self.state = state
+        self.isCommitted = isCommitted
+        self.maxTransactionBytes = pool.limits.maxTransactionBytes
+    }
+
+    /// Size check, then the one signature check. Needs no pool state, so it runs on the caller's thread.
+    public nonisolated func verify(_ tx: Transaction) throws(MempoolError) -> VerifiedTransaction {
+        let size = tx.canonicalBytes.count
+        guard size <= maxTransactionBytes else { throw .tooLarge(size: size, limit: maxTransactionBytes) }
+        do {
+            return try VerifiedTransaction(tx)
+        } catch {
+            throw .invalidSignature(error.description)
+        }
+    }
+
+    /// Decodes a transaction received as bytes, then verifies it.
+    public nonisolated func verify(encoded bytes: [UInt8]) throws(MempoolError) -> VerifiedTransaction {
+        guard bytes.count <= maxTransactionBytes else { throw .tooLarge(size: bytes.count, limit: maxTransactionBytes) }
+        let tx: Transaction
+        do { tx = try Transaction.decode(bytes) } catch { throw .malformed(error.description) }
+        return try verify(tx)
+    }
+
+    /// Verifies off the actor, then admits. Returns the transaction id.
+    @concurrent
+    public nonisolated func submit(_ tx: Transaction) async throws(MempoolError) -> Hash32 {
+        let vtx = try verify(tx)
+        return try await submit(verified: vtx)
+    }
+
+    /// Admits an already verified transaction: not committed, then `TransactionPool.add` against
+    /// the sender's committed account. Returns the transaction id.
+    @discardableResult
+    public func submit(verified vtx: VerifiedTransaction) throws(MempoolError) -> Hash32 {
+        let account: Account
+        do {
+            if let height = try isCommitted(vtx.id) { throw MempoolError.alreadyCommitted(vtx.id, height: height) }
+            account = try state.account(vtx.sender)
+        } catch let error as MempoolError {
+            throw error
+        } catch {
+            throw .stateUnavailable(String(describing: error))
+        }
+        try pool.add(vtx, senderAccount: account)
+        return vtx.id
+    }
+
+    public func reap(maxTransactions: Int, maxBytes: Int) -> [VerifiedTransaction] {
+        pool.reap(maxTransactions: maxTransactions, maxBytes: maxBytes)
+    }
+
+    /// Called by the block producer after it commits a block, with the block's ids and its
+    /// senders' new accounts; only those senders are rechecked. Returns the dropped ids.
+    @discardableResult
+    public func blockCommitted(_ committedIDs: [Hash32], senderAccounts: [(Address, Account)]) -> [Hash32] {
+        pool.blockCommitted(committedIDs, senderAccounts: senderAccounts)
+    }
+
+    /// Same, reading the senders' new accounts from committed state (call after the state commit).
+    @discardableResult
+    public func blockCommitted(_ transactions: [VerifiedTransaction]) throws(MempoolError) -> [Hash32] {
+        var senders = Array(Set(transactions.map(\.sender)))
+        senders.sort()
+        var accounts: [(Address, Account)] = []
+        accounts.reserveCapacity(senders.count)
+        for sender in senders {
+            do { accounts.append((sender, try state.account(sender))) } catch {
+                throw .stateUnavailable(String(describing: error))
+            }
+        }
+        return pool.blockCommitted(transactions.map(\.id), senderAccounts: accounts)
+    }
+
+    public var count: Int { pool.count }
+    public var bytes: Int { pool.bytes }
+    public func contains(_ id: Hash32) -> Bool { pool.contains(id) }
+    public func transaction(_ id: Hash32) -> VerifiedTransaction? { pool.transaction(id) }
+    public func nextNonce(for sender: Address, accountNonce: UInt64) -> UInt64 {
+        pool.nextNonce(for: sender, accountNonce: accountNonce)
+    }
+    public func pending(for sender: Address) -> [VerifiedTransaction] { pool.pending(for: sender) }
+}
