@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // JSONDecoder without the rest of Foundation
+#else
 import Foundation
+#endif
 
 /// The `params` of one request, read by name or by position.
 ///
