@@ -66,7 +66,8 @@ struct LevelDBConcurrencyTests {
 
 /// `withTemporaryDirectory` for async bodies.
 func withTemporaryDirectoryAsync<R>(_ body: (String) async throws -> R) async throws -> R {
-    let path = try withTemporaryDirectory { $0 + "-async" }
+    let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("cairn-leveldb-tests-\(UUID().uuidString)", isDirectory: true).path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: path) }
     return try await body(path)
