@@ -10,7 +10,7 @@ public struct BuiltBlock: Sendable {
     public let outcome: ExecutionOutcome
     public let treeUpdate: SparseMerkleUpdate
     /// Candidates left out because they no longer apply, with the reason.
-    public let skipped: [(id: Hash32, reason: TransactionRejection)]
+    public let skipped: [(transaction: VerifiedTransaction, reason: TransactionRejection)]
 }
 
 /// Builds the next block on top of committed state: executes candidates in order, leaves out any
@@ -29,7 +29,7 @@ public struct BlockBuilder: Sendable {
         var overlay = StateOverlay(base: database)
         var included: [VerifiedTransaction] = []
         var results: [TransactionResult] = []
-        var skipped: [(id: Hash32, reason: TransactionRejection)] = []
+        var skipped: [(transaction: VerifiedTransaction, reason: TransactionRejection)] = []
         var bytes: UInt64 = 0
         let limits = executor.rules.parameters
         for vtx in candidates {
@@ -40,7 +40,7 @@ public struct BlockBuilder: Sendable {
                 included.append(vtx)
                 bytes += UInt64(vtx.encodedSize)
             } catch let rejection as TransactionRejection {
-                skipped.append((vtx.id, rejection))
+                skipped.append((vtx, rejection))
             }
         }
         let changes = overlay.changes

@@ -1,0 +1,225 @@
+import CairnCore
+import CairnCrypto
+import CairnMempool
+import CairnRPC
+import CairnState
+import CairnStorage
+
+/// The chain's JSON-RPC methods (Specs/rpc.md), registered on a registry.
+struct ChainRPC: Sendable {
+    let chain: NodeChain
+    let mempool: Mempool
+    let validator: Address?
+
+    static let hashSchema: JSONValue = ["type": "string", "pattern": "^0x[0-9a-f]{64}$"]
+    static let addressSchema: JSONValue = ["type": "string", "pattern": "^0x[0-9a-fA-F]{40}$"]
+    static let heightSchema: JSONValue = ["type": "integer", "minimum": 0]
+    static let objectSchema: JSONValue = ["type": "object"]
+
+    func register(in registry: inout RPCRegistry) throws {
+        try registry.register(RPCMethod(
+            name: "node_status", summary: "Chain id, latest block, protocol version and whether the node is syncing.",
+            result: RPCResultSpec(name: "status", schema: Self.objectSchema),
+            handler: { _ in try status() }))
+        try registry.register(RPCMethod(
+            name: "chain_getBlock",
+            summary: "A block by height or id (\"latest\" for the tip), with its commit; transaction ids, or full transactions when full is true.",
+            params: [
+                RPCParamSpec(name: "block", required: true,
+                             schema: ["oneOf": [Self.heightSchema, Self.hashSchema, ["const": "latest"]]],
+                             description: "Height, block id, or \"latest\"."),
+                RPCParamSpec(name: "full", required: false, schema: ["type": "boolean"],
+                             description: "Include full transactions (default false)."),
+            ],
+            result: RPCResultSpec(name: "block", schema: Self.objectSchema),
+            errors: [RPCErrorSpec(.notFound, "no block at that height or with that id")],
+            handler: { params in try block(params) }))
+        try registry.register(RPCMethod(
+            name: "chain_getTransaction",
+            summary: "A transaction by id and its status: pending, committed (height, index, block id, result) or unknown.",
+            params: [RPCParamSpec(name: "id", required: true, schema: Self.hashSchema, description: "Transaction id.")],
+            result: RPCResultSpec(name: "transaction", schema: Self.objectSchema),
+            handler: { params in try await transaction(params) }))
+        try registry.register(RPCMethod(
+            name: "state_getAccount",
+            summary: "Balance and nonce of an address at the latest height, and the next nonce counting pending transactions.",
+            params: [RPCParamSpec(name: "address", required: true, schema: Self.addressSchema, description: "Account address.")],
+            result: RPCResultSpec(name: "account", schema: Self.objectSchema),
+            handler: { params in try await account(params) }))
+        try registry.register(RPCMethod(
+            name: "state_getProof",
+            summary: "A sparse Merkle proof of an account (inclusion) or of its absence (exclusion) against the state root of a height.",
+            params: [
+                RPCParamSpec(name: "address", required: true, schema: Self.addressSchema, description: "Account address."),
+                RPCParamSpec(name: "height", required: false, schema: Self.heightSchema, description: "Height (default: latest)."),
+            ],
+            result: RPCResultSpec(name: "proof", schema: Self.objectSchema),
+            errors: [RPCErrorSpec(.unavailable, "the height is above the chain's tip")],
+            handler: { params in try proof(params) }))
+        try registry.register(RPCMethod(
+            name: "tx_send",
+            summary: "Submits a signed transaction (0x-hex canonical encoding); returns its id once the mempool has admitted it.",
+            params: [RPCParamSpec(name: "tx", required: true, schema: ["type": "string", "pattern": "^0x([0-9a-f]{2})+$"],
+                                  description: "The signed transaction's canonical encoding.")],
+            result: RPCResultSpec(name: "id", schema: Self.hashSchema),
+            errors: [RPCErrorSpec(.transactionRejected, "the transaction was rejected; data.reason says why")],
+            handler: { params in try await send(params) }))
+    }
+
+    // MARK: Handlers
+
+    func status() throws -> JSONValue {
+        let tip = try chain.tip()
+        let time = try chain.blockTime(height: tip.height)
+        var o: [String: JSONValue] = [
+            "chain_id": .string(chain.genesis.chainID),
+            "genesis_hash": .string(chain.genesisHash.hex),
+            "latest_height": JSONForms.int(tip.height),
+            "latest_block_id": .string(tip.blockID.hex),
+            "latest_block_time": JSONForms.int(time),
+            "latest_block_time_iso": .string(JSONForms.isoTime(milliseconds: time)),
+            "latest_state_root": .string(tip.stateRoot.hex),
+            "protocol_version": JSONForms.int(chain.genesis.protocolVersion),
+            "syncing": false,
+        ]
+        o["validator"] = validator.map { .string($0.checksummed) } ?? .null
+        return .object(o)
+    }
+
+    func block(_ params: RPCParams) throws -> JSONValue {
+        let full = try params.optionalBool("full", at: 1) ?? false
+        guard let selector = params.value("block", at: 0) else { throw RPCError.invalidParams("missing required parameter 'block'") }
+        let found: Block?
+        switch selector {
+        case .integer(let h) where h >= 0:
+            found = try chain.database.block(height: UInt64(h))
+        case .string("latest"):
+            found = try chain.database.block(height: try chain.tip().height)
+        case .string(let text):
+            let id: Hash32
+            do { id = try Hash32(hex: text) } catch {
+                throw RPCError.invalidParams("parameter 'block': \(error); expected a height, a 0x-hex block id or \"latest\"")
+            }
+            found = try chain.database.block(id: id)
+        default:
+            throw RPCError.invalidParams("parameter 'block': expected a non-negative height, a 0x-hex block id or \"latest\"")
+        }
+        guard let block = found else { throw RPCError.notFound("no such block (height 0 is the genesis state, not a block)") }
+        let ids = block.transactions.map(\.id)
+        var o: [String: JSONValue] = [
+            "id": .string(block.id.hex),
+            "header": JSONForms.header(block.header),
+            "size": JSONForms.int(UInt64(block.canonicalBytes.count)),
+            "transaction_count": JSONForms.int(UInt64(block.transactions.count)),
+        ]
+        if full {
+            o["transactions"] = .array(zip(block.transactions, ids).map { tx, id in
+                JSONForms.transaction(tx, id: id, sender: try? tx.recoverSender())
+            })
+        } else {
+            o["transactions"] = .array(ids.map { .string($0.hex) })
+        }
+        o["commit"] = try chain.database.commit(height: block.header.height).map(JSONForms.commit) ?? .null
+        return .object(o)
+    }
+
+    func transaction(_ params: RPCParams) async throws -> JSONValue {
+        let id = try hash(params, "id", 0)
+        if let location = try chain.database.transactionLocation(id: id),
+           let block = try chain.database.block(height: location.height),
+           Int(location.index) < block.transactions.count {
+            let tx = block.transactions[Int(location.index)]
+            return [
+                "id": .string(id.hex),
+                "status": "committed",
+                "height": JSONForms.int(location.height),
+                "index": JSONForms.int(location.index),
+                "block_id": .string(block.id.hex),
+                "result": ["success": true, "fee_paid": JSONForms.amount(location.result.feePaid)],
+                "transaction": JSONForms.transaction(tx, id: id, sender: try? tx.recoverSender()),
+            ]
+        }
+        if let pending = await mempool.transaction(id) {
+            return [
+                "id": .string(id.hex),
+                "status": "pending",
+                "transaction": JSONForms.transaction(pending.transaction, id: id, sender: pending.sender),
+            ]
+        }
+        return ["id": .string(id.hex), "status": "unknown"]
+    }
+
+    func account(_ params: RPCParams) async throws -> JSONValue {
+        let address = try addressParam(params, "address", 0)
+        // Read the tip first: the account is then at least as new as the height reported.
+        let tip = try chain.tip()
+        let account = try chain.database.account(address)
+        let next = await mempool.nextNonce(for: address, accountNonce: account.nonce)
+        guard case .object(var o) = JSONForms.account(address, account) else { return .null }
+        o["next_nonce"] = JSONForms.int(next)
+        o["height"] = JSONForms.int(tip.height)
+        return .object(o)
+    }
+
+    func proof(_ params: RPCParams) throws -> JSONValue {
+        let address = try addressParam(params, "address", 0)
+        let tip = try chain.tip()
+        let height = try params.optionalUInt64("height", at: 1) ?? tip.height
+        guard height <= tip.height else {
+            throw RPCError.unavailable("height \(height) is above the tip \(tip.height)", data: ["latest_height": JSONForms.int(tip.height)])
+        }
+        guard let root = try chain.database.stateRoot(height: height) else {
+            throw RPCError.unavailable("no state root stored for height \(height)")
+        }
+        let key = StateKeys.account(address)
+        let proof = try SparseMerkleTree(store: chain.database.treeNodes).prove(root: root, key: key)
+        var account: JSONValue = .null
+        var valueHash: JSONValue = .null
+        if let leaf = proof.leaf, leaf.key == key {
+            valueHash = .string(leaf.valueHash.hex)
+            if let value = try chain.database.accountValue(hash: leaf.valueHash) {
+                account = JSONForms.account(address, value)
+            }
+        }
+        return [
+            "address": .string(address.checksummed),
+            "height": JSONForms.int(height),
+            "state_root": .string(root.hex),
+            "key": .string(key.hex),
+            "account": account,
+            "value_hash": valueHash,
+            "proof": JSONForms.proof(proof),
+        ]
+    }
+
+    func send(_ params: RPCParams) async throws -> JSONValue {
+        let raw: [UInt8]
+        do { raw = try Hex.decode(try params.string("tx", at: 0)) } catch let e as RPCError { throw e } catch {
+            throw RPCError.invalidParams("parameter 'tx': \(error)")
+        }
+        let tx: Transaction
+        do { tx = try Transaction.decode(raw) } catch {
+            throw RPCError.transactionRejected("malformed transaction: \(error)", data: ["reason": "malformed"])
+        }
+        do {
+            let id = try await mempool.submit(tx)
+            return .string(id.hex)
+        } catch {
+            throw RPCError.transactionRejected("\(error)", data: ["reason": .string(error.reasonCode)])
+        }
+    }
+
+    // MARK: Params
+
+    private func hash(_ params: RPCParams, _ name: String, _ position: Int) throws -> Hash32 {
+        do { return try Hash32(hex: try params.string(name, at: position)) } catch let e as RPCError { throw e } catch {
+            throw RPCError.invalidParams("parameter '\(name)': \(error)")
+        }
+    }
+
+    private func addressParam(_ params: RPCParams, _ name: String, _ position: Int) throws -> Address {
+        do { return try Address(hex: try params.string(name, at: position)) } catch let e as RPCError { throw e } catch {
+            throw RPCError.invalidParams("parameter '\(name)': \(error)")
+        }
+    }
+}

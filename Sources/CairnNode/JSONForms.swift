@@ -1,0 +1,74 @@
+import CairnCore
+import CairnCrypto
+import CairnRPC
+import CairnStorage
+import Foundation
+
+/// How chain data looks in JSON-RPC (Specs/rpc.md): bytes as 0x-hex, amounts as decimal strings
+/// in base units, heights and nonces as integers, addresses EIP-55, times as milliseconds.
+enum JSONForms {
+    static func amount(_ a: Amount) -> JSONValue { .string(String(a)) }
+    static func int(_ v: UInt64) -> JSONValue { .integer(Int64(clamping: v)) }
+
+    static func operation(_ op: CairnCore.Operation) -> JSONValue {
+        switch op {
+        case .transfer(let to, let amount):
+            ["type": "transfer", "to": .string(to.checksummed), "amount": JSONForms.amount(amount)]
+        }
+    }
+
+    static func transaction(_ tx: Transaction, id: Hash32, sender: Address?) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "id": .string(id.hex),
+            "chain_id": .string(tx.chainID),
+            "nonce": int(tx.nonce),
+            "fee": amount(tx.fee),
+            "operation": operation(tx.operation),
+            "signature": .string(Hex.prefixed(tx.signature.bytes)),
+            "raw": .string(Hex.prefixed(tx.canonicalBytes)),
+        ]
+        o["sender"] = sender.map { .string($0.checksummed) } ?? .null
+        return .object(o)
+    }
+
+    static func header(_ h: BlockHeader) -> JSONValue {
+        [
+            "chain_id": .string(h.chainID),
+            "height": int(h.height),
+            "time": int(h.time),
+            "previous_block_id": .string(h.previousBlockID.hex),
+            "transactions_root": .string(h.transactionsRoot.hex),
+            "attestations_root": .string(h.attestationsRoot.hex),
+            "state_root": .string(h.stateRoot.hex),
+            "proposer": .string(h.proposer.checksummed),
+            "protocol_version": int(h.protocolVersion),
+        ]
+    }
+
+    static func commit(_ c: Commit) -> JSONValue {
+        [
+            "height": int(c.height),
+            "round": int(c.round),
+            "block_id": .string(c.blockID.hex),
+            "signatures": .array(c.signatures.map {
+                ["validator": .string($0.validator.checksummed), "signature": .string(Hex.prefixed($0.signature.bytes))]
+            }),
+        ]
+    }
+
+    static func account(_ address: Address, _ a: Account) -> JSONValue {
+        ["address": .string(address.checksummed), "balance": amount(a.balance), "nonce": int(a.nonce)]
+    }
+
+    static func proof(_ p: SparseMerkleProof) -> JSONValue {
+        [
+            "siblings": .array(p.siblings.map { .string($0.hex) }),
+            "leaf": p.leaf.map { ["key": .string($0.key.hex), "value_hash": .string($0.valueHash.hex)] } ?? .null,
+        ]
+    }
+
+    static func isoTime(milliseconds: UInt64) -> String {
+        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

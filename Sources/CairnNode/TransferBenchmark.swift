@@ -1,0 +1,155 @@
+import CairnCore
+import CairnCrypto
+import CairnMempool
+import CairnState
+import CairnStorage
+import Foundation
+import Logging
+
+/// `cairn bench transfers`: committed transfers per second through the real mempool, block builder
+/// and synced LevelDB commits, beside the raw libsecp256k1 recovery rate measured in the same run.
+public struct TransferBenchmark: Sendable {
+    public var transactions: Int
+    public var accounts: Int
+    public var cores: Int
+
+    public init(transactions: Int, accounts: Int, cores: Int) {
+        self.transactions = transactions
+        self.accounts = accounts
+        self.cores = cores
+    }
+
+    public struct Report: Sendable {
+        public var recoverPerSecondOneCore: Double
+        public var recoverPerSecondAllCores: Double
+        public var committedPerSecond: Double
+        public var admissionPerSecond: Double
+        public var committed: Int
+        public var blocks: Int
+        public var seconds: Double
+        public var blockSeconds: Double
+
+        public var lines: [String] {
+            func f(_ v: Double) -> String { String(format: "%.0f", v) }
+            return [
+                "libsecp256k1 recover:  \(f(recoverPerSecondOneCore))/s per core, \(f(recoverPerSecondAllCores))/s on all cores",
+                "mempool admission:     \(f(admissionPerSecond)) tx/s (signature check + pool insert)",
+                "committed transfers:   \(f(committedPerSecond)) tx/s (\(committed) txs in \(blocks) blocks, \(String(format: "%.2f", seconds)) s)",
+                "block build+commit:    \(String(format: "%.1f", blockSeconds / Double(max(blocks, 1)) * 1000)) ms per block on average",
+                "ratio committed / recover (all cores): \(String(format: "%.2f", committedPerSecond / recoverPerSecondAllCores))",
+                "ratio committed / recover (one core):  \(String(format: "%.2f", committedPerSecond / recoverPerSecondOneCore))",
+            ]
+        }
+    }
+
+    public func run(log: @Sendable (String) -> Void = { print($0) }) async throws -> Report {
+        precondition(transactions > 0 && accounts > 0 && cores > 0)
+        let keys = (0..<accounts).map { i in
+            try! PrivateKey(bytes: Hash32.sha256(Array("cairn-bench-account-\(i)".utf8)).bytes)
+        }
+        let validator = try PrivateKey(bytes: Hash32.sha256(Array("cairn-bench-validator".utf8)).bytes)
+        let chainID = "cairn-bench"
+        let genesis = Genesis(
+            chainID: chainID, genesisTime: 1, protocolVersion: 1,
+            parameters: ChainParameters(maxBlockTransactions: 5_000, maxBlockBytes: 4 << 20, minTransactionFee: 1),
+            allocations: keys.map { .init(address: $0.address, balance: 1 << 100) },
+            validators: ValidatorSet([Validator(address: validator.address, power: 1)]))
+
+        log("signing \(transactions) transfers from \(accounts) accounts…")
+        let signed: [Transaction] = (0..<transactions).map { i in
+            let from = i % accounts
+            let to = keys[(from + 1) % accounts].address
+            return UnsignedTransaction(chainID: chainID, nonce: UInt64(i / accounts), fee: 1 + UInt128(i % 7),
+                                       operation: .transfer(to: to, amount: 1)).signed(with: keys[from])
+        }
+
+        // Raw recovery rate, one core then all cores, on the same signatures.
+        let sample = Array(signed.prefix(min(4_000, signed.count)))
+        let digests = sample.map(\.unsigned.signingHash)
+        let oneCore = try Self.measure { for (tx, d) in zip(sample, digests) { _ = try tx.signature.recoverAddress(digest: d) } }
+        let perCoreRate = Double(sample.count) / oneCore
+        let cores = self.cores
+        let allCores = try await Self.measureAsync {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<cores {
+                    group.addTask {
+                        for (tx, d) in zip(sample, digests) { _ = try tx.signature.recoverAddress(digest: d) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let allCoresRate = Double(sample.count * cores) / allCores
+
+        let directory = NSTemporaryDirectory() + "cairn-bench-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let chain = try NodeChain(directory: directory, genesis: genesis)
+        defer { chain.close() }
+        let database = chain.database
+        let mempool = Mempool(
+            pool: TransactionPool(limits: MempoolLimits(maxTransactions: max(transactions, 50_000), maxBytes: 1 << 30,
+                                                        maxPerSender: max(1_000, transactions / accounts + 1)),
+                                  rules: chain.rules),
+            state: database, isCommitted: { id in try database.transactionLocation(id: id)?.height })
+        let producer = try BlockProducer(
+            chain: chain, mempool: mempool, validatorKey: validator,
+            settings: .init(interval: .milliseconds(1), createEmptyBlocks: false),
+            logger: Logger(label: "cairn.bench", factory: { _ in SwiftLogNoOpLogHandler() }),
+            clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
+
+        log("feeding them to an in-process node (\(cores) submitting tasks, blocks of up to 5000)…")
+        let start = ContinuousClock.now
+        // Submitters: each takes whole senders so per-sender nonce order is kept.
+        let submitters = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<cores {
+                    group.addTask {
+                        for (i, tx) in signed.enumerated() where (i % accounts) % cores == worker {
+                            _ = try await mempool.submit(tx)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            return ContinuousClock.now
+        }
+        var committed = 0
+        var blocks = 0
+        var blockTime: Duration = .zero
+        while committed < transactions {
+            let t0 = ContinuousClock.now
+            if let block = try await producer.produceBlock() {
+                committed += block.transactions.count
+                blocks += 1
+                blockTime += ContinuousClock.now - t0
+            } else {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+        }
+        let end = ContinuousClock.now
+        let admissionEnd = try await submitters.value
+        let seconds = Self.seconds(end - start)
+        guard try database.tip()?.height == UInt64(blocks) else { throw NodeInitializer.Error(message: "bench: tip height mismatch") }
+        return Report(recoverPerSecondOneCore: perCoreRate, recoverPerSecondAllCores: allCoresRate,
+                      committedPerSecond: Double(committed) / seconds,
+                      admissionPerSecond: Double(transactions) / Self.seconds(admissionEnd - start),
+                      committed: committed, blocks: blocks, seconds: seconds, blockSeconds: Self.seconds(blockTime))
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    static func measure(_ body: () throws -> Void) throws -> Double {
+        let t0 = ContinuousClock.now
+        try body()
+        return seconds(ContinuousClock.now - t0)
+    }
+
+    static func measureAsync(_ body: () async throws -> Void) async throws -> Double {
+        let t0 = ContinuousClock.now
+        try await body()
+        return seconds(ContinuousClock.now - t0)
+    }
+}
+

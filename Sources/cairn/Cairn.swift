@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Cairn: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cairn",
+        abstract: "Cairn: a proof-of-stake chain for decentralized physical infrastructure.",
+        subcommands: [
+            DevnetCommand.self, InitCommand.self, StartCommand.self, KeysCommand.self,
+            TxCommand.self, QueryCommand.self, BenchCommand.self,
+        ])
+}
