@@ -29,6 +29,7 @@ public struct PrivateKey: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Computed on each use (one scalar multiplication, about 20 µs): cache it if needed often.
     public var publicKey: PublicKey {
         var pubkey = secp256k1_pubkey()
         let ok = secp256k1_ec_pubkey_create(Secp256k1Context.shared.pointer, &pubkey, bytes)

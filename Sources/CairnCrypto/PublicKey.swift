@@ -35,4 +35,7 @@ public struct PublicKey: Sendable, Hashable {
     }
 
     public var address: Address { Address(publicKey: self) }
+
+    /// `0x`-prefixed lower-case hex of the compressed form.
+    public var hex: String { Hex.prefixed(compressed) }
 }

@@ -37,6 +37,8 @@ public struct RecoverableSignature: Sendable, Hashable {
     public var r: ArraySlice<UInt8> { bytes[0..<32] }
     public var s: ArraySlice<UInt8> { bytes[32..<64] }
     public var v: UInt8 { bytes[64] }
+    /// `0x`-prefixed lower-case hex of the 65 bytes.
+    public var hex: String { Hex.prefixed(bytes) }
 
     /// The public key whose private key signed `digest`.
     public func recoverPublicKey(digest: Hash32) throws(CryptoError) -> PublicKey {
@@ -78,8 +80,8 @@ public struct RecoverableSignature: Sendable, Hashable {
 }
 
 extension Hex {
-    /// Decodes a hex constant written in this module's source.
-    static func unsafeDecode(_ string: String) -> [UInt8] {
+    /// Decodes a hex constant written in this file.
+    fileprivate static func unsafeDecode(_ string: String) -> [UInt8] {
         do { return try decode(string) } catch { fatalError("bad hex constant \(string): \(error)") }
     }
 }

@@ -112,3 +112,34 @@ import CairnCrypto
 extension Hex {
     static func decodeOrEmpty(_ s: String) -> [UInt8] { (try? decode(s)) ?? [] }
 }
+
+/// The shared libsecp256k1 context is used from many threads at once by block validation.
+@Suite struct ConcurrencyTests {
+    @Test func concurrentSignAndRecover() async throws {
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for t in 0..<8 {
+                group.addTask {
+                    var ok = true
+                    for i in 0..<25 {
+                        let key = PrivateKey.generate()
+                        let digest = Hash32.sha256([UInt8(t), UInt8(i)])
+                        let recovered = try? key.sign(digest: digest).recoverAddress(digest: digest)
+                        ok = ok && recovered == key.address
+                    }
+                    return ok
+                }
+            }
+            var all: [Bool] = []
+            for await r in group { all.append(r) }
+            return all
+        }
+        #expect(results == Array(repeating: true, count: 8))
+    }
+
+    @Test func hexForms() throws {
+        let key = try PrivateKey(hex: SignatureTests.keyHex)
+        let signature = key.sign(digest: Hash32.sha256([1]))
+        #expect(try RecoverableSignature(hex: signature.hex) == signature)
+        #expect(try PublicKey(bytes: Hex.decode(key.publicKey.hex)) == key.publicKey)
+    }
+}
