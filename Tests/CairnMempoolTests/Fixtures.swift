@@ -1,0 +1,54 @@
+import CairnCore
+import CairnCrypto
+import CairnMempool
+import CairnState
+
+/// Shared helpers: deterministic keys, real signatures, an in-memory committed state.
+enum Fixture {
+    static let chainID = "cairn-test"
+    static let minimumFee: Amount = 10
+    static let rules = TransactionRules(chainID: chainID, parameters: ChainParameters(minTransactionFee: minimumFee))
+    static let recipient = Address(unchecked: [UInt8](repeating: 0xAB, count: 20))
+
+    /// Key number `index`, the same on every run.
+    static func key(_ index: Int) -> PrivateKey {
+        let seed = Hash32.sha256(Array("cairn-mempool-test-key-\(index)".utf8)).bytes
+        return try! PrivateKey(bytes: seed)
+    }
+
+    static func signed(_ key: PrivateKey, nonce: UInt64, fee: Amount, amount: Amount = 100,
+                       chainID: String = chainID) -> Transaction {
+        UnsignedTransaction(chainID: chainID, nonce: nonce, fee: fee,
+                            operation: .transfer(to: recipient, amount: amount)).signed(with: key)
+    }
+
+    static func verified(_ key: PrivateKey, nonce: UInt64, fee: Amount, amount: Amount = 100,
+                         chainID: String = chainID) -> VerifiedTransaction {
+        try! VerifiedTransaction(signed(key, nonce: nonce, fee: fee, amount: amount, chainID: chainID))
+    }
+
+    static func pool(_ limits: MempoolLimits = MempoolLimits()) -> TransactionPool {
+        TransactionPool(limits: limits, rules: rules)
+    }
+
+    static let rich = Account(balance: 1_000_000_000, nonce: 0)
+}
+
+/// Committed state as a plain dictionary.
+struct MapState: AccountReader {
+    var accounts: [Address: Account] = [:]
+    func account(_ address: Address) throws -> Account { accounts[address] ?? .empty }
+}
+
+/// SplitMix64: a tiny seeded generator so the property test replays exactly.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
