@@ -85,7 +85,7 @@ import Testing
         #expect(pool.count == 2)
         #expect(!pool.contains(third.id))
         // A replacement is costed in place of the one it replaces.
-        #expect(throws: MempoolError.rejected(.insufficientFunds(needed: 261, available: 250))) {
+        #expect(throws: MempoolError.rejected(.insufficientFunds(needed: 251, available: 250))) {
             try pool.add(Fixture.verified(alice, nonce: 1, fee: 11, amount: 130), senderAccount: account)
         }
     }

@@ -50,8 +50,13 @@ import Testing
         let account = Account(balance: .max, nonce: 0)
         for vtx in [a0, a1, b0] { try pool.add(vtx, senderAccount: account) }
         #expect(a0.encodedSize > b0.encodedSize)
-        let block = pool.reap(maxTransactions: 10, maxBytes: b0.encodedSize + a1.encodedSize)
-        #expect(block.map(\.id) == [b0.id], "a1 must not be taken without a0")
+        // a1 alone would fit in this budget, but it cannot apply without a0, which does not fit.
+        #expect(a1.encodedSize <= a0.encodedSize - 1)
+        var onlyA = Fixture.pool()
+        for vtx in [a0, a1] { try onlyA.add(vtx, senderAccount: account) }
+        #expect(onlyA.reap(maxTransactions: 10, maxBytes: a0.encodedSize - 1).isEmpty)
+        #expect(pool.reap(maxTransactions: 10, maxBytes: a0.encodedSize - 1).map(\.id) == [b0.id])
+        #expect(pool.reap(maxTransactions: 10, maxBytes: a0.encodedSize + b0.encodedSize).map(\.id) == [a0.id, b0.id])
     }
 
     @Test func countEvictionRemovesTheCheapestTailNotTheCheapestTransaction() throws {
