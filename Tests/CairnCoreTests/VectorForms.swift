@@ -1,0 +1,150 @@
+/// The JSON shapes of Specs/vectors/*.json. Integers that can exceed 2^53 are decimal strings;
+/// bytes are 0x-prefixed lower-case hex; addresses are EIP-55.
+
+struct KeysFile: Codable, Equatable {
+    struct Entry: Codable, Equatable {
+        var privateKey: String
+        var publicKeyUncompressed: String
+        var publicKeyCompressed: String
+        var address: String
+    }
+    var description: String
+    var vectors: [Entry]
+}
+
+struct OperationForm: Codable, Equatable {
+    var type: String
+    var tag: Int
+    var to: String
+    var amount: String
+}
+
+struct TransactionsFile: Codable, Equatable {
+    struct Entry: Codable, Equatable {
+        var comment: String
+        var privateKey: String
+        var chainId: String
+        var nonce: String
+        var fee: String
+        var operation: OperationForm
+        var unsignedEncoding: String
+        var signingPreimage: String
+        var signingHash: String
+        var signature: String
+        var encoding: String
+        var id: String
+        var sender: String
+    }
+    var description: String
+    var vectors: [Entry]
+}
+
+struct HeaderForm: Codable, Equatable {
+    var chainId: String
+    var height: String
+    var time: String
+    var previousBlockId: String
+    var transactionsRoot: String
+    var attestationsRoot: String
+    var stateRoot: String
+    var proposer: String
+    var protocolVersion: String
+}
+
+struct BlocksFile: Codable, Equatable {
+    struct HeaderEntry: Codable, Equatable {
+        var comment: String
+        var header: HeaderForm
+        var encoding: String
+        var id: String
+    }
+    struct BlockEntry: Codable, Equatable {
+        var comment: String
+        var header: HeaderForm
+        /// Full transaction encodings, in block order.
+        var transactions: [String]
+        var transactionIds: [String]
+        var encoding: String
+        var id: String
+    }
+    struct VoteEntry: Codable, Equatable {
+        var comment: String
+        var chainId: String
+        var type: String
+        var typeValue: Int
+        var height: String
+        var round: String
+        var blockId: String?
+        var payloadEncoding: String
+        var signingPreimage: String
+        var signingHash: String
+        var privateKey: String
+        var signature: String
+        var signer: String
+    }
+    struct CommitEntry: Codable, Equatable {
+        struct Signature: Codable, Equatable {
+            var validator: String
+            var signature: String
+        }
+        var comment: String
+        var chainId: String
+        var height: String
+        var round: String
+        var blockId: String
+        var signatures: [Signature]
+        var encoding: String
+    }
+    var description: String
+    var headers: [HeaderEntry]
+    var blocks: [BlockEntry]
+    var votes: [VoteEntry]
+    var commits: [CommitEntry]
+}
+
+struct EncodingFile: Codable, Equatable {
+    struct Valid: Codable, Equatable {
+        var type: String
+        var value: String
+        var encoding: String
+    }
+    struct Invalid: Codable, Equatable {
+        var comment: String
+        var type: String
+        var encoding: String
+        var error: String
+        var field: String?
+    }
+    var description: String
+    var valid: [Valid]
+    var invalid: [Invalid]
+}
+
+struct StateFile: Codable, Equatable {
+    struct KeyEntry: Codable, Equatable {
+        var address: String
+        var key: String
+    }
+    struct ValueEntry: Codable, Equatable {
+        var balance: String
+        var nonce: String
+        var encoding: String
+        var valueHash: String
+    }
+    var description: String
+    var accountKeys: [KeyEntry]
+    var accountValues: [ValueEntry]
+}
+
+struct GenesisVectorFile: Codable, Equatable {
+    struct Entry: Codable, Equatable {
+        var comment: String
+        /// The genesis file text, exactly as given to the parser.
+        var json: String
+        var genesisTimeMs: String
+        var encoding: String
+        var hash: String
+    }
+    var description: String
+    var vectors: [Entry]
+}
