@@ -12,6 +12,12 @@ public struct ExecutionOutcome: Sendable {
 public struct BlockExecutionError: Error, Equatable, CustomStringConvertible {
     public let index: Int
     public let rejection: TransactionRejection
+
+    public init(index: Int, rejection: TransactionRejection) {
+        self.index = index
+        self.rejection = rejection
+    }
+
     public var description: String { "transaction \(index) of the block is invalid: \(rejection)" }
 }
 
