@@ -1,0 +1,48 @@
+import CairnCore
+import CairnCrypto
+import CairnState
+import CairnStorage
+import Foundation
+
+/// Committed state held in a dictionary, for executor tests that need no database.
+struct MemoryAccounts: AccountReader {
+    var accounts: [Address: Account] = [:]
+    func account(_ address: Address) throws -> Account { accounts[address] ?? .empty }
+}
+
+/// Fixed keys; their addresses sort as `keys.map(\.address).sorted()`.
+enum TestKeys {
+    static let all: [PrivateKey] = (1...6).map { try! PrivateKey(bytes: [UInt8](repeating: 0, count: 31) + [UInt8($0)]) }
+    static let alice = all[0], bob = all[1], carol = all[2], proposer = all[3]
+}
+
+let chainID = "cairn-test"
+let parameters = ChainParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20, minTransactionFee: 10)
+let rules = TransactionRules(chainID: chainID, parameters: parameters)
+
+func transfer(from key: PrivateKey, to: Address, amount: Amount, fee: Amount = 10, nonce: UInt64,
+              chain: String = chainID) -> VerifiedTransaction {
+    let tx = UnsignedTransaction(chainID: chain, nonce: nonce, fee: fee,
+                                 operation: .transfer(to: to, amount: amount)).signed(with: key)
+    return try! VerifiedTransaction(tx)
+}
+
+/// A genesis with the given balances and the keys' addresses as equal-power validators.
+func makeGenesis(balances: [(Address, Amount)], validators: [PrivateKey] = [TestKeys.proposer],
+                 parameters: ChainParameters = parameters) -> Genesis {
+    Genesis(chainID: chainID, genesisTime: 1_767_225_600_000, protocolVersion: 1, parameters: parameters,
+            allocations: balances.map { .init(address: $0.0, balance: $0.1) },
+            validators: ValidatorSet(validators.map { Validator(address: $0.address, power: 1) }))
+}
+
+/// Runs `body` with a chain database initialised from `genesis` in a fresh temporary directory.
+func withChain<R>(_ genesis: Genesis, _ body: (ChainDatabase) throws -> R) throws -> R {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("cairn-state-tests-\(UUID().uuidString)", isDirectory: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let db = try ChainDatabase(path: url.path)
+    defer { db.close() }
+    let (accounts, tree) = try StateCommitment.genesis(genesis)
+    try db.initialize(genesisHash: genesis.hash, accounts: accounts, treeUpdate: tree)
+    return try body(db)
+}
