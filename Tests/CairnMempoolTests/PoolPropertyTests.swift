@@ -7,27 +7,28 @@ import Testing
 /// Random sequences of admissions, foreign spends and blocks built from `reap`, checked against
 /// a model state after every step.
 @Suite struct PoolPropertyTests {
-    static let keys = (100..<106).map(Fixture.key)
+    static let keys = (100..<110).map(Fixture.key)
     static let proposer = Address(unchecked: [UInt8](repeating: 0x77, count: 20))
 
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
     func invariantsHoldAfterAnySequence(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         let size = Fixture.verified(Self.keys[0], nonce: 0, fee: 100).encodedSize
-        let limits = MempoolLimits(maxTransactions: 14, maxBytes: 11 * size + size / 2, maxPerSender: 4)
+        let limits = MempoolLimits(maxTransactions: 10, maxBytes: 8 * size + size / 2, maxPerSender: 4)
         var pool = Fixture.pool(limits)
         var state = MapState()
         for key in Self.keys {
-            state.accounts[key.address] = Account(balance: Amount(UInt64.random(in: 200...2_000, using: &rng)), nonce: 0)
+            state.accounts[key.address] = Account(balance: Amount(UInt64.random(in: 500...5_000, using: &rng)), nonce: 0)
         }
         let executor = BlockExecutor(rules: Fixture.rules)
         var foreignNonce: UInt64 = 1_000_000
+        var seen = Outcomes()
 
         for _ in 0..<300 {
             let roll = Int.random(in: 0..<100, using: &rng)
-            if roll < 70 {
-                try admitRandom(&pool, state: state, rng: &rng)
-            } else if roll < 90 {
+            if roll < 82 {
+                try admitRandom(&pool, state: state, rng: &rng, seen: &seen)
+            } else if roll < 94 {
                 // A block from this pool: it must execute, in order, against committed state.
                 let block = pool.reap(maxTransactions: Int.random(in: 0...6, using: &rng),
                                       maxBytes: Int.random(in: 0...(6 * size), using: &rng))
@@ -52,17 +53,24 @@ import Testing
             }
             try checkInvariants(pool, state: state, limits: limits)
         }
+        // The run reached the interesting paths, so the invariants were tested on them.
+        #expect(seen.evictions > 0, "\(seen)")
+        #expect(seen.replacements > 0, "\(seen)")
+        #expect(seen.poolFull > 0, "\(seen)")
+        #expect(seen.rejections > 0, "\(seen)")
     }
 
+    struct Outcomes { var evictions = 0, replacements = 0, poolFull = 0, rejections = 0 }
+
     private func admitRandom(_ pool: inout TransactionPool, state: MapState,
-                             rng: inout SeededGenerator) throws {
+                             rng: inout SeededGenerator, seen: inout Outcomes) throws {
         let key = Self.keys.randomElement(using: &rng)!
         let account = try state.account(key.address)
         let next = pool.nextNonce(for: key.address, accountNonce: account.nonce)
         let low = account.nonce > 0 ? account.nonce - 1 : 0
         let nonce = UInt64.random(in: low...(next + 1), using: &rng)
         let vtx = Fixture.verified(key, nonce: nonce, fee: Amount(UInt64.random(in: 10...60, using: &rng)),
-                                   amount: Amount(UInt64.random(in: 0...400, using: &rng)))
+                                   amount: Amount(UInt64.random(in: 0...150, using: &rng)))
         let before = (count: pool.count, bytes: pool.bytes, pending: pool.pending(for: key.address))
         let replacing = before.pending.first { $0.transaction.nonce == nonce }
         do {
@@ -71,7 +79,10 @@ import Testing
             if let replacing { #expect(!pool.contains(replacing.id)) }
             #expect(pool.count == before.count + (replacing == nil ? 1 : 0) - evicted.count)
             for id in evicted { #expect(!pool.contains(id)) }
+            seen.evictions += evicted.count
+            if replacing != nil { seen.replacements += 1 }
         } catch {
+            if case .poolFull = error { seen.poolFull += 1 } else { seen.rejections += 1 }
             #expect(!pool.contains(vtx.id))
             #expect(pool.count == before.count && pool.bytes == before.bytes)
             #expect(pool.pending(for: key.address) == before.pending, "a refused transaction changes nothing")
