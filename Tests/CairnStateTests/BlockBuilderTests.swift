@@ -1,0 +1,113 @@
+import CairnCore
+import CairnCrypto
+import CairnState
+import CairnStorage
+import Testing
+
+@Suite("Block builder")
+struct BlockBuilderTests {
+    let alice = TestKeys.alice.address, bob = TestKeys.bob.address, proposer = TestKeys.proposer.address
+    var genesis: Genesis { makeGenesis(balances: [(alice, 1_000), (bob, 50)]) }
+
+    @Test func leavesOutCandidatesThatCannotApply() throws {
+        try withChain(genesis) { db in
+            let parent = try #require(try db.tip())
+            let good1 = transfer(from: TestKeys.alice, to: TestKeys.carol.address, amount: 100, nonce: 0)
+            let replay = good1
+            let gap = transfer(from: TestKeys.bob, to: alice, amount: 1, nonce: 1)
+            let poor = transfer(from: TestKeys.bob, to: alice, amount: 41, nonce: 0)
+            let wrongChain = transfer(from: TestKeys.alice, to: bob, amount: 1, nonce: 1, chain: "elsewhere")
+            let good2 = transfer(from: TestKeys.alice, to: bob, amount: 5, nonce: 1)
+            let good3 = transfer(from: TestKeys.bob, to: alice, amount: 40, nonce: 0)
+            let builder = BlockBuilder(rules: rules, protocolVersion: 1)
+            let built = try builder.build(parent: parent, time: genesis.genesisTime + 1_000, proposer: proposer,
+                                          candidates: [good1, replay, gap, poor, wrongChain, good2, good3], database: db)
+            #expect(built.transactionIDs == [good1.id, good2.id, good3.id])
+            #expect(built.block.transactions == [good1.transaction, good2.transaction, good3.transaction])
+            #expect(built.senders == [alice, alice, bob])
+            #expect(built.skipped.map { $0.transaction.id } == [replay.id, gap.id, poor.id, wrongChain.id])
+            #expect(built.skipped.map { $0.reason } == [
+                .nonceAlreadyUsed(accountNonce: 1, got: 0), .nonceGap(expected: 0, got: 1),
+                .insufficientFunds(needed: 51, available: 50), .wrongChain(expected: chainID, got: "elsewhere"),
+            ])
+            #expect(built.outcome.results == [TransactionResult(feePaid: 10), .init(feePaid: 10), .init(feePaid: 10)])
+
+            let h = built.block.header
+            #expect(h.chainID == chainID && h.height == 1 && h.time == genesis.genesisTime + 1_000)
+            #expect(h.previousBlockID == genesis.hash)
+            #expect(h.transactionsRoot == MerkleRoot.of([good1.id, good2.id, good3.id]))
+            #expect(h.attestationsRoot == MerkleRoot.of([]))
+            #expect(h.proposer == proposer && h.protocolVersion == 1)
+            #expect(h.stateRoot == built.treeUpdate.root)
+
+            // A verifier re-executing the block from the same state reaches the same changes and root.
+            let replayed = try BlockExecutor(rules: rules).execute([good1, good2, good3], proposer: proposer, state: db)
+            #expect(replayed.changes.map(\.address) == built.outcome.changes.map(\.address))
+            #expect(replayed.changes.map(\.account) == built.outcome.changes.map(\.account))
+            let root = try StateCommitment.update(root: parent.stateRoot, changes: replayed.changes, nodes: db.treeNodes).root
+            #expect(root == h.stateRoot)
+        }
+    }
+
+    @Test func stateRootCommitsToEveryAccount() throws {
+        try withChain(genesis) { db in
+            let parent = try #require(try db.tip())
+            let built = try BlockBuilder(rules: rules, protocolVersion: 1).build(
+                parent: parent, time: 1, proposer: proposer,
+                candidates: [transfer(from: TestKeys.alice, to: bob, amount: 100, nonce: 0)], database: db)
+            let store = InMemorySparseMerkleNodeStore()
+            let all: [(Address, Account)] = [(alice, Account(balance: 890, nonce: 1)), (bob, Account(balance: 150, nonce: 0)),
+                                             (proposer, Account(balance: 10, nonce: 0))]
+            let fresh = try SparseMerkleTree(store: store).update(root: .zero, changes: all.map {
+                (key: StateKeys.account($0.0), valueHash: StateKeys.valueHash($0.1))
+            })
+            #expect(fresh.root == built.block.header.stateRoot)
+        }
+    }
+
+    @Test func respectsBlockLimits() throws {
+        let small = ChainParameters(maxBlockTransactions: 2, maxBlockBytes: 1 << 20, minTransactionFee: 10)
+        let g = makeGenesis(balances: [(alice, 1_000)], parameters: small)
+        try withChain(g) { db in
+            let parent = try #require(try db.tip())
+            let txs = (0..<4).map { transfer(from: TestKeys.alice, to: bob, amount: 1, nonce: UInt64($0)) }
+            let built = try BlockBuilder(rules: TransactionRules(chainID: chainID, parameters: small), protocolVersion: 1)
+                .build(parent: parent, time: 1, proposer: proposer, candidates: txs, database: db)
+            #expect(built.transactionIDs == [txs[0].id, txs[1].id])
+            #expect(built.skipped.isEmpty)
+        }
+        let size = transfer(from: TestKeys.alice, to: bob, amount: 1, nonce: 0).encodedSize
+        let tight = ChainParameters(maxBlockTransactions: 100, maxBlockBytes: UInt64(2 * size + size / 2), minTransactionFee: 10)
+        try withChain(makeGenesis(balances: [(alice, 1_000)], parameters: tight)) { db in
+            let parent = try #require(try db.tip())
+            let txs = (0..<4).map { transfer(from: TestKeys.alice, to: bob, amount: 1, nonce: UInt64($0)) }
+            let built = try BlockBuilder(rules: TransactionRules(chainID: chainID, parameters: tight), protocolVersion: 1)
+                .build(parent: parent, time: 1, proposer: proposer, candidates: txs, database: db)
+            #expect(built.transactionIDs.count == 2)
+            #expect(built.block.transactions.map { $0.canonicalBytes.count }.reduce(0, +) <= 2 * size + size / 2)
+        }
+    }
+
+    @Test func emptyBlockKeepsTheParentsStateRoot() throws {
+        try withChain(genesis) { db in
+            let parent = try #require(try db.tip())
+            let built = try BlockBuilder(rules: rules, protocolVersion: 1)
+                .build(parent: parent, time: 1, proposer: proposer, candidates: [], database: db)
+            #expect(built.block.header.stateRoot == parent.stateRoot)
+            #expect(built.block.header.transactionsRoot == MerkleRoot.of([]))
+            #expect(built.outcome.changes.isEmpty)
+        }
+    }
+
+    @Test func genesisStateHoldsTheAllocations() throws {
+        let (accounts, tree) = try StateCommitment.genesis(genesis)
+        #expect(accounts.map(\.address) == [alice, bob].sorted())
+        #expect(accounts.allSatisfy { $0.account.nonce == 0 })
+        let store = InMemorySparseMerkleNodeStore()
+        store.apply(tree)
+        let t = SparseMerkleTree(store: store)
+        #expect(try t.get(root: tree.root, key: StateKeys.account(alice)) == StateKeys.valueHash(Account(balance: 1_000, nonce: 0)))
+        #expect(try t.get(root: tree.root, key: StateKeys.account(proposer)) == nil)
+        #expect(try StateCommitment.genesis(makeGenesis(balances: [])).tree.root == .zero)
+    }
+}
