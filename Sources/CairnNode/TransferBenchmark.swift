@@ -12,11 +12,15 @@ public struct TransferBenchmark: Sendable {
     public var transactions: Int
     public var accounts: Int
     public var cores: Int
+    /// Time between block starts, as a validator's interval would space them: blocks produced
+    /// back to back would each pay an fsync for a handful of transactions.
+    public var blockInterval: Duration
 
-    public init(transactions: Int, accounts: Int, cores: Int) {
+    public init(transactions: Int, accounts: Int, cores: Int, blockInterval: Duration = .milliseconds(100)) {
         self.transactions = transactions
         self.accounts = accounts
         self.cores = cores
+        self.blockInterval = blockInterval
     }
 
     public struct Report: Sendable {
@@ -97,7 +101,7 @@ public struct TransferBenchmark: Sendable {
             logger: Logger(label: "cairn.bench", factory: { _ in SwiftLogNoOpLogHandler() }),
             clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
 
-        log("feeding them to an in-process node (\(cores) submitting tasks, blocks of up to 5000)…")
+        log("feeding them to an in-process node (\(cores) submitting tasks, a block every \(blockInterval) of up to 5000 transactions)…")
         let start = ContinuousClock.now
         // Submitters: each takes whole senders so per-sender nonce order is kept.
         let submitters = Task {
@@ -116,14 +120,15 @@ public struct TransferBenchmark: Sendable {
         var committed = 0
         var blocks = 0
         var blockTime: Duration = .zero
+        var nextBlock = start
         while committed < transactions {
+            nextBlock = max(nextBlock.advanced(by: blockInterval), ContinuousClock.now)
+            try await Task.sleep(until: nextBlock)
             let t0 = ContinuousClock.now
             if let block = try await producer.produceBlock() {
                 committed += block.transactions.count
                 blocks += 1
                 blockTime += ContinuousClock.now - t0
-            } else {
-                try await Task.sleep(for: .milliseconds(1))
             }
         }
         let end = ContinuousClock.now

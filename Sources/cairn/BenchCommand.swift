@@ -13,13 +13,17 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Transfers to commit.") var txs: Int = 20_000
         @Option(help: "Sending accounts.") var accounts: Int = 200
         @Option(help: "Cores to use (default: all).") var cores: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(help: "Milliseconds between block starts.") var blockIntervalMs: Int = 100
 
         func validate() throws {
-            guard txs > 0, accounts > 0, cores > 0 else { throw ValidationError("--txs, --accounts and --cores must be positive") }
+            guard txs > 0, accounts > 0, cores > 0, blockIntervalMs > 0 else {
+                throw ValidationError("--txs, --accounts, --cores and --block-interval-ms must be positive")
+            }
         }
 
         func run() async throws {
-            let report = try await TransferBenchmark(transactions: txs, accounts: accounts, cores: cores).run()
+            let report = try await TransferBenchmark(transactions: txs, accounts: accounts, cores: cores,
+                                                       blockInterval: .milliseconds(blockIntervalMs)).run()
             print("")
             for line in report.lines { print(line) }
         }
