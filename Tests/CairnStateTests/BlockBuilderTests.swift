@@ -65,6 +65,24 @@ struct BlockBuilderTests {
         }
     }
 
+    /// A skipped candidate from an account that does not exist must leave no trace in the state:
+    /// a verifier executing only the included transactions must reach the header's state root.
+    @Test(.disabled("bug: StateOverlay.account records reads as changes, so a skipped sender with no account gets an empty leaf in the built block's state root"))
+    func skippedCandidateFromAFreshAccountLeavesNoEntry() throws {
+        try withChain(genesis) { db in
+            let parent = try #require(try db.tip())
+            let good = transfer(from: TestKeys.alice, to: bob, amount: 1, nonce: 0)
+            let broke = transfer(from: TestKeys.carol, to: bob, amount: 1, nonce: 0)   // carol has no account
+            let built = try BlockBuilder(rules: rules, protocolVersion: 1).build(
+                parent: parent, time: 1, proposer: proposer, candidates: [broke, good], database: db)
+            #expect(built.transactionIDs == [good.id])
+            #expect(!built.outcome.changes.contains { $0.address == TestKeys.carol.address })
+            let replayed = try BlockExecutor(rules: rules).execute([good], proposer: proposer, state: db)
+            let root = try StateCommitment.update(root: parent.stateRoot, changes: replayed.changes, nodes: db.treeNodes).root
+            #expect(root == built.block.header.stateRoot)
+        }
+    }
+
     @Test func respectsBlockLimits() throws {
         let small = ChainParameters(maxBlockTransactions: 2, maxBlockBytes: 1 << 20, minTransactionFee: 10)
         let g = makeGenesis(balances: [(alice, 1_000)], parameters: small)
