@@ -50,6 +50,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .target(name: "CairnNode", dependencies: [
             "CairnState", "CairnMempool", "CairnConsensus", "CairnRPC",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "TOMLKit", package: "TOMLKit"),

@@ -151,9 +151,10 @@ struct ChainRPC: Sendable {
 
     func account(_ params: RPCParams) async throws -> JSONValue {
         let address = try addressParam(params, "address", 0)
-        // Read the tip first: the account is then at least as new as the height reported.
-        let tip = try chain.tip()
-        let account = try chain.database.account(address)
+        // One snapshot, so the balance and nonce are exactly those of the height reported.
+        let snapshot = try chain.database.snapshot()
+        guard let tip = try chain.database.tip(snapshot: snapshot) else { throw RPCError.unavailable("no chain yet") }
+        let account = try chain.database.account(address, snapshot: snapshot)
         let next = await mempool.nextNonce(for: address, accountNonce: account.nonce)
         guard case .object(var o) = JSONForms.account(address, account) else { return .null }
         o["next_nonce"] = JSONForms.int(next)

@@ -5,6 +5,7 @@ import CairnRPC
 import CairnState
 import CairnStorage
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 
@@ -73,7 +74,16 @@ public final class Node: Sendable {
                                                       maxBodyBytes: config.rpcMaxBodyBytes,
                                                       maxBatchLength: config.rpcMaxBatchLength),
             logger: logger)
-        let app = server.makeApplication(onServerRunning: onRPCReady)
+        let chain = self.chain
+        let app = server.makeApplication(extraRoutes: { router in
+            // For load balancers and supervisors: 200 with the tip while the chain can be read.
+            router.get("/health") { _, _ -> Response in
+                guard let tip = try? chain.tip() else { return Response(status: .serviceUnavailable) }
+                let body = JSONText.bytes(["status": "ok", "height": .integer(Int64(clamping: tip.height))])
+                return Response(status: .ok, headers: [.contentType: "application/json"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+            }
+        }, onServerRunning: onRPCReady)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
         if let producer { services.insert(.init(service: producer), at: 0) }
         let group = ServiceGroup(configuration: .init(

@@ -1,5 +1,8 @@
 import CairnRPC
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// The `cairn` command line as a user runs it, against a real devnet process.
@@ -69,6 +72,11 @@ struct CLITests {
         #expect(broke.status != 0 && broke.err.contains("insufficient funds"))
         let noNode = try cairn(["query", "status", "--rpc", "http://127.0.0.1:1"])
         #expect(noNode.status != 0 && noNode.err.contains("not reachable"))
+
+        // The health endpoint answers plain GETs.
+        let (data, response) = try await URLSession.shared.data(from: URL(string: node.rpcURL + "/health")!)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(try JSONText.parse(Array(data))["status"] == "ok")
 
         // A second node on the same data directory is refused plainly.
         let second = try cairn(["start", "--home", home + "/node", "--rpc-port", "0"])

@@ -23,8 +23,13 @@ public final class ChainDatabase: Sendable {
         return h
     }
 
-    public func tip() throws(StorageError) -> ChainTip? {
-        try decode(ChainTip.self, StorageKeys.tip, "chain tip")
+    public func tip(snapshot: LevelDB.Snapshot? = nil) throws(StorageError) -> ChainTip? {
+        try decode(ChainTip.self, StorageKeys.tip, "chain tip", snapshot: snapshot)
+    }
+
+    /// A point-in-time view for reads that must agree with each other (a tip and an account).
+    public func snapshot() throws(StorageError) -> LevelDB.Snapshot {
+        do { return try db.snapshot() } catch { throw .leveldb(error) }
     }
 
     public func blockID(height: UInt64) throws(StorageError) -> Hash32? {
@@ -58,7 +63,11 @@ public final class ChainDatabase: Sendable {
 
     /// The latest committed account (the flat table, not the tree: one read).
     public func account(_ address: Address) throws(StorageError) -> Account {
-        try decode(Account.self, StorageKeys.account(address), "account \(address)") ?? .empty
+        try account(address, snapshot: nil)
+    }
+
+    public func account(_ address: Address, snapshot: LevelDB.Snapshot?) throws(StorageError) -> Account {
+        try decode(Account.self, StorageKeys.account(address), "account \(address)", snapshot: snapshot) ?? .empty
     }
 
     /// An account value by its leaf value hash, for reading historical state through a proof.
@@ -128,12 +137,13 @@ public final class ChainDatabase: Sendable {
         do { try db.write(batch, sync: true) } catch { throw .leveldb(error) }
     }
 
-    private func get(_ key: [UInt8]) throws(StorageError) -> [UInt8]? {
-        do { return try db.get(key) } catch { throw .leveldb(error) }
+    private func get(_ key: [UInt8], snapshot: LevelDB.Snapshot? = nil) throws(StorageError) -> [UInt8]? {
+        do { return try db.get(key, snapshot: snapshot) } catch { throw .leveldb(error) }
     }
 
-    private func decode<T: CanonicalDecodable>(_ type: T.Type, _ key: [UInt8], _ what: String) throws(StorageError) -> T? {
-        guard let raw = try get(key) else { return nil }
+    private func decode<T: CanonicalDecodable>(_ type: T.Type, _ key: [UInt8], _ what: String,
+                                               snapshot: LevelDB.Snapshot? = nil) throws(StorageError) -> T? {
+        guard let raw = try get(key, snapshot: snapshot) else { return nil }
         do { return try T(canonicalBytes: raw) } catch { throw .corrupt(what: what, reason: "\(error)") }
     }
 }
