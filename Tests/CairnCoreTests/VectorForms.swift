@@ -144,7 +144,30 @@ struct GenesisVectorFile: Codable, Equatable {
         var genesisTimeMs: String
         var encoding: String
         var hash: String
+        /// Sparse Merkle root of the genesis accounts (Specs/state.md).
+        var stateRoot: String
     }
     var description: String
     var vectors: [Entry]
+}
+
+struct ExecutionFile: Codable, Equatable {
+    struct AccountEntry: Codable, Equatable {
+        var address: String
+        var balance: String
+        var nonce: String
+    }
+    var description: String
+    var genesisJson: String
+    var genesisStateRoot: String
+    var height: String
+    var proposer: String
+    /// Full transaction encodings, in block order.
+    var transactions: [String]
+    var transactionIds: [String]
+    var transactionsRoot: String
+    var feesPaid: [String]
+    /// Every account the block changed, sorted by address, with its new value.
+    var changedAccounts: [AccountEntry]
+    var stateRoot: String
 }

@@ -261,8 +261,81 @@ enum VectorGenerator {
             description: "Genesis (Specs/genesis.md): JSON file -> genesis encoding -> genesis hash = SHA-256(encode_string(\"cairn/genesis/v1\") || encoding).",
             vectors: genesisInputs.map { comment, json in
                 let g = try! GenesisFile.parse(Array(json.utf8))
+                let accounts = g.allocations.map { ($0.address, Account(balance: $0.balance, nonce: 0)) }
                 return .init(comment: comment, json: json, genesisTimeMs: String(g.genesisTime),
-                             encoding: Hex.prefixed(g.canonicalBytes), hash: g.hash.hex)
+                             encoding: Hex.prefixed(g.canonicalBytes), hash: g.hash.hex,
+                             stateRoot: SpecModel.stateRoot(accounts).hex)
             })
     }
+}
+
+/// A direct transcription of Specs/merkle.md §2.2, Specs/state.md and Specs/transactions.md §6,
+/// independent of the tree and executor code, so the vectors check that code against the specs.
+enum SpecModel {
+    static func bit(_ key: [UInt8], _ i: Int) -> Int { Int(key[i / 8] >> (7 - UInt8(i % 8))) & 1 }
+
+    /// hash(T(S, d)) of the spec, by recursion over the entries.
+    static func root(_ entries: [(key: [UInt8], value: [UInt8])], depth: Int = 0) -> [UInt8] {
+        if entries.isEmpty { return [UInt8](repeating: 0, count: 32) }
+        if entries.count == 1 { return Hash32.sha256([0x00] + entries[0].key + entries[0].value).bytes }
+        let left = entries.filter { bit($0.key, depth) == 0 }, right = entries.filter { bit($0.key, depth) == 1 }
+        return Hash32.sha256([0x01] + root(left, depth: depth + 1) + root(right, depth: depth + 1)).bytes
+    }
+
+    static func stateRoot(_ accounts: [(Address, Account)]) -> Hash32 {
+        Hash32(unchecked: root(accounts.map { address, account in
+            var w = CanonicalWriter()
+            w.write(varint: account.balance)
+            w.write(varint: account.nonce)
+            return (key: Hash32.sha256([0x01] + address.bytes).bytes, value: Hash32.sha256(w.bytes).bytes)
+        }))
+    }
+
+    /// Applies valid transfers (the vector's inputs are chosen valid) with the spec's effects.
+    static func execute(_ state: inout [Address: Account], _ txs: [(sender: Address, tx: UnsignedTransaction)],
+                        proposer: Address) -> Set<Address> {
+        var changed = Set<Address>()
+        for (sender, tx) in txs {
+            guard case .transfer(let to, let amount) = tx.operation else { fatalError() }
+            var s = state[sender] ?? .empty
+            precondition(tx.nonce == s.nonce && s.balance >= amount + tx.fee, "vector input must be valid")
+            s.balance -= amount + tx.fee
+            s.nonce += 1
+            state[sender] = s
+            changed.insert(sender)
+            if amount > 0 { state[to, default: .empty].balance += amount; changed.insert(to) }
+            if tx.fee > 0 { state[proposer, default: .empty].balance += tx.fee; changed.insert(proposer) }
+        }
+        return changed
+    }
+}
+
+extension VectorGenerator {
+    // MARK: execution.json
+
+    static func execution() -> ExecutionFile {
+        let json = genesisInputs[0].1
+        let g = try! GenesisFile.parse(Array(json.utf8))
+        var state = Dictionary(uniqueKeysWithValues: g.allocations.map { ($0.address, Account(balance: $0.balance, nonce: 0)) })
+        let k1 = key(one(1)), k2 = key(one(2)), proposer = key(one(3)).address
+        let fresh = Address(unchecked: [UInt8](repeating: 0x42, count: 20))
+        let inputs: [(PrivateKey, UnsignedTransaction)] = [
+            (k1, UnsignedTransaction(chainID: g.chainID, nonce: 0, fee: 1_000, operation: .transfer(to: proposer, amount: 1_000_000_000_000_000_000))),
+            (k1, UnsignedTransaction(chainID: g.chainID, nonce: 1, fee: 2_000, operation: .transfer(to: k2.address, amount: 7_000))),
+            (k2, UnsignedTransaction(chainID: g.chainID, nonce: 0, fee: 1_000, operation: .transfer(to: k2.address, amount: 3_000))),
+            (k1, UnsignedTransaction(chainID: g.chainID, nonce: 2, fee: 1_000, operation: .transfer(to: fresh, amount: 0))),
+        ]
+        let txs = inputs.map { $0.1.signed(with: $0.0) }
+        let genesisRoot = stateRoot(state.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        let changed = SpecModel.execute(&state, inputs.map { ($0.0.address, $0.1) }, proposer: proposer).sorted()
+        return ExecutionFile(
+            description: "Execution of block 1 on the genesis of genesis.json's first vector (Specs/transactions.md §6, Specs/state.md): the transactions, the fees paid, every changed account and the resulting state root. The zero transfer to 0x4242…42 creates no entry.",
+            genesisJson: json, genesisStateRoot: genesisRoot.hex, height: "1", proposer: proposer.checksummed,
+            transactions: txs.map { Hex.prefixed($0.canonicalBytes) }, transactionIds: txs.map(\.id.hex),
+            transactionsRoot: MerkleRoot.of(txs.map(\.id)).hex, feesPaid: txs.map { String($0.fee) },
+            changedAccounts: changed.map { .init(address: $0.checksummed, balance: String(state[$0]!.balance), nonce: String(state[$0]!.nonce)) },
+            stateRoot: stateRoot(state.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).hex)
+    }
+
+    static func stateRoot(_ accounts: [(Address, Account)]) -> Hash32 { SpecModel.stateRoot(accounts) }
 }

@@ -128,4 +128,20 @@ struct VectorTests {
             #expect(g.hash.hex == v.hash)
         }
     }
+
+    @Test func execution() throws {
+        let file = try Self.roundTrip("execution.json", VectorGenerator.execution())
+        #expect(file.changedAccounts.map(\.address).contains("0x4242424242424242424242424242424242424242") == false)
+        let txs = try file.transactions.map { try Transaction.decode(Hex.decode($0)) }
+        #expect(txs.map(\.id.hex) == file.transactionIds)
+        #expect(MerkleRoot.of(txs.map(\.id)).hex == file.transactionsRoot)
+    }
+
+    /// The spec model's tree root agrees with the worked example of Specs/merkle.md §3.
+    @Test func specModelMatchesTheMerkleSpecExample() {
+        func h(_ s: String) -> [UInt8] { Hash32.sha256(Array(s.utf8)).bytes }
+        let entries = ["alice", "carol", "dave"].map { (key: h($0), value: h("value of " + $0)) }
+        #expect(Hex.prefixed(SpecModel.root(entries)) == "0x037d93187d0500ffd982edc96aeb75773d94e7f3638ec8bff0e19aa412227114")
+        #expect(SpecModel.root([]) == [UInt8](repeating: 0, count: 32))
+    }
 }

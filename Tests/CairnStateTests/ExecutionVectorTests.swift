@@ -1,0 +1,71 @@
+import CairnCore
+import CairnCrypto
+import CairnState
+import CairnStorage
+import Foundation
+import Testing
+
+/// The state machine against Specs/vectors/genesis.json and execution.json, whose roots were
+/// computed by an independent model of the specs (Tests/CairnCoreTests/VectorGenerator.swift).
+@Suite("Execution vectors")
+struct ExecutionVectorTests {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Specs/vectors")
+
+    struct GenesisVectors: Decodable {
+        struct Entry: Decodable { var json: String; var hash: String; var stateRoot: String }
+        var vectors: [Entry]
+    }
+
+    struct Execution: Decodable {
+        struct AccountEntry: Decodable { var address: String; var balance: String; var nonce: String }
+        var genesisJson: String
+        var genesisStateRoot: String
+        var proposer: String
+        var transactions: [String]
+        var transactionsRoot: String
+        var feesPaid: [String]
+        var changedAccounts: [AccountEntry]
+        var stateRoot: String
+    }
+
+    static func load<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(T.self, from: Data(contentsOf: directory.appendingPathComponent(name)))
+    }
+
+    @Test func genesisStateRoots() throws {
+        for v in try Self.load("genesis.json", as: GenesisVectors.self).vectors {
+            let g = try GenesisFile.parse(Array(v.json.utf8))
+            #expect(g.hash.hex == v.hash)
+            #expect(try StateCommitment.genesis(g).tree.root.hex == v.stateRoot)
+        }
+    }
+
+    @Test func blockExecution() throws {
+        let v = try Self.load("execution.json", as: Execution.self)
+        let genesis = try GenesisFile.parse(Array(v.genesisJson.utf8))
+        let rules = TransactionRules(chainID: genesis.chainID, parameters: genesis.parameters)
+        let proposer = try Address(hex: v.proposer)
+        let txs = try v.transactions.map { try VerifiedTransaction(Transaction.decode(Hex.decode($0))) }
+        try withChain(genesis) { db in
+            let parent = try #require(try db.tip())
+            #expect(parent.stateRoot.hex == v.genesisStateRoot)
+            let outcome = try BlockExecutor(rules: rules).execute(txs, proposer: proposer, state: db)
+            #expect(outcome.changes.map(\.address.checksummed) == v.changedAccounts.map(\.address))
+            #expect(outcome.changes.map { String($0.account.balance) } == v.changedAccounts.map(\.balance))
+            #expect(outcome.changes.map { String($0.account.nonce) } == v.changedAccounts.map(\.nonce))
+            #expect(outcome.results.map { String($0.feePaid) } == v.feesPaid)
+            let root = try StateCommitment.update(root: parent.stateRoot, changes: outcome.changes, nodes: db.treeNodes).root
+            #expect(root.hex == v.stateRoot)
+            // The proposer's builder includes all of them and fills the same roots into the header.
+            let built = try BlockBuilder(rules: rules, protocolVersion: genesis.protocolVersion)
+                .build(parent: parent, time: genesis.genesisTime + 1, proposer: proposer, candidates: txs, database: db)
+            #expect(built.skipped.isEmpty)
+            #expect(built.block.header.transactionsRoot.hex == v.transactionsRoot)
+            #expect(built.block.header.stateRoot.hex == v.stateRoot)
+        }
+    }
+}
