@@ -1,0 +1,58 @@
+import CairnCore
+import CairnCrypto
+import CairnState
+import Testing
+
+/// Invariants over many random transaction sequences (seeded, so failures reproduce).
+@Suite("Execution invariants")
+struct ExecutionInvariantTests {
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Supply is conserved (fees move to the proposer, nothing is created or burnt), each sender's
+    /// nonce counts its applied transactions, and a rejected transaction changes no balance.
+    @Test(arguments: 0..<12)
+    func supplyIsConservedAndNoncesCountAppliedTransactions(seed: UInt64) throws {
+        var rng = SplitMix(state: seed)
+        let keys = Array(TestKeys.all.prefix(5))
+        let proposer = TestKeys.all[5].address
+        let everyone = keys.map(\.address) + [proposer]
+        var base = MemoryAccounts()
+        for k in keys { base.accounts[k.address] = Account(balance: Amount(UInt64.random(in: 0...2_000, using: &rng)), nonce: 0) }
+        let supply = base.accounts.values.reduce(Amount(0)) { $0 + $1.balance }
+        let executor = BlockExecutor(rules: rules)
+        var overlay = StateOverlay(base: base)
+        var applied: [Address: UInt64] = [:]
+        var nextNonce: [Address: UInt64] = [:]
+        for _ in 0..<60 {
+            let from = keys.randomElement(using: &rng)!
+            let to = everyone.randomElement(using: &rng)!
+            // Mostly the right nonce, sometimes a replay or a gap.
+            let expected = nextNonce[from.address, default: 0]
+            let nonce = [expected, expected, expected, expected &+ 1, expected &- 1].randomElement(using: &rng)!
+            let vtx = transfer(from: from, to: to, amount: Amount(UInt64.random(in: 0...800, using: &rng)),
+                               fee: Amount(UInt64.random(in: 10...30, using: &rng)), nonce: nonce)
+            let before = try everyone.map { try overlay.account($0).balance }
+            do {
+                _ = try executor.apply(vtx, proposer: proposer, overlay: &overlay)
+                applied[from.address, default: 0] += 1
+                nextNonce[from.address] = expected + 1
+            } catch is TransactionRejection {
+                #expect(try everyone.map { try overlay.account($0).balance } == before)
+            }
+            let total = try everyone.reduce(Amount(0)) { $0 + (try overlay.account($1).balance) }
+            #expect(total == supply)
+        }
+        for k in keys {
+            #expect(try overlay.account(k.address).nonce == applied[k.address, default: 0])
+        }
+    }
+}
