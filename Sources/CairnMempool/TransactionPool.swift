@@ -71,12 +71,13 @@ public struct TransactionPool: Sendable {
         }
         guard locators[vtx.id] == nil else { throw .alreadyPending(vtx.id) }
         let tx = vtx.transaction
-        let cost: Amount
         do throws(TransactionRejection) {
             try rules.checkStateless(tx)
-            cost = try TransactionRules.cost(of: tx)
         } catch {
             throw .rejected(error)
+        }
+        guard let cost = TransactionRules.cost(of: tx) else {
+            throw .rejected(.insufficientFunds(needed: .max, available: account.balance))
         }
         let sender = vtx.sender
         var removed = recheck(sender, against: account)

@@ -48,20 +48,21 @@ public struct BlockExecutor: Sendable {
     /// Applies one transaction to `overlay`, all of it or (on a thrown rejection) none of it.
     public func apply(_ vtx: VerifiedTransaction, proposer: Address,
                       overlay: inout StateOverlay) throws -> TransactionResult {
-        let tx = vtx.transaction
-        try rules.checkStateless(tx)
-        var sender = try overlay.account(vtx.sender)
-        try TransactionRules.checkAgainst(sender, tx)
-        let cost = try TransactionRules.cost(of: tx)
-        sender.balance -= cost
-        sender.nonce += 1
-        overlay.set(vtx.sender, sender)
-        switch tx.operation {
-        case .transfer(let to, let amount):
-            try credit(to, amount, overlay: &overlay)
+        try overlay.atomically { overlay in
+            let tx = vtx.transaction
+            try rules.checkStateless(tx)
+            var sender = try overlay.account(vtx.sender)
+            let cost = try TransactionRules.checkAgainst(sender, tx)
+            sender.balance -= cost
+            sender.nonce += 1
+            overlay.set(vtx.sender, sender)
+            switch tx.operation {
+            case .transfer(let to, let amount):
+                try credit(to, amount, overlay: &overlay)
+            }
+            try credit(proposer, tx.fee, overlay: &overlay)
+            return TransactionResult(feePaid: tx.fee)
         }
-        try credit(proposer, tx.fee, overlay: &overlay)
-        return TransactionResult(feePaid: tx.fee)
     }
 
     private func credit(_ address: Address, _ amount: Amount, overlay: inout StateOverlay) throws {

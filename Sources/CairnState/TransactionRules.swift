@@ -13,27 +13,32 @@ public struct TransactionRules: Sendable {
 
     /// Rules that need no state.
     public func checkStateless(_ tx: Transaction) throws(TransactionRejection) {
-        guard tx.chainID == chainID else { throw .wrongChain(expected: chainID, got: tx.chainID) }
+        // Byte equality, as specified: String == would also equate other Unicode spellings.
+        guard tx.chainID.utf8.elementsEqual(chainID.utf8) else { throw .wrongChain(expected: chainID, got: tx.chainID) }
         guard tx.fee >= parameters.minTransactionFee else {
             throw .feeTooLow(minimum: parameters.minTransactionFee, got: tx.fee)
         }
     }
 
-    /// Base units the sender must hold: what the operation spends plus the fee.
-    public static func cost(of tx: Transaction) throws(TransactionRejection) -> Amount {
+    /// Base units the sender must hold: what the operation spends plus the fee; nil when that
+    /// exceeds 2^128 − 1 (no account can hold it).
+    public static func cost(of tx: Transaction) -> Amount? {
         let spend: Amount = switch tx.operation {
         case .transfer(_, let amount): amount
         }
         let (total, overflow) = spend.addingReportingOverflow(tx.fee)
-        guard !overflow else { throw .insufficientFunds(needed: .max, available: 0) }
-        return total
+        return overflow ? nil : total
     }
 
-    /// Checks `tx` against its sender's account as it stands when `tx` would apply.
-    public static func checkAgainst(_ sender: Account, _ tx: Transaction) throws(TransactionRejection) {
+    /// Checks `tx` against its sender's account as it stands when `tx` would apply; returns its cost.
+    @discardableResult
+    public static func checkAgainst(_ sender: Account, _ tx: Transaction) throws(TransactionRejection) -> Amount {
         if tx.nonce < sender.nonce { throw .nonceAlreadyUsed(accountNonce: sender.nonce, got: tx.nonce) }
         if tx.nonce > sender.nonce { throw .nonceGap(expected: sender.nonce, got: tx.nonce) }
-        let cost = try cost(of: tx)
-        guard sender.balance >= cost else { throw .insufficientFunds(needed: cost, available: sender.balance) }
+        let total = cost(of: tx)
+        guard let total, sender.balance >= total else {
+            throw .insufficientFunds(needed: total ?? .max, available: sender.balance)
+        }
+        return total
     }
 }

@@ -99,7 +99,7 @@ import Testing
             #expect(pending.count <= limits.maxPerSender)
             #expect(pending.map(\.transaction.nonce) == (0..<UInt64(pending.count)).map { account.nonce + $0 },
                     "pending nonces are contiguous from the account nonce")
-            let cost = try pending.map { try TransactionRules.cost(of: $0.transaction) }.reduce(0, +)
+            let cost = pending.map { TransactionRules.cost(of: $0.transaction)! }.reduce(0, +)
             #expect(cost <= account.balance, "pending cost fits the balance")
             #expect(pool.nextNonce(for: key.address, accountNonce: account.nonce) == account.nonce + UInt64(pending.count))
             for vtx in pending { #expect(pool.transaction(vtx.id) == vtx) }

@@ -122,7 +122,7 @@ struct BlockExecutorTests {
 
     /// A credit that overflows must undo the sender's debit. Unreachable on a chain whose genesis
     /// supply fits in 128 bits, but `apply` promises all-or-nothing.
-    @Test(.disabled("bug: BlockExecutor.apply debits the sender in the overlay before a recipient credit that can throw balanceOverflow"))
+    @Test
     func overflowingCreditLeavesTheOverlayUnchanged() throws {
         let s = MemoryAccounts(accounts: [alice: Account(balance: 1_000, nonce: 0), bob: Account(balance: .max, nonce: 0)])
         var overlay = StateOverlay(base: s)

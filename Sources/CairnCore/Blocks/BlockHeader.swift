@@ -6,7 +6,7 @@ public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
     public var height: UInt64
     /// Milliseconds since the Unix epoch, as proposed; strictly greater than the parent's.
     public var time: UInt64
-    /// The parent's id; all zero for height 1.
+    /// The parent's id; the genesis hash for height 1.
     public var previousBlockID: Hash32
     /// `MerkleRoot.of` the transaction ids, in block order.
     public var transactionsRoot: Hash32

@@ -105,13 +105,39 @@ public enum GenesisFile {
         do { return try AmountFormat.parseBaseUnits(text) } catch { throw Error("\(field): \(error)") }
     }
 
-    /// RFC 3339 in UTC ("Z"), whole seconds or milliseconds, to milliseconds since the epoch.
+    /// `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.fffZ` (RFC 3339, UTC) to milliseconds
+    /// since the epoch, in integers only. Impossible dates and times (February 30, 24:00, leap
+    /// seconds) are rejected rather than normalised, so every implementation hashes the same genesis.
     static func parseTime(_ text: String) -> UInt64? {
-        let strategy = Date.ISO8601FormatStyle(includingFractionalSeconds: text.contains("."))
-        guard text.hasSuffix("Z"), let date = try? Date(text, strategy: strategy),
-              date.timeIntervalSince1970 >= 0 else { return nil }
-        // Genesis time is only read from the file, never from a clock: rounding here cannot
-        // diverge between nodes that parse the same text with the same rule.
-        return UInt64((date.timeIntervalSince1970 * 1000).rounded())
+        let b = Array(text.utf8)
+        guard b.count == 20 || (b.count == 24 && b[19] == UInt8(ascii: ".")),
+              b.last == UInt8(ascii: "Z"), b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var v = 0
+            for i in range {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
+            return v
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              year >= 1970, (1...12).contains(month), hour < 24, minute < 60, second < 60 else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...monthDays[month - 1]).contains(day) else { return nil }
+        var millis = 0
+        if b.count == 24 {
+            guard let fraction = number(20..<23) else { return nil }
+            millis = fraction
+        }
+        // Days since 1970-01-01 (proleptic Gregorian), counted directly.
+        var days = 0
+        for y in 1970..<year { days += (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 366 : 365 }
+        for m in 0..<(month - 1) { days += monthDays[m] }
+        days += day - 1
+        let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+        return UInt64(seconds) * 1000 + UInt64(millis)
     }
 }

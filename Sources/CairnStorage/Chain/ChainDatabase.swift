@@ -100,9 +100,15 @@ public final class ChainDatabase: Sendable {
     /// Commits one block and all it changes atomically, with an fsync.
     public func commit(_ write: BlockWrite) throws(StorageError) {
         let header = write.block.header
-        let current = try tip()
-        guard let current, header.height == current.height + 1 else {
-            throw .notNextHeight(tip: current?.height ?? 0, got: header.height)
+        guard let current = try tip() else { throw .notInitialized(path: path) }
+        guard header.height == current.height + 1 else {
+            throw .notNextHeight(tip: current.height, got: header.height)
+        }
+        guard header.previousBlockID == current.blockID else {
+            throw .inconsistentBlock("its previous block id \(header.previousBlockID) is not the tip \(current.blockID)")
+        }
+        guard write.treeUpdate.root == header.stateRoot else {
+            throw .inconsistentBlock("its state root \(header.stateRoot) is not the root of its state changes \(write.treeUpdate.root)")
         }
         let id = header.id
         var batch = WriteBatch()

@@ -10,6 +10,8 @@ public enum StorageError: Error, CustomStringConvertible {
     case notInitialized(path: String)
     case alreadyInitialized(path: String)
     case notNextHeight(tip: UInt64, got: UInt64)
+    /// A block handed to `commit` does not fit the chain or its own state changes.
+    case inconsistentBlock(String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum StorageError: Error, CustomStringConvertible {
         case .notInitialized(let path): "no chain data in \(path): run `cairn init` first"
         case .alreadyInitialized(let path): "\(path) already holds a chain"
         case .notNextHeight(let tip, let got): "cannot commit height \(got) on top of height \(tip)"
+        case .inconsistentBlock(let reason): "refusing to commit the block: \(reason)"
         }
     }
 }
