@@ -60,15 +60,18 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
 
+        // Shared by the test targets only.
+        .target(name: "CairnTestSupport", path: "Tests/CairnTestSupport", swiftSettings: swiftSettings),
+
         .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnCoreTests", dependencies: [
+        .testTarget(name: "CairnCoreTests", dependencies: ["CairnTestSupport", 
             "CairnCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnStorageTests", dependencies: [
+        .testTarget(name: "CairnStorageTests", dependencies: ["CairnTestSupport", 
             "CairnStorage", .product(name: "PropertyBased", package: "swift-property-based"),
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnStateTests", dependencies: ["CairnState"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnMempoolTests", dependencies: ["CairnMempool"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnStateTests", dependencies: ["CairnTestSupport", "CairnState"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnMempoolTests", dependencies: ["CairnTestSupport", "CairnMempool"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnRPCTests", dependencies: [
             "CairnRPC", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTestSupport
 import CairnCrypto
 import PropertyBased
 import Testing
@@ -19,7 +20,7 @@ struct CodecPropertyTests {
         #expect(decoded == value)
         #expect(decoded.canonicalBytes == bytes)
 
-        var rng = SplitMix(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let extra = UInt8.random(in: 0...255, using: &rng)
         #expect(decodeResult(T.self, bytes + [extra]).failureKind == "trailing_bytes")
 

@@ -1,25 +1,13 @@
 import CairnCore
+import CairnTestSupport
 import CairnCrypto
 
-/// SplitMix64: a tiny deterministic generator, so every random value in these tests is reproducible
-/// from the seed the property checker prints.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Builders of random but valid values. Integers are drawn with a random bit width so that every
 /// varint length (1 to 10 bytes, or 19 for 128 bits) shows up, not only the longest.
 struct Arbitrary {
-    var rng: SplitMix
-    init(seed: UInt64) { rng = SplitMix(seed: seed) }
+    var rng: SeededGenerator
+    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
 
     static let keys: [PrivateKey] = (1...4).map { i in
         try! PrivateKey(bytes: [UInt8](repeating: 0, count: 31) + [UInt8(i)])

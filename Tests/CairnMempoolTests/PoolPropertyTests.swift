@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTestSupport
 import CairnCrypto
 import CairnMempool
 import CairnState

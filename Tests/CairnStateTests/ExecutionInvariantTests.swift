@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTestSupport
 import CairnCrypto
 import CairnState
 import Testing
@@ -6,22 +7,11 @@ import Testing
 /// Invariants over many random transaction sequences (seeded, so failures reproduce).
 @Suite("Execution invariants")
 struct ExecutionInvariantTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Supply is conserved (fees move to the proposer, nothing is created or burnt), each sender's
     /// nonce counts its applied transactions, and a rejected transaction changes no balance.
     @Test(arguments: 0..<12)
     func supplyIsConservedAndNoncesCountAppliedTransactions(seed: UInt64) throws {
-        var rng = SplitMix(state: seed)
+        var rng = SeededGenerator(seed: seed)
         let keys = Array(TestKeys.all.prefix(5))
         let proposer = TestKeys.all[5].address
         let everyone = keys.map(\.address) + [proposer]

@@ -1,4 +1,5 @@
 import Foundation
+import CairnTestSupport
 import Testing
 @testable import CairnStorage
 

@@ -1,4 +1,5 @@
 import Testing
+import CairnTestSupport
 @testable import CairnStorage
 
 /// Randomised model checking: a database driven by random batches must always hold exactly what

@@ -1,20 +1,9 @@
 import CairnCore
+import CairnTestSupport
 import CairnCrypto
 import CairnStorage
 import Testing
 
-/// Deterministic pseudo-random numbers (SplitMix64) so failures reproduce from the seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A tree with its own in-memory store that stores whatever an update returns.
 struct TestTree {
@@ -33,7 +22,7 @@ struct TestTree {
     }
 }
 
-func randomHash(_ rng: inout SplitMix64) -> Hash32 {
+func randomHash(_ rng: inout SeededGenerator) -> Hash32 {
     Hash32(unchecked: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
 }
 
@@ -96,7 +85,7 @@ struct SparseMerkleTreeTests {
 
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func rootIndependentOfOrderAndBatching(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let count = Int.random(in: 1...300, using: &rng)
         let entries = (0..<count).map { _ in (key: randomHash(&rng), valueHash: Optional(randomHash(&rng))) }
         let t = TestTree()
@@ -132,7 +121,7 @@ struct SparseMerkleTreeTests {
     @Test func deletionCollapsesLongSharedPrefix() throws {
         // Two keys sharing their first 200 bits sit under a chain of ~200 inner nodes; deleting
         // one must move the other leaf all the way up to the root.
-        var rng = SplitMix64(seed: 9)
+        var rng = SeededGenerator(seed: 9)
         let base = randomHash(&rng).bytes
         var other = base
         other[25] ^= 0x80  // differs first at bit 200
@@ -148,7 +137,7 @@ struct SparseMerkleTreeTests {
     /// contents built from scratch: deletion compacts exactly as insertion would have.
     @Test(arguments: [61, 62, 63] as [UInt64])
     func rootIsCanonicalAfterDeletes(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let t = TestTree()
         var model: [Hash32: Hash32] = [:]
         var keys: [Hash32] = []
@@ -192,7 +181,7 @@ struct SparseMerkleTreeTests {
 
     @Test(arguments: [11, 12] as [UInt64])
     func matchesDictionaryModelAndProvesEveryKey(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let t = TestTree()
         var model: [Hash32: Hash32] = [:]
         var keys: [Hash32] = []  // every key ever used, in creation order
@@ -228,7 +217,7 @@ struct SparseMerkleTreeTests {
     }
 
     @Test func tamperedProofsAreRejected() throws {
-        var rng = SplitMix64(seed: 21)
+        var rng = SeededGenerator(seed: 21)
         let entries = (0..<64).map { _ in (key: randomHash(&rng), valueHash: Optional(randomHash(&rng))) }
         let t = TestTree()
         let root = try t.insertAll(entries)
@@ -261,7 +250,7 @@ struct SparseMerkleTreeTests {
     }
 
     @Test func oldRootsStayProvable() throws {
-        var rng = SplitMix64(seed: 31)
+        var rng = SeededGenerator(seed: 31)
         let t = TestTree()
         let first = (0..<50).map { _ in (key: randomHash(&rng), valueHash: Optional(randomHash(&rng))) }
         let oldRoot = try t.insertAll(first)
@@ -281,7 +270,7 @@ struct SparseMerkleTreeTests {
     }
 
     @Test func updateEmitsOnlyLogarithmicallyManyReachableNodes() throws {
-        var rng = SplitMix64(seed: 41)
+        var rng = SeededGenerator(seed: 41)
         let entries = (0..<10_000).map { _ in (key: randomHash(&rng), valueHash: Optional(randomHash(&rng))) }
         let t = TestTree()
         let build = try t.update(.zero, entries)
@@ -304,7 +293,7 @@ struct SparseMerkleTreeTests {
     }
 
     @Test func emittedNodesAreExactlyTheNewReachableOnes() throws {
-        var rng = SplitMix64(seed: 51)
+        var rng = SeededGenerator(seed: 51)
         let t = TestTree()
         var root = try t.insertAll((0..<200).map { _ in (key: randomHash(&rng), valueHash: Optional(randomHash(&rng))) })
         for _ in 0..<10 {
