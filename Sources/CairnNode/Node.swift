@@ -6,6 +6,7 @@ import CairnState
 import CairnStorage
 import Foundation
 import Hummingbird
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -32,7 +33,7 @@ public final class Node: Sendable {
         self.logger = logger
         let genesis: Genesis
         do { genesis = try GenesisFile.load(path: home.genesisFile) } catch {
-            throw Error(message: "\(error) (\(home.genesisFile)); run `cairn init` first")
+            throw Error(message: "\(error); run `cairn init --home \(home.root)` first")
         }
         chain = try NodeChain(directory: home.chainDirectory, genesis: genesis)
         let database = chain.database
@@ -94,7 +95,12 @@ public final class Node: Sendable {
         logger.info("node started", metadata: [
             "chain_id": "\(chain.genesis.chainID)", "height": "\(tip.height)", "home": "\(home.root)",
         ])
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            chain.close()
+            throw Error(message: "cannot serve JSON-RPC on \(config.rpcHost):\(config.rpcPort): the address is in use (another node?); choose another --rpc-port")
+        }
         chain.close()
         logger.info("node stopped cleanly")
     }

@@ -82,6 +82,13 @@ struct CLITests {
         let second = try cairn(["start", "--home", home + "/node", "--rpc-port", "0"])
         #expect(second.status != 0)
         #expect(second.err.contains("another process"), "\(second.err)")
+        // A second node on the same RPC port is refused plainly too.
+        let port = String(node.rpcURL.split(separator: ":").last ?? "")
+        let clash = try cairn(["devnet", "--home", home + "/other", "--rpc-port", port,
+                               "--genesis", NodeProcess.repoRoot + "/genesis/devnet.json",
+                               "--keys", NodeProcess.repoRoot + "/genesis/devnet-keys.json"])
+        #expect(clash.status != 0)
+        #expect(clash.err.contains("the address is in use"), "\(clash.err)")
         #expect(node.terminate() == 0)
     }
 
