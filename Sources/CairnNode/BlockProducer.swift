@@ -89,7 +89,7 @@ public actor BlockProducer: Service {
             CommitSignature(validator: validatorKey.address, signature: validatorKey.sign(digest: payload.signingHash)),
         ])
         try chain.database.commit(BlockWrite(
-            block: built.block, commit: commit, transactionIDs: built.transactionIDs,
+            block: built.block, commit: commit, transactionIDs: built.transactionIDs, senders: built.senders,
             results: built.outcome.results, accounts: built.outcome.changes, treeUpdate: built.treeUpdate))
         tip = ChainTip(height: height, blockID: blockID, stateRoot: built.block.header.stateRoot)
         tipTime = time

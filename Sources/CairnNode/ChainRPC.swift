@@ -113,8 +113,8 @@ struct ChainRPC: Sendable {
             "transaction_count": JSONForms.int(UInt64(block.transactions.count)),
         ]
         if full {
-            o["transactions"] = .array(zip(block.transactions, ids).map { tx, id in
-                JSONForms.transaction(tx, id: id, sender: try? tx.recoverSender())
+            o["transactions"] = .array(try zip(block.transactions, ids).map { tx, id in
+                JSONForms.transaction(tx, id: id, sender: try chain.database.transactionLocation(id: id).map(\.sender))
             })
         } else {
             o["transactions"] = .array(ids.map { .string($0.hex) })
@@ -136,7 +136,7 @@ struct ChainRPC: Sendable {
                 "index": JSONForms.int(location.index),
                 "block_id": .string(block.id.hex),
                 "result": ["success": true, "fee_paid": JSONForms.amount(location.result.feePaid)],
-                "transaction": JSONForms.transaction(tx, id: id, sender: try? tx.recoverSender()),
+                "transaction": JSONForms.transaction(tx, id: id, sender: location.sender),
             ]
         }
         if let pending = await mempool.transaction(id) {

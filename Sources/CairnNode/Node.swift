@@ -42,7 +42,7 @@ public final class Node: Sendable {
                                                         maxBytes: config.mempoolMaxBytes),
                                   rules: chain.rules),
             state: database,
-            isCommitted: { id in try database.transactionLocation(id: id)?.height })
+            isCommitted: { id in try database.committedHeight(of: id) })
         if FileManager.default.fileExists(atPath: home.validatorKeyFile) {
             let key = try KeyFile.read(home.validatorKeyFile)
             if genesis.validators.power(of: key.address) != nil {

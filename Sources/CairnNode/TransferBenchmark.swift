@@ -94,7 +94,7 @@ public struct TransferBenchmark: Sendable {
             pool: TransactionPool(limits: MempoolLimits(maxTransactions: max(transactions, 50_000), maxBytes: 1 << 30,
                                                         maxPerSender: max(1_000, transactions / accounts + 1)),
                                   rules: chain.rules),
-            state: database, isCommitted: { id in try database.transactionLocation(id: id)?.height })
+            state: database, isCommitted: { id in try database.committedHeight(of: id) })
         let producer = try BlockProducer(
             chain: chain, mempool: mempool, validatorKey: validator,
             settings: .init(interval: .milliseconds(1), createEmptyBlocks: false),

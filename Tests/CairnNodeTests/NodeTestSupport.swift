@@ -35,7 +35,7 @@ struct TestNode {
         chain = try NodeChain(directory: dir + "/chain", genesis: Self.genesis)
         let database = chain.database
         mempool = Mempool(pool: TransactionPool(rules: chain.rules), state: database,
-                          isCommitted: { id in try database.transactionLocation(id: id)?.height })
+                          isCommitted: { id in try database.committedHeight(of: id) })
         let ticks = Counter(clockStart)
         producer = try BlockProducer(chain: chain, mempool: mempool, validatorKey: Self.validator,
                                      settings: .init(interval: .milliseconds(10), createEmptyBlocks: true),

@@ -65,7 +65,8 @@ struct ChainDatabaseTests {
                                  stateRoot: update.root, proposer: proposer, protocolVersion: 1)
         return BlockWrite(block: Block(header: header, transactions: txs),
                           commit: Commit(height: height, round: 0, blockID: header.id, signatures: []),
-                          transactionIDs: ids, results: txs.map { TransactionResult(feePaid: $0.fee) },
+                          transactionIDs: ids, senders: try txs.map { try $0.recoverSender() },
+                          results: txs.map { TransactionResult(feePaid: $0.fee) },
                           accounts: accounts, treeUpdate: update)
     }
 
@@ -119,9 +120,14 @@ struct ChainDatabaseTests {
             #expect(try db.account(Self.proposer) == Account(balance: 2, nonce: 0))
             for (index, txID) in write.transactionIDs.enumerated() {
                 #expect(try db.transactionLocation(id: txID)
-                        == TransactionLocation(height: 1, index: UInt64(index), result: TransactionResult(feePaid: 1)))
+                        == TransactionLocation(height: 1, index: UInt64(index), sender: write.senders[index],
+                                               result: TransactionResult(feePaid: 1)))
             }
             #expect(try db.transactionLocation(id: .zero) == nil)
+            // As the mempool calls it: through a closure that erases the typed throw.
+            let isCommitted: @Sendable (Hash32) throws -> UInt64? = { id in try db.committedHeight(of: id) }
+            #expect(try isCommitted(.zero) == nil)
+            #expect(try isCommitted(write.transactionIDs[0]) == 1)
             let carolValue = StateKeys.valueHash(Account(balance: 100, nonce: 0))
             #expect(try db.accountValue(hash: carolValue) == Account(balance: 100, nonce: 0))
         }
@@ -176,7 +182,7 @@ struct ChainDatabaseTests {
                                      attestationsRoot: .zero, stateRoot: .zero, proposer: .zero, protocolVersion: 1)
             let write = BlockWrite(block: Block(header: header, transactions: []),
                                    commit: Commit(height: 1, round: 0, blockID: header.id, signatures: []),
-                                   transactionIDs: [], results: [], accounts: [],
+                                   transactionIDs: [], senders: [], results: [], accounts: [],
                                    treeUpdate: SparseMerkleUpdate(root: .zero, newNodes: []))
             #expect(throws: StorageError.self) { try db.commit(write) }
             #expect(try db.tip() == nil)

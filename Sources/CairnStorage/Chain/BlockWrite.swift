@@ -7,16 +7,19 @@ public struct BlockWrite: Sendable {
     public var commit: Commit
     /// Transaction ids in block order (already computed at admission; not recomputed here).
     public var transactionIDs: [Hash32]
+    /// Transaction senders in block order (recovered at admission).
+    public var senders: [Address]
     public var results: [TransactionResult]
     /// Touched accounts with their new values, sorted by address.
     public var accounts: [(address: Address, account: Account)]
     public var treeUpdate: SparseMerkleUpdate
 
-    public init(block: Block, commit: Commit, transactionIDs: [Hash32], results: [TransactionResult],
+    public init(block: Block, commit: Commit, transactionIDs: [Hash32], senders: [Address], results: [TransactionResult],
                 accounts: [(address: Address, account: Account)], treeUpdate: SparseMerkleUpdate) {
         self.block = block
         self.commit = commit
         self.transactionIDs = transactionIDs
+        self.senders = senders
         self.results = results
         self.accounts = accounts
         self.treeUpdate = treeUpdate

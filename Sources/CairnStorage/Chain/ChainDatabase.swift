@@ -61,6 +61,14 @@ public final class ChainDatabase: Sendable {
         try decode(TransactionLocation.self, StorageKeys.transaction(id: id), "index entry of transaction \(id)")
     }
 
+    /// The height a transaction was committed at, or nil.
+    public func committedHeight(of id: Hash32) throws(StorageError) -> UInt64? {
+        // Two statements on purpose: `try transactionLocation(id:)?.height` inside a closure that
+        // erases the typed throw returned garbage heights for missing ids (Swift 6.3.1, debug).
+        let location = try transactionLocation(id: id)
+        return location?.height
+    }
+
     /// The latest committed account (the flat table, not the tree: one read).
     public func account(_ address: Address) throws(StorageError) -> Account {
         try account(address, snapshot: nil)
@@ -116,9 +124,14 @@ public final class ChainDatabase: Sendable {
         batch.put(StorageKeys.blockID(height: header.height), id.bytes)
         batch.put(StorageKeys.commit(height: header.height), write.commit.canonicalBytes)
         batch.put(StorageKeys.stateRoot(height: header.height), header.stateRoot.bytes)
-        for (index, (txID, result)) in zip(write.transactionIDs, write.results).enumerated() {
-            let location = TransactionLocation(height: header.height, index: UInt64(index), result: result)
-            batch.put(StorageKeys.transaction(id: txID), location.canonicalBytes)
+        let count = write.block.transactions.count
+        guard write.transactionIDs.count == count, write.senders.count == count, write.results.count == count else {
+            throw .inconsistentBlock("it has \(count) transactions but \(write.transactionIDs.count) ids, \(write.senders.count) senders and \(write.results.count) results")
+        }
+        for index in 0..<count {
+            let location = TransactionLocation(height: header.height, index: UInt64(index),
+                                               sender: write.senders[index], result: write.results[index])
+            batch.put(StorageKeys.transaction(id: write.transactionIDs[index]), location.canonicalBytes)
         }
         Self.addState(accounts: write.accounts, treeUpdate: write.treeUpdate, to: &batch)
         batch.put(StorageKeys.tip, ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot).canonicalBytes)
