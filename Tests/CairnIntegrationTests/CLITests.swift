@@ -92,6 +92,29 @@ struct CLITests {
         #expect(node.terminate() == 0)
     }
 
+    @Test func initThenStartRunsANewChain() async throws {
+        let home = temporaryDirectory("init")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let initialised = try cairn(["init", "--home", home, "--chain-id", "my-net"])
+        #expect(initialised.status == 0, "\(initialised.err)")
+        let validator = try #require(initialised.out.split(separator: "\n").first { $0.contains("validator:") }?
+            .split(separator: " ").last.map(String.init))
+        let again = try cairn(["init", "--home", home])
+        #expect(again.status != 0 && again.err.contains("already initialised"))
+
+        let node = try await NodeProcess(["start", "--home", home, "--block-interval-ms", "50"], logPath: home + "/node.log")
+        let status = try await eventually("a block") { () async throws -> JSONValue? in
+            let s = try await node.client.call("node_status")
+            return (s["latest_height"]?.integerValue ?? 0) >= 2 ? s : Optional<JSONValue>.none
+        }
+        #expect(status["chain_id"] == "my-net")
+        #expect(status["validator"] == .string(validator))
+        let account = try await node.client.call("state_getAccount", ["address": .string(validator)])
+        #expect(account["balance"] == "1000000000000000000000000")
+        #expect(node.terminate() == 0)
+        #expect(node.log.contains("node stopped cleanly"))
+    }
+
     @Test func benchPrintsFigures() throws {
         let run = try cairn(["bench", "transfers", "--txs", "300", "--accounts", "10"])
         #expect(run.status == 0, "\(run.err)")
