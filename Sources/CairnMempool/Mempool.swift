@@ -26,21 +26,32 @@ public actor Mempool {
 
     /// Size check, then the one signature check. Needs no pool state, so it runs on the caller's thread.
     public nonisolated func verify(_ tx: Transaction) throws(MempoolError) -> VerifiedTransaction {
-        let size = tx.canonicalBytes.count
-        guard size <= maxTransactionBytes else { throw .tooLarge(size: size, limit: maxTransactionBytes) }
+        try verify(tx, encoding: tx.canonicalBytes)
+    }
+
+    /// Decodes a transaction received as bytes, then verifies it. Decoding is canonical, so the
+    /// bytes are the encoding and are not rebuilt.
+    public nonisolated func verify(encoded bytes: [UInt8]) throws(MempoolError) -> VerifiedTransaction {
+        guard bytes.count <= maxTransactionBytes else { throw .tooLarge(size: bytes.count, limit: maxTransactionBytes) }
+        let tx: Transaction
+        do { tx = try Transaction.decode(bytes) } catch { throw .malformed(error.description) }
+        return try verify(tx, encoding: bytes)
+    }
+
+    private nonisolated func verify(_ tx: Transaction, encoding: [UInt8]) throws(MempoolError) -> VerifiedTransaction {
+        guard encoding.count <= maxTransactionBytes else { throw .tooLarge(size: encoding.count, limit: maxTransactionBytes) }
         do {
-            return try VerifiedTransaction(tx)
+            return try VerifiedTransaction(tx, encoding: encoding)
         } catch {
             throw .invalidSignature(error.description)
         }
     }
 
-    /// Decodes a transaction received as bytes, then verifies it.
-    public nonisolated func verify(encoded bytes: [UInt8]) throws(MempoolError) -> VerifiedTransaction {
-        guard bytes.count <= maxTransactionBytes else { throw .tooLarge(size: bytes.count, limit: maxTransactionBytes) }
-        let tx: Transaction
-        do { tx = try Transaction.decode(bytes) } catch { throw .malformed(error.description) }
-        return try verify(tx)
+    /// Decodes and verifies off the actor, then admits. Returns the transaction id.
+    @concurrent
+    public nonisolated func submit(encoded bytes: [UInt8]) async throws(MempoolError) -> Hash32 {
+        let vtx = try verify(encoded: bytes)
+        return try await submit(verified: vtx)
     }
 
     /// Verifies off the actor, then admits. Returns the transaction id.

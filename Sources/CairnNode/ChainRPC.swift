@@ -198,12 +198,8 @@ struct ChainRPC: Sendable {
         do { raw = try Hex.decode(try params.string("tx", at: 0)) } catch let e as RPCError { throw e } catch {
             throw RPCError.invalidParams("parameter 'tx': \(error)")
         }
-        let tx: Transaction
-        do { tx = try Transaction.decode(raw) } catch {
-            throw RPCError.transactionRejected("malformed transaction: \(error)", data: ["reason": "malformed"])
-        }
         do {
-            let id = try await mempool.submit(tx)
+            let id = try await mempool.submit(encoded: raw)
             return .string(id.hex)
         } catch {
             throw RPCError.transactionRejected("\(error)", data: ["reason": .string(error.reasonCode)])

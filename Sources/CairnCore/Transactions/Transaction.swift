@@ -101,7 +101,12 @@ public struct VerifiedTransaction: Sendable, Hashable {
 
     /// Decodes nothing: checks the signature of `transaction` and records the sender.
     public init(_ transaction: Transaction) throws(CryptoError) {
-        let encoding = transaction.canonicalBytes
+        try self.init(transaction, encoding: transaction.canonicalBytes)
+    }
+
+    /// The same, for a caller that already holds the canonical encoding (it decoded it, or
+    /// measured it), so it is not built again.
+    public init(_ transaction: Transaction, encoding: [UInt8]) throws(CryptoError) {
         self.transaction = transaction
         self.id = Transaction.id(ofEncoding: encoding)
         self.sender = try transaction.recoverSender()

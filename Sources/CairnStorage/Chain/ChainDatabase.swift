@@ -63,10 +63,7 @@ public final class ChainDatabase: Sendable {
 
     /// The height a transaction was committed at, or nil.
     public func committedHeight(of id: Hash32) throws(StorageError) -> UInt64? {
-        // Two statements on purpose: `try transactionLocation(id:)?.height` inside a closure that
-        // erases the typed throw returned garbage heights for missing ids (Swift 6.3.1, debug).
-        let location = try transactionLocation(id: id)
-        return location?.height
+        try transactionLocation(id: id)?.height
     }
 
     /// The latest committed account (the flat table, not the tree: one read).
