@@ -8,6 +8,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cairn", targets: ["cairn"]),
+        // For the nested FuzzTesting package (FuzzTesting/Package.swift), which builds with libFuzzer.
+        .library(name: "CairnCrypto", targets: ["CairnCrypto"]),
+        .library(name: "CairnCore", targets: ["CairnCore"]),
+        .library(name: "CairnRPC", targets: ["CairnRPC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
