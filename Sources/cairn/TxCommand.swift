@@ -14,6 +14,7 @@ struct TxCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Send tokens to an address.")
         @OptionGroup var home: HomeOption
         @OptionGroup var client: ClientOptions
+        @OptionGroup var passphrase: PassphraseOptions
         @Option(help: "Name of the sending key in the keyring.") var from: String
         @Option(help: "Recipient address (EIP-55 or lower-case hex).") var to: String
         @Option(help: "Amount: base units (1500) or CAIRN with a suffix (1.5cairn).") var amount: String
@@ -23,7 +24,9 @@ struct TxCommand: AsyncParsableCommand {
         @Option(help: "Seconds to wait with --wait.") var timeout: Int = 60
 
         func run() async throws {
-            let key = try Keyring(home: home.nodeHome).load(name: from)
+            let keyring = Keyring(home: home.nodeHome)
+            _ = try keyring.address(name: from)  // a missing key fails before the passphrase prompt
+            let key = try keyring.load(name: from, passphrase: passphrase.read(for: "key '\(from)'", confirm: false))
             let recipient = try Address(hex: to)
             let value = try AmountFormat.parse(amount)
             let feeValue = try AmountFormat.parse(fee)
