@@ -31,6 +31,8 @@ for v in txs:
     seed("FuzzCrypto", bytes([1]) + v["sender"].encode())
     seed("FuzzCrypto", bytes([2]) + v["id"].encode())
     seed("FuzzCrypto", bytes([3]) + v["signature"].encode())
+for text in ["1500", "0", "1.5cairn", " 2 CAIRN ", "0.000000000000000001cairn"]:
+    seed("FuzzCrypto", bytes([4]) + text.encode())
 blocks = load("blocks.json")
 for v in blocks["blocks"]:
     seed("FuzzCanonical", bytes([BLOCK]) + unhex(v["encoding"]))

@@ -1,16 +1,18 @@
+import CairnCore
 import CairnCrypto
 
 /// Signatures, addresses and hex arrive from clients (RPC parameters, CLI arguments) and peers.
-/// `data[0] % 4` picks the parser; the rest is its input.
+/// Amounts are parsed from the same places. `data[0] % 5` picks the parser; the rest is its input.
 public enum CryptoChecks {
     public static func check(_ data: [UInt8]) -> String? {
         guard let selector = data.first else { return nil }
         let body = Array(data.dropFirst())
-        switch selector % 4 {
+        switch selector % 5 {
         case 0: return signature(body)
         case 1: return address(String(decoding: body, as: UTF8.self))
         case 2: return hex(String(decoding: body, as: UTF8.self))
-        default: return signatureHex(String(decoding: body, as: UTF8.self))
+        case 3: return signatureHex(String(decoding: body, as: UTF8.self))
+        default: return amount(String(decoding: body, as: UTF8.self))
         }
     }
 
@@ -55,6 +57,19 @@ public enum CryptoChecks {
         guard let sig = try? RecoverableSignature(hex: text) else { return nil }
         guard (try? RecoverableSignature(hex: sig.hex)) == sig else { return "signature hex \(text) does not print back" }
         _ = try? Hash32(hex: text)
+        return nil
+    }
+
+    /// Base units have one spelling; any accepted amount survives display and parse.
+    static func amount(_ text: String) -> String? {
+        if let units = try? AmountFormat.parseBaseUnits(text), String(units) != text {
+            return "amount \(text) parses as \(units) base units but prints differently"
+        }
+        guard let value = try? AmountFormat.parse(text) else { return nil }
+        let shown = AmountFormat.display(value)
+        guard (try? AmountFormat.parse(shown)) == value else {
+            return "amount \(text) = \(value) displays as \(shown), which does not parse back"
+        }
         return nil
     }
 }
