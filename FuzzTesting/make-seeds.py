@@ -52,6 +52,10 @@ seed("FuzzMerkle", bytes([4]) + key)
 seed("FuzzMerkle", bytes([4 | 2 | 8]) + key + z + hashlib.sha256(b"other").digest() + z + z + hashlib.sha256(b"s").digest() * 3)
 seed("FuzzMerkle", bytes([1 | 2 | 4 | 16]) + key + hashlib.sha256(b"v").digest() + z + z + z + hashlib.sha256(b"s").digest() * 5)
 seed("FuzzMerkle", bytes([0]) + key * 8)
+# Deep proofs (flag bit 5): depth 256 (the deepest valid) and 257, absence and inclusion.
+s = hashlib.sha256(b"s").digest()
+for flags in [4 | 32 | (2 << 6), 4 | 32 | (3 << 6), 1 | 2 | 4 | 16 | 32 | (2 << 6), 4 | 2 | 8 | 32 | (3 << 6)]:
+    seed("FuzzMerkle", bytes([flags]) + key + hashlib.sha256(b"v").digest() + hashlib.sha256(b"o").digest() + z + z + s)
 # JSON-RPC bodies, as a client sends them.
 for body in [
     '{"jsonrpc":"2.0","method":"chain_height","params":[],"id":1}',

@@ -7,7 +7,8 @@ import CairnCrypto
 /// flags bit 0: a value hash is claimed (inclusion); bit 1: the proof carries a leaf; bit 2: use
 /// the root the proof itself implies (so the hashing path is checked, not only rejection);
 /// bit 3: make the leaf share the key's path (a well-formed absence proof); bits 0+1+4: the leaf is
-/// the key and claimed value (a well-formed inclusion proof). The first 65 bytes are also decoded as a node.
+/// the key and claimed value (a well-formed inclusion proof); bit 5: repeat the siblings to a depth
+/// of 254 + (flags >> 6). The first 65 bytes are also decoded as a node.
 public enum MerkleChecks {
     public static func check(_ data: [UInt8]) -> String? {
         func field(_ index: Int) -> Hash32 {
@@ -25,7 +26,14 @@ public enum MerkleChecks {
         let key = field(0), valueHash = field(1), leafValue = field(3)
         var leafKey = field(2)
         let siblingCount = max(0, (data.count - 1 - 32 * 5) / 32)
-        let siblings = (0..<siblingCount).map { field(5 + $0) }
+        var siblings = (0..<siblingCount).map { field(5 + $0) }
+        if flags & 32 != 0 {
+            // Inputs are too short for 256 siblings: repeat the given ones to depth 254...257,
+            // either side of the deepest valid proof.
+            let depth = 254 + Int(flags >> 6)
+            let given = siblings.isEmpty ? [Hash32.zero] : siblings
+            siblings = (0..<depth).map { given[$0 % given.count] }
+        }
         if flags & 8 != 0 {
             // Same first `depth` bits as the key, the rest from the input.
             let depth = min(siblings.count, SparseMerkleNode.maxDepth)
