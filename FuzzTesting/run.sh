@@ -14,7 +14,10 @@ seconds=${2:-60}
 shift 2 || shift $#
 cd "$(dirname "$0")"
 [ -d "corpus/$target" ] || python3 make-seeds.py
-swift build --sanitize fuzzer --sanitize address --product "$target"
+# Not `--sanitize fuzzer --sanitize address`: swiftc then gets two -sanitize= flags, the last one
+# wins, and the Swift code is built with ASan but WITHOUT coverage (libFuzzer runs blind). One
+# combined flag instruments for both; `--sanitize fuzzer` makes SwiftPM link libFuzzer's main.
+swift build --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address --product "$target"
 mkdir -p "artifacts/$target"
 exec ".build/debug/$target" "corpus/$target" \
     -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
