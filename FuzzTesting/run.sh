@@ -19,6 +19,8 @@ cd "$(dirname "$0")"
 # combined flag instruments for both; `--sanitize fuzzer` makes SwiftPM link libFuzzer's main.
 swift build --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address --product "$target"
 mkdir -p "artifacts/$target"
+# Swift's own crash backtracer can stall for minutes under ASan; libFuzzer prints the stack.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 exec ".build/debug/$target" "corpus/$target" \
     -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="artifacts/$target/" -print_final_stats=1 "$@"
