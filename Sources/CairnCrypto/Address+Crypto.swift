@@ -28,11 +28,13 @@ extension Address: CustomStringConvertible {
     /// carrying no checksum; mixed case must be the exact EIP-55 form, so a typo in a
     /// checksummed address is caught instead of sending to the wrong account.
     public init(hex: String) throws(CryptoError) {
+        // Hex.decode strips the one optional prefix itself; the digits are decoded from exactly
+        // what it kept, so a second "0x" is an invalid digit, never a shorter address.
         var digits = Substring(hex)
         if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
         guard digits.utf8.count == 40 else { throw .addressWrongLength(digits.utf8.count) }
         let decoded: [UInt8]
-        do { decoded = try Hex.decode(String(digits)) } catch { throw .invalidHex(error) }
+        do { decoded = try Hex.decode(hex, count: 20) } catch { throw .invalidHex(error) }
         self.init(unchecked: decoded)
         let hasLower = digits.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f") }
         let hasUpper = digits.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }

@@ -41,4 +41,10 @@ import CairnCrypto
         #expect(key.address.checksummed == "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23")
         #expect(Address(publicKey: key.publicKey) == key.address)
     }
+
+    /// Found by FuzzCrypto: a doubled prefix used to reach Address(unchecked:) with 19 bytes and trap.
+    @Test(arguments: ["0x0x00000000000000000000000000000000000000", "0x0X898e00000000000000000000000000000000"])
+    func doublePrefixIsRejectedNotATrap(text: String) {
+        #expect(throws: CryptoError.self) { try Address(hex: text) }
+    }
 }

@@ -114,6 +114,8 @@ struct ChainRPCTests {
             ("chain_getBlock", ["block": true]),
             ("state_getAccount", ["address": "0x1234"]),
             ("state_getAccount", ["address": "0x5AAEB6053F3E94C9b9A09f33669435E7Ef1BeAed"]),
+            // Once a trap (found by fuzzing): a doubled prefix must be an error, not a crash.
+            ("state_getAccount", ["address": "0x0x00000000000000000000000000000000000000"]),
             ("chain_getTransaction", ["id": 5]),
             ("state_getProof", ["address": .string(TestNode.bob.address.checksummed), "height": "one"]),
         ] {
