@@ -107,9 +107,7 @@ public enum Keystore {
 
     private static func storedAddress(_ file: File) throws(KeystoreError) -> Address? {
         guard let text = file.address else { return nil }
-        var digits = Substring(text)
-        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
-        return Address(unchecked: try hex(String(digits), field: "address", count: 20))
+        return Address(unchecked: try hex(text, field: "address", count: 20))
     }
 
     private static func hex(_ text: String, field: String, count: Int) throws(KeystoreError) -> [UInt8] {
