@@ -63,20 +63,6 @@ import Testing
         #expect(problem == nil, "\\(name): \\(problem ?? "")")
     }
 
-    /// Crashers whose bug is not fixed yet: replaying them traps the whole test process.
-    @Test(.disabled("bug: Address(hex:) traps on \\"0x0x\\" + 38 hex digits: it strips the prefix, then Hex.decode strips a second one and returns 19 bytes, and Address(unchecked:) preconditions on 20; reachable from the state_getAccount/state_getProof RPC params and genesis files"),
-          arguments: inputs("FuzzCrypto/crashes"))
-    func cryptoCrashers(_ name: String) throws {
-        let problem = FuzzReplay.CryptoChecks.check(try Self.bytes(name))
-        #expect(problem == nil, "\\(name): \\(problem ?? "")")
-    }
-
-    @Test(.disabled("bug: GenesisFile.parse traps instead of throwing on an address \\"0x0x\\" + 38 hex digits (the Address(hex:) bug above)"),
-          arguments: inputs("FuzzGenesis/crashes"))
-    func genesisCrashers(_ name: String) throws {
-        let problem = FuzzReplay.GenesisChecks.check(try Self.bytes(name))
-        #expect(problem == nil, "\\(name): \\(problem ?? "")")
-    }
 }
 
 /// Copies of FuzzTesting/Sources/FuzzChecks, namespaced so they cannot clash with test helpers.

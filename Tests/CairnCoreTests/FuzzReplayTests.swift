@@ -53,20 +53,6 @@ import Testing
         #expect(problem == nil, "\(name): \(problem ?? "")")
     }
 
-    /// Crashers whose bug is not fixed yet: replaying them traps the whole test process.
-    @Test(.disabled("bug: Address(hex:) traps on \"0x0x\" + 38 hex digits: it strips the prefix, then Hex.decode strips a second one and returns 19 bytes, and Address(unchecked:) preconditions on 20; reachable from the state_getAccount/state_getProof RPC params and genesis files"),
-          arguments: inputs("FuzzCrypto/crashes"))
-    func cryptoCrashers(_ name: String) throws {
-        let problem = FuzzReplay.CryptoChecks.check(try Self.bytes(name))
-        #expect(problem == nil, "\(name): \(problem ?? "")")
-    }
-
-    @Test(.disabled("bug: GenesisFile.parse traps instead of throwing on an address \"0x0x\" + 38 hex digits (the Address(hex:) bug above)"),
-          arguments: inputs("FuzzGenesis/crashes"))
-    func genesisCrashers(_ name: String) throws {
-        let problem = FuzzReplay.GenesisChecks.check(try Self.bytes(name))
-        #expect(problem == nil, "\(name): \(problem ?? "")")
-    }
 }
 
 /// Copies of FuzzTesting/Sources/FuzzChecks, namespaced so they cannot clash with test helpers.
@@ -151,18 +137,6 @@ enum FuzzReplay {
             case 3: return signatureHex(String(decoding: body, as: UTF8.self))
             default: return amount(String(decoding: body, as: UTF8.self))
             }
-        }
-
-        /// Inputs that hit a bug already reported, so a run can go on looking for others. Only the fuzz
-        /// entry point skips these; the replay tests do not (their crashers test stays disabled).
-        static func hitsKnownBug(_ data: [UInt8]) -> Bool {
-            guard data.first.map({ $0 % 5 == 1 }) == true else { return false }
-            // Address(hex:) strips one "0x", Hex.decode strips a second: "0x0x" + 38 digits traps.
-            let text = Array(data.dropFirst())
-            func isPrefix(_ at: Int) -> Bool {
-                text.count >= at + 2 && text[at] == UInt8(ascii: "0") && (text[at + 1] | 0x20) == UInt8(ascii: "x")
-            }
-            return isPrefix(0) && isPrefix(2)
         }
 
         /// 65 signature bytes, then up to 32 digest bytes (zero-padded).

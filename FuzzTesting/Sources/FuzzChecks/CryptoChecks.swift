@@ -16,18 +16,6 @@ public enum CryptoChecks {
         }
     }
 
-    /// Inputs that hit a bug already reported, so a run can go on looking for others. Only the fuzz
-    /// entry point skips these; the replay tests do not (their crashers test stays disabled).
-    public static func hitsKnownBug(_ data: [UInt8]) -> Bool {
-        guard data.first.map({ $0 % 5 == 1 }) == true else { return false }
-        // Address(hex:) strips one "0x", Hex.decode strips a second: "0x0x" + 38 digits traps.
-        let text = Array(data.dropFirst())
-        func isPrefix(_ at: Int) -> Bool {
-            text.count >= at + 2 && text[at] == UInt8(ascii: "0") && (text[at + 1] | 0x20) == UInt8(ascii: "x")
-        }
-        return isPrefix(0) && isPrefix(2)
-    }
-
     /// 65 signature bytes, then up to 32 digest bytes (zero-padded).
     static func signature(_ body: [UInt8]) -> String? {
         let raw = Array(body.prefix(65))
