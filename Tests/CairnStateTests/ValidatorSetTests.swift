@@ -90,5 +90,8 @@ struct ValidatorSetTests {
         #expect(set.totalPower == 8)
         #expect(set.power(of: Self.keys[2].address) == 2)
         #expect(set.power(of: .zero) == nil)
+        // Every member is found by the binary search, and addresses around them are not.
+        for key in Self.keys { #expect(set.power(of: key.address) == 2) }
+        #expect(set.power(of: Address(unchecked: [UInt8](repeating: 0xff, count: 20))) == nil)
     }
 }

@@ -42,8 +42,14 @@ public struct ValidatorSet: Sendable, Hashable {
         self.totalPower = validators.reduce(0) { $0 + $1.power }
     }
 
+    /// Binary search: `validators` is sorted by address, and commits look up every signer.
     public func power(of address: Address) -> UInt64? {
-        validators.first { $0.address == address }?.power
+        var low = 0, high = validators.count
+        while low < high {
+            let mid = (low + high) / 2
+            if validators[mid].address < address { low = mid + 1 } else { high = mid }
+        }
+        return low < validators.count && validators[low].address == address ? validators[low].power : nil
     }
 
     /// Checks that `commit` finalises `blockID` at `height`: every signature is a valid precommit by a
