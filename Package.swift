@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "CairnCrypto", targets: ["CairnCrypto"]),
         .library(name: "CairnCore", targets: ["CairnCore"]),
         .library(name: "CairnRPC", targets: ["CairnRPC"]),
+        // The fuzz targets' checks, for FuzzTesting/ (the replay tests use them directly).
+        .library(name: "CairnFuzzChecks", targets: ["CairnFuzzChecks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -68,9 +70,12 @@ let package = Package(
 
         // Shared by the test targets only.
         .target(name: "CairnTestSupport", path: "Tests/CairnTestSupport", swiftSettings: swiftSettings),
+        // What every fuzz target checks; FuzzReplayTests runs the same checks on committed inputs.
+        .target(name: "CairnFuzzChecks", dependencies: ["CairnCore", "CairnCrypto"], path: "Tests/CairnFuzzChecks",
+                swiftSettings: swiftSettings),
 
         .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnCoreTests", dependencies: ["CairnTestSupport", 
+        .testTarget(name: "CairnCoreTests", dependencies: ["CairnFuzzChecks", "CairnTestSupport", 
             "CairnCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CairnStorageTests", dependencies: ["CairnTestSupport", 

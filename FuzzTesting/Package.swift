@@ -4,6 +4,7 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+let checks: Target.Dependency = .product(name: "CairnFuzzChecks", package: "Cairn")
 
 let package = Package(
     name: "CairnFuzzTesting",
@@ -12,15 +13,12 @@ let package = Package(
         .package(name: "Cairn", path: ".."),
     ],
     targets: [
-        // The checks every fuzz target applies; each target is a thin entry point around them.
-        .target(name: "FuzzChecks", dependencies: [
-            .product(name: "CairnCore", package: "Cairn"),
-            .product(name: "CairnCrypto", package: "Cairn"),
-        ], swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzCanonical", dependencies: ["FuzzChecks"], swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzGenesis", dependencies: ["FuzzChecks"], swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzMerkle", dependencies: ["FuzzChecks"], swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzCrypto", dependencies: ["FuzzChecks"], swiftSettings: swiftSettings),
+        // Each target is a thin entry point around the checks in the root package's
+        // CairnFuzzChecks (Tests/CairnFuzzChecks), which the replay tests run too.
+        .executableTarget(name: "FuzzCanonical", dependencies: [checks], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzGenesis", dependencies: [checks], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzMerkle", dependencies: [checks], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzCrypto", dependencies: [checks], swiftSettings: swiftSettings),
         // Pulls in Hummingbird/NIO through CairnRPC: much slower to build than the others.
         .executableTarget(name: "FuzzJSON", dependencies: [
             .product(name: "CairnRPC", package: "Cairn"),

@@ -1,4 +1,4 @@
-import FuzzChecks
+import CairnFuzzChecks
 
 /// libFuzzer entry point: `CanonicalChecks` (canonical decoding of transactions, blocks, headers, commits, accounts).
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,4 +1,4 @@
-import FuzzChecks
+import CairnFuzzChecks
 
 /// libFuzzer entry point for `CryptoChecks`.
 @_cdecl("LLVMFuzzerTestOneInput")

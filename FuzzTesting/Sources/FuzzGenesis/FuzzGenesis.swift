@@ -1,4 +1,4 @@
-import FuzzChecks
+import CairnFuzzChecks
 
 /// libFuzzer entry point for `GenesisChecks`.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,4 +1,4 @@
-import FuzzChecks
+import CairnFuzzChecks
 
 /// libFuzzer entry point for `MerkleChecks`.
 @_cdecl("LLVMFuzzerTestOneInput")
