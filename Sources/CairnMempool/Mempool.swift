@@ -89,21 +89,6 @@ public actor Mempool {
         pool.blockCommitted(committedIDs, senderAccounts: senderAccounts)
     }
 
-    /// Same, reading the senders' new accounts from committed state (call after the state commit).
-    @discardableResult
-    public func blockCommitted(_ transactions: [VerifiedTransaction]) throws(MempoolError) -> [Hash32] {
-        var senders = Array(Set(transactions.map(\.sender)))
-        senders.sort()
-        var accounts: [(Address, Account)] = []
-        accounts.reserveCapacity(senders.count)
-        for sender in senders {
-            do { accounts.append((sender, try state.account(sender))) } catch {
-                throw .stateUnavailable(String(describing: error))
-            }
-        }
-        return pool.blockCommitted(transactions.map(\.id), senderAccounts: accounts)
-    }
-
     public var count: Int { pool.count }
     public var bytes: Int { pool.bytes }
     public func contains(_ id: Hash32) -> Bool { pool.contains(id) }

@@ -93,7 +93,7 @@ import Testing
         #expect(await mempool.count == 0)
     }
 
-    @Test func blockCommittedReadsSenderAccountsFromState() async throws {
+    @Test func blockCommittedDropsWhatAForeignTransactionReplaced() async throws {
         let other = Fixture.key(2)
         var state = MapState(accounts: [signer.address: Fixture.rich, other.address: Fixture.rich])
         let box = StateBox(state)
@@ -106,7 +106,7 @@ import Testing
         let foreign = try mempool.verify(Fixture.signed(signer, nonce: 0, fee: 77))
         state.accounts[signer.address] = Account(balance: Fixture.rich.balance - 177, nonce: 1)
         box.set(state)
-        #expect(try await mempool.blockCommitted([foreign]) == [s0.id])
+        #expect(await mempool.blockCommitted([foreign.id], senderAccounts: [(signer.address, state.accounts[signer.address]!)]) == [s0.id])
         #expect(await mempool.pending(for: signer.address).map(\.id) == [s1.id])
     }
 }
