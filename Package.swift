@@ -48,7 +48,6 @@ let package = Package(
             "CairnState",
             .product(name: "Collections", package: "swift-collections"),
         ], swiftSettings: swiftSettings),
-        .target(name: "CairnConsensus", dependencies: ["CairnState"], swiftSettings: swiftSettings),
         .target(name: "CairnRPC", dependencies: [
             "CairnCore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -56,7 +55,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .target(name: "CairnNode", dependencies: [
-            "CairnState", "CairnMempool", "CairnConsensus", "CairnRPC",
+            "CairnState", "CairnMempool", "CairnRPC",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
