@@ -113,8 +113,9 @@ struct ChainRPC: Sendable {
             "transaction_count": JSONForms.int(UInt64(block.transactions.count)),
         ]
         if full {
-            o["transactions"] = .array(try zip(block.transactions, ids).map { tx, id in
-                JSONForms.transaction(tx, id: id, sender: try chain.database.transactionLocation(id: id).map(\.sender))
+            let senders = try chain.database.senders(height: block.header.height) ?? []
+            o["transactions"] = .array(block.transactions.indices.map { i in
+                JSONForms.transaction(block.transactions[i], id: ids[i], sender: senders.indices.contains(i) ? senders[i] : nil)
             })
         } else {
             o["transactions"] = .array(ids.map { .string($0.hex) })
@@ -136,7 +137,7 @@ struct ChainRPC: Sendable {
                 "index": JSONForms.int(location.index),
                 "block_id": .string(block.id.hex),
                 "result": ["success": true, "fee_paid": JSONForms.amount(location.result.feePaid)],
-                "transaction": JSONForms.transaction(tx, id: id, sender: location.sender),
+                "transaction": JSONForms.transaction(tx, id: id, sender: try chain.database.senders(height: location.height)?[Int(location.index)]),
             ]
         }
         if let pending = await mempool.transaction(id) {

@@ -67,7 +67,7 @@ struct CodecPropertyTests {
         await propertyCheck(count: 200, input: Gen.uint64()) { seed in
             var a = Arbitrary(seed: seed)
             Self.checkCanonical(a.account(), seed: seed)
-            Self.checkCanonical(TransactionLocation(height: a.u64(), index: a.u64(), sender: a.address(), result: .init(feePaid: a.u128())),
+            Self.checkCanonical(TransactionLocation(height: a.u64(), index: a.u64(), result: .init(feePaid: a.u128())),
                                 seed: seed &+ 1)
             Self.checkCanonical(ChainParameters(maxBlockTransactions: a.u64(), maxBlockBytes: a.u64(),
                                                 minTransactionFee: a.u128()), seed: seed &+ 2)

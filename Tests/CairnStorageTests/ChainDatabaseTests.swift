@@ -120,10 +120,11 @@ struct ChainDatabaseTests {
             #expect(try db.account(Self.proposer) == Account(balance: 2, nonce: 0))
             for (index, txID) in write.transactionIDs.enumerated() {
                 #expect(try db.transactionLocation(id: txID)
-                        == TransactionLocation(height: 1, index: UInt64(index), sender: write.senders[index],
-                                               result: TransactionResult(feePaid: 1)))
+                        == TransactionLocation(height: 1, index: UInt64(index), result: TransactionResult(feePaid: 1)))
             }
             #expect(try db.transactionLocation(id: .zero) == nil)
+            #expect(try db.senders(height: 1) == write.senders)
+            #expect(try db.senders(height: 2) == nil)
             // As the mempool calls it: through a closure that erases the typed throw.
             let isCommitted: @Sendable (Hash32) throws -> UInt64? = { id in try db.committedHeight(of: id) }
             #expect(try isCommitted(.zero) == nil)

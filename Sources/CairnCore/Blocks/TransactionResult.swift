@@ -13,32 +13,27 @@ public struct TransactionResult: Sendable, Hashable, CanonicalCodable {
     }
 }
 
-/// Where a committed transaction lives, and who sent it (recovered once, at admission, and kept
-/// so that serving it never needs the signature recovered again).
+/// Where a committed transaction lives.
 public struct TransactionLocation: Sendable, Hashable, CanonicalCodable {
     public var height: UInt64
     public var index: UInt64
-    public var sender: Address
     public var result: TransactionResult
 
-    public init(height: UInt64, index: UInt64, sender: Address, result: TransactionResult) {
+    public init(height: UInt64, index: UInt64, result: TransactionResult) {
         self.height = height
         self.index = index
-        self.sender = sender
         self.result = result
     }
 
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(varint: height)
         writer.write(varint: index)
-        writer.write(address: sender)
         writer.write(result)
     }
 
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         height = try reader.readVarint("location.height")
         index = try reader.readVarint("location.index")
-        sender = try reader.readAddress("location.sender")
         result = try reader.read(TransactionResult.self)
     }
 }

@@ -57,6 +57,12 @@ public final class ChainDatabase: Sendable {
         return h
     }
 
+    /// The senders of a block's transactions, in block order: recovered once at admission and
+    /// kept, so serving a block or a transaction never recovers a signature again.
+    public func senders(height: UInt64) throws(StorageError) -> [Address]? {
+        try decode(SenderList.self, StorageKeys.senders(height: height), "senders of height \(height)")?.addresses
+    }
+
     public func transactionLocation(id: Hash32) throws(StorageError) -> TransactionLocation? {
         try decode(TransactionLocation.self, StorageKeys.transaction(id: id), "index entry of transaction \(id)")
     }
@@ -126,10 +132,10 @@ public final class ChainDatabase: Sendable {
             throw .inconsistentBlock("it has \(count) transactions but \(write.transactionIDs.count) ids, \(write.senders.count) senders and \(write.results.count) results")
         }
         for index in 0..<count {
-            let location = TransactionLocation(height: header.height, index: UInt64(index),
-                                               sender: write.senders[index], result: write.results[index])
+            let location = TransactionLocation(height: header.height, index: UInt64(index), result: write.results[index])
             batch.put(StorageKeys.transaction(id: write.transactionIDs[index]), location.canonicalBytes)
         }
+        batch.put(StorageKeys.senders(height: header.height), SenderList(addresses: write.senders).canonicalBytes)
         Self.addState(accounts: write.accounts, treeUpdate: write.treeUpdate, to: &batch)
         batch.put(StorageKeys.tip, ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot).canonicalBytes)
         try self.write(batch)
@@ -161,5 +167,18 @@ public final class ChainDatabase: Sendable {
                                                snapshot: LevelDB.Snapshot? = nil) throws(StorageError) -> T? {
         guard let raw = try get(key, snapshot: snapshot) else { return nil }
         do { return try T(canonicalBytes: raw) } catch { throw .corrupt(what: what, reason: "\(error)") }
+    }
+}
+
+/// A block's senders as stored: a list of 20-byte addresses.
+struct SenderList: CanonicalCodable {
+    var addresses: [Address]
+
+    init(addresses: [Address]) { self.addresses = addresses }
+
+    func encode(to writer: inout CanonicalWriter) { writer.write(list: addresses) }
+
+    init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        addresses = try reader.readList("senders", limit: Block.maxTransactions)
     }
 }

@@ -11,6 +11,7 @@ enum StorageKeys {
     static func commit(height: UInt64) -> [UInt8] { [UInt8(ascii: "c")] + bigEndian(height) }
     static func stateRoot(height: UInt64) -> [UInt8] { [UInt8(ascii: "r")] + bigEndian(height) }
     static func transaction(id: Hash32) -> [UInt8] { [UInt8(ascii: "t")] + id.bytes }
+    static func senders(height: UInt64) -> [UInt8] { [UInt8(ascii: "s")] + bigEndian(height) }
     static func account(_ address: Address) -> [UInt8] { [UInt8(ascii: "a")] + address.bytes }
     static func treeNode(_ hash: Hash32) -> [UInt8] { [UInt8(ascii: "n")] + hash.bytes }
     static func treeValue(_ hash: Hash32) -> [UInt8] { [UInt8(ascii: "v")] + hash.bytes }
