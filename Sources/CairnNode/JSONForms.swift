@@ -72,3 +72,24 @@ enum JSONForms {
         return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }
+
+extension SparseMerkleProof {
+    public struct JSONError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads the `proof` object of `state_getProof` (the inverse of `JSONForms.proof`), so a
+    /// client can verify it against a header's state root.
+    public init(json: JSONValue) throws {
+        guard let siblings = json["siblings"]?.arrayValue else { throw JSONError(description: "proof has no siblings array") }
+        func hash(_ value: JSONValue?, _ field: String) throws -> Hash32 {
+            guard let text = value?.stringValue else { throw JSONError(description: "proof.\(field) is not a string") }
+            return try Hash32(hex: text)
+        }
+        var leaf: SparseMerkleLeaf?
+        if let l = json["leaf"], !l.isNull {
+            leaf = SparseMerkleLeaf(key: try hash(l["key"], "leaf.key"), valueHash: try hash(l["value_hash"], "leaf.value_hash"))
+        }
+        self.init(siblings: try siblings.map { try hash($0, "siblings[]") }, leaf: leaf)
+    }
+}

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import CairnNode
 import CairnRPC
 import Foundation
 import Testing
@@ -52,14 +53,14 @@ struct DevnetEndToEndTests {
         let block = try await rpc.call("chain_getBlock", ["block": .integer(height)])
         let stateRoot = try Hash32(hex: try #require(block["header"]?["state_root"]?.stringValue))
         let proofJSON = try await rpc.call("state_getProof", ["address": .string(recipient.checksummed), "height": .integer(height)])
-        let proof = try parseProof(try #require(proofJSON["proof"]))
+        let proof = try SparseMerkleProof(json: try #require(proofJSON["proof"]))
         let expectedValue = StateKeys.valueHash(Account(balance: amount, nonce: 0))
         #expect(proof.verify(root: stateRoot, key: StateKeys.account(recipient), valueHash: expectedValue))
         #expect(!proof.verify(root: stateRoot, key: StateKeys.account(recipient),
                               valueHash: StateKeys.valueHash(Account(balance: amount + 1, nonce: 0))))
         // An address that never appeared is proven absent.
         let stranger = PrivateKey.generate().address
-        let absent = try parseProof(try #require(try await rpc.call("state_getProof", ["address": .string(stranger.checksummed), "height": .integer(height)])["proof"]))
+        let absent = try SparseMerkleProof(json: try #require(try await rpc.call("state_getProof", ["address": .string(stranger.checksummed), "height": .integer(height)])["proof"]))
         #expect(absent.verify(root: stateRoot, key: StateKeys.account(stranger), valueHash: nil))
 
         // The commit carries the validator's precommit over the block id.
@@ -141,15 +142,5 @@ struct DevnetEndToEndTests {
             #expect(tipBlock["header"]?["state_root"] == tip["latest_state_root"])
             again.kill9()
         }
-    }
-
-    func parseProof(_ json: JSONValue) throws -> SparseMerkleProof {
-        let siblings = try (json["siblings"]?.arrayValue ?? []).map { try Hash32(hex: $0.stringValue ?? "") }
-        var leaf: SparseMerkleLeaf?
-        if let l = json["leaf"], !l.isNull {
-            leaf = SparseMerkleLeaf(key: try Hash32(hex: l["key"]?.stringValue ?? ""),
-                                    valueHash: try Hash32(hex: l["value_hash"]?.stringValue ?? ""))
-        }
-        return SparseMerkleProof(siblings: siblings, leaf: leaf)
     }
 }

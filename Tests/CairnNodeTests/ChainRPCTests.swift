@@ -62,14 +62,14 @@ struct ChainRPCTests {
             let block = try await node.result("chain_getBlock", ["block": .integer(Int64(height))])
             #expect(block["header"]?["state_root"] == p["state_root"])
             #expect(p["account"]?["balance"] == .string(String(balance)))
-            let proof = try parse(p["proof"]!)
+            let proof = try SparseMerkleProof(json: p["proof"]!)
             #expect(proof.verify(root: root, key: StateKeys.account(TestNode.bob.address),
                                  valueHash: StateKeys.valueHash(Account(balance: balance, nonce: 0))))
         }
         let stranger = PrivateKey.generate().address
         let absent = try await node.result("state_getProof", [.string(stranger.checksummed)])
         #expect(absent["account"] == .null)
-        #expect(try parse(absent["proof"]!).verify(root: try Hash32(hex: absent["state_root"]!.stringValue!),
+        #expect(try SparseMerkleProof(json: absent["proof"]!).verify(root: try Hash32(hex: absent["state_root"]!.stringValue!),
                                                    key: StateKeys.account(stranger), valueHash: nil))
         let future = try await node.call("state_getProof", [.string(stranger.checksummed), 99])
         #expect(future["error"]?["code"] == .integer(Int64(RPCErrorCode.unavailable.rawValue)))
@@ -144,14 +144,5 @@ struct ChainRPCTests {
         for method in ["node_status", "chain_getBlock", "chain_getTransaction", "state_getAccount", "state_getProof", "tx_send", "rpc_discover"] {
             #expect(names.contains(method))
         }
-    }
-
-    func parse(_ json: JSONValue) throws -> SparseMerkleProof {
-        let siblings = try (json["siblings"]?.arrayValue ?? []).map { try Hash32(hex: $0.stringValue ?? "") }
-        var leaf: SparseMerkleLeaf?
-        if let l = json["leaf"], !l.isNull {
-            leaf = SparseMerkleLeaf(key: try Hash32(hex: l["key"]!.stringValue!), valueHash: try Hash32(hex: l["value_hash"]!.stringValue!))
-        }
-        return SparseMerkleProof(siblings: siblings, leaf: leaf)
     }
 }
