@@ -19,7 +19,19 @@ public enum NodeInitializer {
         guard !fm.fileExists(atPath: home.genesisFile) else {
             throw Error(message: "\(home.root) is already initialised (\(home.genesisFile) exists)")
         }
-        let validatorKey = try validatorKeyPath.map { path throws in try KeyFile.read(path) } ?? PrivateKey.generate()
+        // A key left by an earlier init that failed before writing the genesis is reused, so the
+        // genesis written now names the key actually on disk.
+        let validatorKey: PrivateKey
+        if let validatorKeyPath {
+            validatorKey = try KeyFile.read(validatorKeyPath)
+            if fm.fileExists(atPath: home.validatorKeyFile), try KeyFile.read(home.validatorKeyFile) != validatorKey {
+                throw Error(message: "\(home.validatorKeyFile) already holds another key; remove it or import that one")
+            }
+        } else if fm.fileExists(atPath: home.validatorKeyFile) {
+            validatorKey = try KeyFile.read(home.validatorKeyFile)
+        } else {
+            validatorKey = PrivateKey.generate()
+        }
 
         let genesisBytes: [UInt8]
         if let genesisPath {

@@ -1,3 +1,4 @@
+import CairnCore
 import CairnCrypto
 @testable import CairnNode
 import Foundation
@@ -71,6 +72,28 @@ struct NodeConfigTests {
             try NodeInitializer.initialize(home: NodeHome(home.root + "-2"), genesisPath: nil, chainID: "Bad Chain", validatorKeyPath: nil)
         }
     }
-}
 
-import CairnCore
+    /// An init that stopped after writing the validator key (before the genesis) is finished by the
+    /// next one with that same key, not a genesis naming a key that was never saved.
+    @Test func initAfterAnInterruptedInitKeepsTheKeyOnDisk() throws {
+        let home = NodeHome(NSTemporaryDirectory() + "cairn-home-\(UInt64.random(in: 0...UInt64.max))")
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        let leftover = PrivateKey.generate()
+        try KeyFile.write(leftover, to: home.validatorKeyFile)
+        try NodeInitializer.initialize(home: home, genesisPath: nil, chainID: "my-chain", validatorKeyPath: nil)
+        let genesis = try GenesisFile.load(path: home.genesisFile)
+        #expect(genesis.validators.power(of: leftover.address) == 10)
+        #expect(try KeyFile.read(home.validatorKeyFile) == leftover)
+
+        // Importing a different key over a leftover one is refused, and writes no genesis.
+        let other = NodeHome(home.root + "-b")
+        defer { try? FileManager.default.removeItem(atPath: other.root) }
+        try KeyFile.write(PrivateKey.generate(), to: other.validatorKeyFile)
+        let importPath = other.root + "/import.json"
+        try KeyFile.write(PrivateKey.generate(), to: importPath)
+        #expect(throws: NodeInitializer.Error.self) {
+            try NodeInitializer.initialize(home: other, genesisPath: nil, chainID: "my-chain", validatorKeyPath: importPath)
+        }
+        #expect(!FileManager.default.fileExists(atPath: other.genesisFile))
+    }
+}
