@@ -45,7 +45,7 @@ public actor BlockProducer: Service {
     public func run() async throws {
         logger.info("producing blocks", metadata: [
             "height": "\(tip.height)", "validator": "\(validatorKey.address)",
-            "interval_ms": "\(settings.interval.components.seconds * 1000 + settings.interval.components.attoseconds / 1_000_000_000_000_000)",
+            "interval": "\(settings.interval)",
         ])
         await cancelWhenGracefulShutdown { await self.loop() }
         logger.info("block producer stopped", metadata: ["height": "\(tip.height)"])

@@ -130,6 +130,8 @@ struct ChainRPC: Sendable {
            let block = try chain.database.block(height: location.height),
            Int(location.index) < block.transactions.count {
             let tx = block.transactions[Int(location.index)]
+            let senders = try chain.database.senders(height: location.height) ?? []
+            let sender = senders.indices.contains(Int(location.index)) ? senders[Int(location.index)] : nil
             return [
                 "id": .string(id.hex),
                 "status": "committed",
@@ -137,7 +139,7 @@ struct ChainRPC: Sendable {
                 "index": JSONForms.int(location.index),
                 "block_id": .string(block.id.hex),
                 "result": ["success": true, "fee_paid": JSONForms.amount(location.result.feePaid)],
-                "transaction": JSONForms.transaction(tx, id: id, sender: try chain.database.senders(height: location.height)?[Int(location.index)]),
+                "transaction": JSONForms.transaction(tx, id: id, sender: sender),
             ]
         }
         if let pending = await mempool.transaction(id) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnCrypto
 import CairnNode
 import Foundation
 
@@ -65,4 +66,3 @@ struct DevnetKeys {
     }
 }
 
-import CairnCrypto
