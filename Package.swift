@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // System libraries from Debian.
@@ -48,6 +50,19 @@ let package = Package(
             "CairnState",
             .product(name: "Collections", package: "swift-collections"),
         ], swiftSettings: swiftSettings),
+        // The Tendermint state machine, proposer selection, the double-sign guard and the journal.
+        .target(name: "CairnConsensus", dependencies: [
+            "CairnCore",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        // Authenticated, encrypted peer connections and the peer set.
+        .target(name: "CairnP2P", dependencies: [
+            "CairnCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
         .target(name: "CairnRPC", dependencies: [
             "CairnCore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -55,8 +70,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .target(name: "CairnNode", dependencies: [
-            "CairnState", "CairnMempool", "CairnRPC",
+            "CairnState", "CairnMempool", "CairnConsensus", "CairnP2P", "CairnRPC",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -82,6 +99,8 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CairnStateTests", dependencies: ["CairnTestSupport", "CairnState"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnMempoolTests", dependencies: ["CairnTestSupport", "CairnMempool"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnConsensusTests", dependencies: ["CairnTestSupport", "CairnConsensus"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnP2PTests", dependencies: ["CairnP2P"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnRPCTests", dependencies: [
             "CairnRPC", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),

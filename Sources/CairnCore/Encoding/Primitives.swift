@@ -25,3 +25,11 @@ extension RecoverableSignature: CanonicalCodable {
         }
     }
 }
+
+/// A bare unsigned integer is a varint (used where one is optional or listed).
+extension UInt64: CanonicalCodable {
+    public func encode(to writer: inout CanonicalWriter) { writer.write(varint: self) }
+    public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        self = try reader.readVarint("integer")
+    }
+}
