@@ -79,7 +79,8 @@ public actor BlockProducer: Service {
                                             maxBytes: Int(parameters.maxBlockBytes))
         if candidates.isEmpty && !settings.createEmptyBlocks { return nil }
         let time = max(clock(), tipTime + 1)
-        let built = try builder.build(parent: tip, time: time, proposer: validatorKey.address,
+        let context = BlockContext(height: tip.height + 1, proposer: validatorKey.address, parameters: parameters)
+        let built = try builder.build(parent: tip, time: time, context: context,
                                       candidates: candidates, database: chain.database)
         let blockID = built.block.id
         let height = built.block.header.height
@@ -90,14 +91,14 @@ public actor BlockProducer: Service {
         ])
         try chain.database.commit(BlockWrite(
             block: built.block, commit: commit, transactionIDs: built.transactionIDs, senders: built.senders,
-            results: built.outcome.results, accounts: built.outcome.changes, treeUpdate: built.treeUpdate))
+            results: built.outcome.results, stateChanges: built.outcome.changes, treeUpdate: built.treeUpdate))
         tip = ChainTip(height: height, blockID: blockID, stateRoot: built.block.header.stateRoot)
         tipTime = time
 
         // Recheck only the senders this block touched, plus those of candidates left out,
         // so the mempool's work is proportional to the block, not to the pool.
         let senders = Set(built.senders)
-        var senderAccounts = built.outcome.changes.filter { senders.contains($0.address) }.map { ($0.address, $0.account) }
+        var senderAccounts = try built.outcome.changedAccounts().filter { senders.contains($0.address) }.map { ($0.address, $0.account) }
         for skipped in built.skipped where !senders.contains(skipped.transaction.sender) {
             logger.debug("left a transaction out", metadata: ["id": "\(skipped.transaction.id)", "reason": "\(skipped.reason)"])
             senderAccounts.append((skipped.transaction.sender, try chain.database.account(skipped.transaction.sender)))

@@ -175,14 +175,14 @@ struct ChainRPC: Sendable {
         guard let root = try chain.database.stateRoot(height: height) else {
             throw RPCError.unavailable("no state root stored for height \(height)")
         }
-        let key = StateKeys.account(address)
+        let key = StateKey.account(address).treeKey
         let proof = try SparseMerkleTree(store: chain.database.treeNodes).prove(root: root, key: key)
         var account: JSONValue = .null
         var valueHash: JSONValue = .null
         if let leaf = proof.leaf, leaf.key == key {
             valueHash = .string(leaf.valueHash.hex)
-            if let value = try chain.database.accountValue(hash: leaf.valueHash) {
-                account = JSONForms.account(address, value)
+            if let encoded = try chain.database.stateValue(hash: leaf.valueHash) {
+                account = JSONForms.account(address, try Account(canonicalBytes: encoded))
             }
         }
         return [

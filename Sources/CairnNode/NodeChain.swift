@@ -39,11 +39,11 @@ public final class NodeChain: Sendable {
                     throw StorageError.genesisMismatch(stored: stored, given: genesisHash)
                 }
             } else {
-                let state: (accounts: [(address: Address, account: Account)], tree: SparseMerkleUpdate)
+                let state: (changes: [StateChange], tree: SparseMerkleUpdate)
                 do { state = try StateCommitment.genesis(genesis) } catch {
                     throw Error.genesisState("\(error)")
                 }
-                try database.initialize(genesisHash: genesisHash, accounts: state.accounts, treeUpdate: state.tree)
+                try database.initialize(genesisHash: genesisHash, stateChanges: state.changes, treeUpdate: state.tree)
             }
         } catch let e as StorageError {
             throw .storage(e)

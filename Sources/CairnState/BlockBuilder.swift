@@ -24,9 +24,11 @@ public struct BlockBuilder: Sendable {
         self.protocolVersion = protocolVersion
     }
 
-    public func build(parent: ChainTip, time: UInt64, proposer: Address,
+    public func build(parent: ChainTip, time: UInt64, context: BlockContext,
                       candidates: [VerifiedTransaction], database: ChainDatabase) throws -> BuiltBlock {
+        let proposer = context.proposer
         var overlay = StateOverlay(base: database)
+        try executor.beginBlock(context, overlay: &overlay)
         var included: [VerifiedTransaction] = []
         var results: [TransactionResult] = []
         var skipped: [(transaction: VerifiedTransaction, reason: TransactionRejection)] = []
@@ -43,6 +45,7 @@ public struct BlockBuilder: Sendable {
                 skipped.append((vtx, rejection))
             }
         }
+        let validatorUpdate = try executor.endBlock(context, overlay: &overlay)
         let changes = overlay.changes
         let treeUpdate = try StateCommitment.update(root: parent.stateRoot, changes: changes, nodes: database.treeNodes)
         let ids = included.map(\.id)
@@ -53,7 +56,7 @@ public struct BlockBuilder: Sendable {
             proposer: proposer, protocolVersion: protocolVersion)
         return BuiltBlock(block: Block(header: header, transactions: included.map(\.transaction)),
                           transactionIDs: ids, senders: included.map(\.sender),
-                          outcome: ExecutionOutcome(changes: changes, results: results),
+                          outcome: ExecutionOutcome(changes: changes, results: results, validatorUpdate: validatorUpdate),
                           treeUpdate: treeUpdate, skipped: skipped)
     }
 }

@@ -3,9 +3,17 @@ import CairnCrypto
 
 /// The result of executing a block's transactions against committed state.
 public struct ExecutionOutcome: Sendable {
-    /// Every account the block touched, with its new value, sorted by address.
-    public let changes: [(address: Address, account: Account)]
+    /// Every state entry the block changed, sorted by key.
+    public let changes: [StateChange]
     public let results: [TransactionResult]
+    /// The validator set that takes effect two heights later, when the block changed it.
+    public let validatorUpdate: ValidatorSet?
+
+    public init(changes: [StateChange], results: [TransactionResult], validatorUpdate: ValidatorSet? = nil) {
+        self.changes = changes
+        self.results = results
+        self.validatorUpdate = validatorUpdate
+    }
 }
 
 /// A transaction in a block that cannot apply; the whole block is invalid.
@@ -21,29 +29,38 @@ public struct BlockExecutionError: Error, Equatable, CustomStringConvertible {
     public var description: String { "transaction \(index) of the block is invalid: \(rejection)" }
 }
 
-/// Applies transactions in order. Pure: reads committed state through `AccountReader`, writes
+/// Applies transactions in order. Pure: reads committed state through `StateReader`, writes
 /// nothing, and depends on nothing but its inputs.
 public struct BlockExecutor: Sendable {
     public let rules: TransactionRules
 
     public init(rules: TransactionRules) { self.rules = rules }
 
-    /// Executes `transactions` (signatures already verified) for a block proposed by `proposer`,
-    /// who receives the fees. Throws on the first transaction that cannot apply.
-    public func execute(_ transactions: [VerifiedTransaction], proposer: Address,
-                        state: any AccountReader) throws -> ExecutionOutcome {
+    /// Executes a block's `transactions` (signatures already verified) in `context`.
+    /// Throws on the first transaction that cannot apply.
+    public func execute(_ transactions: [VerifiedTransaction], context: BlockContext,
+                        state: any StateReader) throws -> ExecutionOutcome {
         var overlay = StateOverlay(base: state)
+        try beginBlock(context, overlay: &overlay)
         var results: [TransactionResult] = []
         results.reserveCapacity(transactions.count)
         for (index, vtx) in transactions.enumerated() {
             do {
-                results.append(try apply(vtx, proposer: proposer, overlay: &overlay))
+                results.append(try apply(vtx, proposer: context.proposer, overlay: &overlay))
             } catch let rejection as TransactionRejection {
                 throw BlockExecutionError(index: index, rejection: rejection)
             }
         }
-        return ExecutionOutcome(changes: overlay.changes, results: results)
+        let validatorUpdate = try endBlock(context, overlay: &overlay)
+        return ExecutionOutcome(changes: overlay.changes, results: results, validatorUpdate: validatorUpdate)
     }
+
+    /// What happens before a block's transactions (Specs/state.md): nothing yet.
+    public func beginBlock(_ context: BlockContext, overlay: inout StateOverlay) throws {}
+
+    /// What happens after a block's transactions; returns the validator set that takes effect
+    /// at `context.height + 2` when the block changed it.
+    public func endBlock(_ context: BlockContext, overlay: inout StateOverlay) throws -> ValidatorSet? { nil }
 
     /// Applies one transaction to `overlay`, all of it or (on a thrown rejection) none of it.
     public func apply(_ vtx: VerifiedTransaction, proposer: Address,
@@ -73,5 +90,15 @@ public struct BlockExecutor: Sendable {
         guard !overflow else { throw TransactionRejection.balanceOverflow(address) }
         account.balance = sum
         overlay.set(address, account)
+    }
+}
+
+extension ExecutionOutcome {
+    /// The changed accounts, decoded, sorted by address (what the mempool rechecks after a block).
+    public func changedAccounts() throws -> [(address: Address, account: Account)] {
+        try changes.compactMap { change in
+            guard change.key.namespace == StateKey.accountNamespace, let address = Address(bytes: change.key.key) else { return nil }
+            return (address, try change.value.map { try Account(canonicalBytes: $0) } ?? .empty)
+        }
     }
 }

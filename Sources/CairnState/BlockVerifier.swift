@@ -110,7 +110,7 @@ public struct BlockVerifier: Sendable {
         }
         let outcome: ExecutionOutcome
         do {
-            outcome = try executor.execute(verified, proposer: header.proposer, state: database)
+            outcome = try executor.execute(verified, context: BlockContext(height: header.height, proposer: header.proposer, parameters: rules.parameters), state: database)
         } catch let error as BlockExecutionError {
             throw BlockValidationError.invalidTransaction(error)
         }
@@ -124,6 +124,6 @@ public struct BlockVerifier: Sendable {
             throw BlockValidationError.invalidCommit(error)
         }
         return BlockWrite(block: block, commit: commit, transactionIDs: ids, senders: verified.map(\.sender),
-                          results: outcome.results, accounts: outcome.changes, treeUpdate: treeUpdate)
+                          results: outcome.results, stateChanges: outcome.changes, treeUpdate: treeUpdate)
     }
 }

@@ -1,45 +1,71 @@
 import CairnCore
 import CairnCrypto
 
-/// Pending account changes on top of committed state, for executing one block.
-/// Reads are cached apart from writes, so only accounts a transaction actually set count as
+/// Pending state changes on top of committed state, for executing one block.
+/// Reads are cached apart from writes, so only entries a transaction actually set count as
 /// changes; `atomically` undoes a failed transaction's writes.
 public struct StateOverlay {
-    private let base: any AccountReader
-    private var read: [Address: Account] = [:]
-    private var dirty: [Address: Account] = [:]
-    /// Previous dirty values of what the running `atomically` body set, to roll back on failure.
-    private var undo: [(Address, Account?)] = []
+    /// An entry as the overlay holds it: absent = nil.
+    private typealias Value = [UInt8]?
 
-    public init(base: any AccountReader) { self.base = base }
+    private let base: any StateReader
+    private var read: [StateKey: Value] = [:]
+    private var dirty: [StateKey: Value] = [:]
+    /// Previous dirty values of what the running `atomically` body set, to roll back on failure
+    /// (the outer nil = the key was not dirty before).
+    private var undo: [(StateKey, Value?)] = []
+
+    public init(base: any StateReader) { self.base = base }
+
+    /// The current encoding of `key`'s entry; nil when absent.
+    public mutating func value(_ key: StateKey) throws -> [UInt8]? {
+        if let v = dirty[key] ?? read[key] { return v }
+        let v = try base.value(at: key)
+        read[key] = .some(v)
+        return v
+    }
+
+    public mutating func get<T: CanonicalDecodable>(_ type: T.Type, _ key: StateKey) throws -> T? {
+        guard let bytes = try value(key) else { return nil }
+        return try T(canonicalBytes: bytes)
+    }
+
+    public mutating func set(_ key: StateKey, _ value: some CanonicalEncodable) {
+        write(key, value.canonicalBytes)
+    }
+
+    public mutating func delete(_ key: StateKey) {
+        write(key, nil)
+    }
 
     public mutating func account(_ address: Address) throws -> Account {
-        if let a = dirty[address] ?? read[address] { return a }
-        let a = try base.account(address)
-        read[address] = a
-        return a
+        try get(Account.self, .account(address)) ?? .empty
     }
 
     public mutating func set(_ address: Address, _ account: Account) {
-        undo.append((address, dirty[address]))
-        dirty[address] = account
+        set(.account(address), account)
     }
 
-    /// Runs `body`; if it throws, every `set` it made is undone. Cost ∝ what the body set,
+    private mutating func write(_ key: StateKey, _ value: [UInt8]?) {
+        undo.append((key, dirty[key]))
+        dirty[key] = .some(value)
+    }
+
+    /// Runs `body`; if it throws, every write it made is undone. Cost ∝ what the body set,
     /// never the size of the overlay.
     public mutating func atomically<T>(_ body: (inout StateOverlay) throws -> T) rethrows -> T {
         undo.removeAll(keepingCapacity: true)
         do {
             return try body(&self)
         } catch {
-            for (address, previous) in undo.reversed() { dirty[address] = previous }
+            for (key, previous) in undo.reversed() { dirty[key] = previous }
             undo.removeAll(keepingCapacity: true)
             throw error
         }
     }
 
-    /// Accounts set so far, sorted by address: the order state commitment and storage use.
-    public var changes: [(address: Address, account: Account)] {
-        dirty.keys.sorted().map { ($0, dirty[$0]!) }
+    /// Entries set so far, sorted by key: the order state commitment and storage use.
+    public var changes: [StateChange] {
+        dirty.keys.sorted().map { StateChange(key: $0, value: dirty[$0]!) }
     }
 }

@@ -230,10 +230,10 @@ enum VectorGenerator {
         let accounts = [Account.empty, Account(balance: 1_000_000, nonce: 1), Account(balance: .max, nonce: .max)]
         return StateFile(
             description: "State entries (Specs/state.md): account tree key = SHA-256(0x01 || address); account value = varint128 balance || varint64 nonce; leaf value hash = SHA-256(value).",
-            accountKeys: addresses.map { .init(address: $0.checksummed, key: StateKeys.account($0).hex) },
+            accountKeys: addresses.map { .init(address: $0.checksummed, key: StateKey.account($0).treeKey.hex) },
             accountValues: accounts.map {
                 .init(balance: String($0.balance), nonce: String($0.nonce), encoding: Hex.prefixed($0.canonicalBytes),
-                      valueHash: StateKeys.valueHash($0).hex)
+                      valueHash: StateKey.valueHash(encoded: $0.canonicalBytes).hex)
             })
     }
 

@@ -54,14 +54,14 @@ struct DevnetEndToEndTests {
         let stateRoot = try Hash32(hex: try #require(block["header"]?["state_root"]?.stringValue))
         let proofJSON = try await rpc.call("state_getProof", ["address": .string(recipient.checksummed), "height": .integer(height)])
         let proof = try SparseMerkleProof(json: try #require(proofJSON["proof"]))
-        let expectedValue = StateKeys.valueHash(Account(balance: amount, nonce: 0))
-        #expect(proof.verify(root: stateRoot, key: StateKeys.account(recipient), valueHash: expectedValue))
-        #expect(!proof.verify(root: stateRoot, key: StateKeys.account(recipient),
-                              valueHash: StateKeys.valueHash(Account(balance: amount + 1, nonce: 0))))
+        let expectedValue = StateKey.valueHash(encoded: Account(balance: amount, nonce: 0).canonicalBytes)
+        #expect(proof.verify(root: stateRoot, key: StateKey.account(recipient).treeKey, valueHash: expectedValue))
+        #expect(!proof.verify(root: stateRoot, key: StateKey.account(recipient).treeKey,
+                              valueHash: StateKey.valueHash(encoded: Account(balance: amount + 1, nonce: 0).canonicalBytes)))
         // An address that never appeared is proven absent.
         let stranger = PrivateKey.generate().address
         let absent = try SparseMerkleProof(json: try #require(try await rpc.call("state_getProof", ["address": .string(stranger.checksummed), "height": .integer(height)])["proof"]))
-        #expect(absent.verify(root: stateRoot, key: StateKeys.account(stranger), valueHash: nil))
+        #expect(absent.verify(root: stateRoot, key: StateKey.account(stranger).treeKey, valueHash: nil))
 
         // The commit carries the validator's precommit over the block id.
         let commit = try #require(block["commit"])

@@ -35,8 +35,19 @@ enum Fixture {
 }
 
 /// Committed state as a plain dictionary.
-struct MapState: AccountReader {
+struct MapState: StateReader {
     var accounts: [Address: Account] = [:]
     func account(_ address: Address) throws -> Account { accounts[address] ?? .empty }
+    func value(at key: StateKey) throws -> [UInt8]? {
+        guard key.namespace == StateKey.accountNamespace, let address = Address(bytes: key.key) else { return nil }
+        return accounts[address]?.canonicalBytes
+    }
+}
+
+extension BlockExecutor {
+    /// A block at height 1 with no consensus context beyond its proposer.
+    func execute(_ txs: [VerifiedTransaction], proposer: Address, state: any StateReader) throws -> ExecutionOutcome {
+        try execute(txs, context: BlockContext(height: 1, proposer: proposer, parameters: rules.parameters), state: state)
+    }
 }
 

@@ -34,7 +34,7 @@ import Testing
                 let block = pool.reap(maxTransactions: Int.random(in: 0...6, using: &rng),
                                       maxBytes: Int.random(in: 0...(6 * size), using: &rng))
                 let outcome = try executor.execute(block, proposer: Self.proposer, state: state)
-                for (address, account) in outcome.changes { state.accounts[address] = account }
+                for (address, account) in try outcome.changedAccounts() { state.accounts[address] = account }
                 let senders = Array(Set(block.map(\.sender))).sorted()
                 let dropped = pool.blockCommitted(block.map(\.id),
                                                   senderAccounts: senders.map { ($0, try! state.account($0)) })

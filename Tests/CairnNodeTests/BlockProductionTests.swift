@@ -30,9 +30,9 @@ struct BlockProductionTests {
 
         // The header's state root is the root of the stored tree, and proves the accounts.
         let proof = try SparseMerkleTree(store: node.chain.database.treeNodes)
-            .prove(root: block.header.stateRoot, key: StateKeys.account(TestNode.bob.address))
-        #expect(proof.verify(root: block.header.stateRoot, key: StateKeys.account(TestNode.bob.address),
-                             valueHash: StateKeys.valueHash(Account(balance: 750, nonce: 0))))
+            .prove(root: block.header.stateRoot, key: StateKey.account(TestNode.bob.address).treeKey)
+        #expect(proof.verify(root: block.header.stateRoot, key: StateKey.account(TestNode.bob.address).treeKey,
+                             valueHash: StateKey.valueHash(encoded: Account(balance: 750, nonce: 0).canonicalBytes)))
 
         // The mempool forgot the committed transaction; resubmitting it is a replay.
         #expect(await node.mempool.contains(tx.id) == false)

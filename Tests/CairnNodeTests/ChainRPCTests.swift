@@ -63,14 +63,14 @@ struct ChainRPCTests {
             #expect(block["header"]?["state_root"] == p["state_root"])
             #expect(p["account"]?["balance"] == .string(String(balance)))
             let proof = try SparseMerkleProof(json: p["proof"]!)
-            #expect(proof.verify(root: root, key: StateKeys.account(TestNode.bob.address),
-                                 valueHash: StateKeys.valueHash(Account(balance: balance, nonce: 0))))
+            #expect(proof.verify(root: root, key: StateKey.account(TestNode.bob.address).treeKey,
+                                 valueHash: StateKey.valueHash(encoded: Account(balance: balance, nonce: 0).canonicalBytes)))
         }
         let stranger = PrivateKey.generate().address
         let absent = try await node.result("state_getProof", [.string(stranger.checksummed)])
         #expect(absent["account"] == .null)
         #expect(try SparseMerkleProof(json: absent["proof"]!).verify(root: try Hash32(hex: absent["state_root"]!.stringValue!),
-                                                   key: StateKeys.account(stranger), valueHash: nil))
+                                                   key: StateKey.account(stranger).treeKey, valueHash: nil))
         let future = try await node.call("state_getProof", [.string(stranger.checksummed), 99])
         #expect(future["error"]?["code"] == .integer(Int64(RPCErrorCode.unavailable.rawValue)))
     }

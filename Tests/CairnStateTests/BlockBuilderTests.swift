@@ -42,8 +42,8 @@ struct BlockBuilderTests {
 
             // A verifier re-executing the block from the same state reaches the same changes and root.
             let replayed = try BlockExecutor(rules: rules).execute([good1, good2, good3], proposer: proposer, state: db)
-            #expect(replayed.changes.map(\.address) == built.outcome.changes.map(\.address))
-            #expect(replayed.changes.map(\.account) == built.outcome.changes.map(\.account))
+            #expect((try replayed.changedAccounts()).map(\.address) == (try built.outcome.changedAccounts()).map(\.address))
+            #expect((try replayed.changedAccounts()).map(\.account) == (try built.outcome.changedAccounts()).map(\.account))
             let root = try StateCommitment.update(root: parent.stateRoot, changes: replayed.changes, nodes: db.treeNodes).root
             #expect(root == h.stateRoot)
         }
@@ -59,7 +59,7 @@ struct BlockBuilderTests {
             let all: [(Address, Account)] = [(alice, Account(balance: 890, nonce: 1)), (bob, Account(balance: 150, nonce: 0)),
                                              (proposer, Account(balance: 10, nonce: 0))]
             let fresh = try SparseMerkleTree(store: store).update(root: .zero, changes: all.map {
-                (key: StateKeys.account($0.0), valueHash: StateKeys.valueHash($0.1))
+                (key: StateKey.account($0.0).treeKey, valueHash: StateKey.valueHash(encoded: $0.1.canonicalBytes))
             })
             #expect(fresh.root == built.block.header.stateRoot)
         }
@@ -76,7 +76,7 @@ struct BlockBuilderTests {
             let built = try BlockBuilder(rules: rules, protocolVersion: 1).build(
                 parent: parent, time: 1, proposer: proposer, candidates: [broke, good], database: db)
             #expect(built.transactionIDs == [good.id])
-            #expect(!built.outcome.changes.contains { $0.address == TestKeys.carol.address })
+            #expect(!(try built.outcome.changedAccounts()).contains { $0.address == TestKeys.carol.address })
             let replayed = try BlockExecutor(rules: rules).execute([good], proposer: proposer, state: db)
             let root = try StateCommitment.update(root: parent.stateRoot, changes: replayed.changes, nodes: db.treeNodes).root
             #expect(root == built.block.header.stateRoot)
@@ -118,14 +118,14 @@ struct BlockBuilderTests {
     }
 
     @Test func genesisStateHoldsTheAllocations() throws {
-        let (accounts, tree) = try StateCommitment.genesis(genesis)
-        #expect(accounts.map(\.address) == [alice, bob].sorted())
-        #expect(accounts.allSatisfy { $0.account.nonce == 0 })
+        let (changes, tree) = try StateCommitment.genesis(genesis)
+        #expect(changes.map(\.key) == [alice, bob].sorted().map(StateKey.account))
+        #expect(changes.allSatisfy { (try? Account(canonicalBytes: $0.value ?? []))?.nonce == 0 })
         let store = InMemorySparseMerkleNodeStore()
         store.apply(tree)
         let t = SparseMerkleTree(store: store)
-        #expect(try t.get(root: tree.root, key: StateKeys.account(alice)) == StateKeys.valueHash(Account(balance: 1_000, nonce: 0)))
-        #expect(try t.get(root: tree.root, key: StateKeys.account(proposer)) == nil)
+        #expect(try t.get(root: tree.root, key: StateKey.account(alice).treeKey) == StateKey.valueHash(encoded: Account(balance: 1_000, nonce: 0).canonicalBytes))
+        #expect(try t.get(root: tree.root, key: StateKey.account(proposer).treeKey) == nil)
         #expect(try StateCommitment.genesis(makeGenesis(balances: [])).tree.root == .zero)
     }
 }

@@ -54,9 +54,9 @@ struct ExecutionVectorTests {
             let parent = try #require(try db.tip())
             #expect(parent.stateRoot.hex == v.genesisStateRoot)
             let outcome = try BlockExecutor(rules: rules).execute(txs, proposer: proposer, state: db)
-            #expect(outcome.changes.map(\.address.checksummed) == v.changedAccounts.map(\.address))
-            #expect(outcome.changes.map { String($0.account.balance) } == v.changedAccounts.map(\.balance))
-            #expect(outcome.changes.map { String($0.account.nonce) } == v.changedAccounts.map(\.nonce))
+            #expect((try outcome.changedAccounts()).map(\.address.checksummed) == v.changedAccounts.map(\.address))
+            #expect((try outcome.changedAccounts()).map { String($0.account.balance) } == v.changedAccounts.map(\.balance))
+            #expect((try outcome.changedAccounts()).map { String($0.account.nonce) } == v.changedAccounts.map(\.nonce))
             #expect(outcome.results.map { String($0.feePaid) } == v.feesPaid)
             let root = try StateCommitment.update(root: parent.stateRoot, changes: outcome.changes, nodes: db.treeNodes).root
             #expect(root.hex == v.stateRoot)

@@ -5,9 +5,29 @@ import CairnStorage
 import Foundation
 
 /// Committed state held in a dictionary, for executor tests that need no database.
-struct MemoryAccounts: AccountReader {
+struct MemoryAccounts: StateReader {
     var accounts: [Address: Account] = [:]
     func account(_ address: Address) throws -> Account { accounts[address] ?? .empty }
+    func value(at key: StateKey) throws -> [UInt8]? {
+        guard key.namespace == StateKey.accountNamespace, let address = Address(bytes: key.key) else { return nil }
+        return accounts[address]?.canonicalBytes
+    }
+}
+
+extension BlockExecutor {
+    /// A block at height 1 with no consensus context beyond its proposer.
+    func execute(_ txs: [VerifiedTransaction], proposer: Address, state: any StateReader) throws -> ExecutionOutcome {
+        try execute(txs, context: BlockContext(height: 1, proposer: proposer, parameters: rules.parameters), state: state)
+    }
+}
+
+extension BlockBuilder {
+    func build(parent: ChainTip, time: UInt64, proposer: Address, candidates: [VerifiedTransaction],
+               database: ChainDatabase) throws -> BuiltBlock {
+        try build(parent: parent, time: time,
+                  context: BlockContext(height: parent.height + 1, proposer: proposer, parameters: executor.rules.parameters),
+                  candidates: candidates, database: database)
+    }
 }
 
 /// Fixed keys; their addresses sort as `keys.map(\.address).sorted()`.
@@ -42,7 +62,7 @@ func withChain<R>(_ genesis: Genesis, _ body: (ChainDatabase) throws -> R) throw
     defer { try? FileManager.default.removeItem(at: url) }
     let db = try ChainDatabase(path: url.path)
     defer { db.close() }
-    let (accounts, tree) = try StateCommitment.genesis(genesis)
-    try db.initialize(genesisHash: genesis.hash, accounts: accounts, treeUpdate: tree)
+    let (changes, tree) = try StateCommitment.genesis(genesis)
+    try db.initialize(genesisHash: genesis.hash, stateChanges: changes, treeUpdate: tree)
     return try body(db)
 }

@@ -26,9 +26,9 @@ struct ChainDatabaseTests {
     static func initialized(_ path: String) throws -> ChainDatabase {
         let db = try ChainDatabase(path: path)
         let tree = try SparseMerkleTree(store: InMemorySparseMerkleNodeStore()).update(root: .zero, changes: genesisAccounts.map {
-            (key: StateKeys.account($0.address), valueHash: StateKeys.valueHash($0.account))
+            (key: StateKey.account($0.address).treeKey, valueHash: StateKey.valueHash(encoded: $0.account.canonicalBytes))
         })
-        try db.initialize(genesisHash: genesisHash, accounts: genesisAccounts, treeUpdate: tree)
+        try db.initialize(genesisHash: genesisHash, stateChanges: stateChanges(genesisAccounts), treeUpdate: tree)
         return db
     }
 
@@ -56,7 +56,7 @@ struct ChainDatabaseTests {
         }
         let accounts = touched.keys.sorted().map { (address: $0, account: touched[$0]!) }
         let update = try SparseMerkleTree(store: db.treeNodes).update(root: tip.stateRoot, changes: accounts.map {
-            (key: StateKeys.account($0.address), valueHash: StateKeys.valueHash($0.account))
+            (key: StateKey.account($0.address).treeKey, valueHash: StateKey.valueHash(encoded: $0.account.canonicalBytes))
         })
         let ids = txs.map(\.id)
         let height = heightOverride ?? tip.height + 1
@@ -67,7 +67,11 @@ struct ChainDatabaseTests {
                           commit: Commit(height: height, round: 0, blockID: header.id, signatures: []),
                           transactionIDs: ids, senders: try txs.map { try $0.recoverSender() },
                           results: txs.map { TransactionResult(feePaid: $0.fee) },
-                          accounts: accounts, treeUpdate: update)
+                          stateChanges: stateChanges(accounts), treeUpdate: update)
+    }
+
+    static func stateChanges(_ accounts: [(address: Address, account: Account)]) -> [StateChange] {
+        accounts.map { StateChange(key: .account($0.address), value: $0.account.canonicalBytes) }
     }
 
     @Test func initializeWritesHeightZero() throws {
@@ -91,7 +95,7 @@ struct ChainDatabaseTests {
             let before = try db.tip()
             let other = SparseMerkleUpdate(root: Hash32.sha256([9]), newNodes: [])
             let error = #expect(throws: StorageError.self) {
-                try db.initialize(genesisHash: .zero, accounts: [(Self.carol, Account(balance: 1, nonce: 0))], treeUpdate: other)
+                try db.initialize(genesisHash: .zero, stateChanges: Self.stateChanges([(Self.carol, Account(balance: 1, nonce: 0))]), treeUpdate: other)
             }
             guard case .alreadyInitialized? = error else { Issue.record("got \(String(describing: error))"); return }
             #expect(error?.description == "\(path) already holds a chain")
@@ -129,8 +133,8 @@ struct ChainDatabaseTests {
             let isCommitted: @Sendable (Hash32) throws -> UInt64? = { id in try db.committedHeight(of: id) }
             #expect(try isCommitted(.zero) == nil)
             #expect(try isCommitted(write.transactionIDs[0]) == 1)
-            let carolValue = StateKeys.valueHash(Account(balance: 100, nonce: 0))
-            #expect(try db.accountValue(hash: carolValue) == Account(balance: 100, nonce: 0))
+            let carolValue = StateKey.valueHash(encoded: Account(balance: 100, nonce: 0).canonicalBytes)
+            #expect(try db.stateValue(hash: carolValue) == Account(balance: 100, nonce: 0).canonicalBytes)
         }
     }
 
@@ -183,7 +187,7 @@ struct ChainDatabaseTests {
                                      attestationsRoot: .zero, stateRoot: .zero, proposer: .zero, protocolVersion: 1)
             let write = BlockWrite(block: Block(header: header, transactions: []),
                                    commit: Commit(height: 1, round: 0, blockID: header.id, signatures: []),
-                                   transactionIDs: [], senders: [], results: [], accounts: [],
+                                   transactionIDs: [], senders: [], results: [], stateChanges: [],
                                    treeUpdate: SparseMerkleUpdate(root: .zero, newNodes: []))
             #expect(throws: StorageError.self) { try db.commit(write) }
             #expect(try db.tip() == nil)
@@ -211,14 +215,14 @@ struct ChainDatabaseTests {
             for (height, accounts) in expected.sorted(by: { $0.key < $1.key }) {
                 let root = try #require(try db.stateRoot(height: height))
                 for (address, account) in accounts {
-                    let key = StateKeys.account(address)
+                    let key = StateKey.account(address).treeKey
                     let proof = try tree.prove(root: root, key: key)
-                    let valueHash = account.map(StateKeys.valueHash)
+                    let valueHash = account.map { StateKey.valueHash(encoded: $0.canonicalBytes) }
                     #expect(proof.verify(root: root, key: key, valueHash: valueHash), "\(address) at height \(height)")
                     #expect(try tree.get(root: root, key: key) == valueHash)
                     if let valueHash {
                         // The value behind a historical leaf is readable by its hash.
-                        #expect(try db.accountValue(hash: valueHash) == account)
+                        #expect(try db.stateValue(hash: valueHash) == account?.canonicalBytes)
                         // And a proof never verifies a different value or another height's root.
                         #expect(!proof.verify(root: root, key: key, valueHash: Hash32.sha256([0])))
                     }

@@ -10,18 +10,18 @@ public struct BlockWrite: Sendable {
     /// Transaction senders in block order (recovered at admission).
     public var senders: [Address]
     public var results: [TransactionResult]
-    /// Touched accounts with their new values, sorted by address.
-    public var accounts: [(address: Address, account: Account)]
+    /// Every state entry the block changed, sorted by key.
+    public var stateChanges: [StateChange]
     public var treeUpdate: SparseMerkleUpdate
 
     public init(block: Block, commit: Commit, transactionIDs: [Hash32], senders: [Address], results: [TransactionResult],
-                accounts: [(address: Address, account: Account)], treeUpdate: SparseMerkleUpdate) {
+                stateChanges: [StateChange], treeUpdate: SparseMerkleUpdate) {
         self.block = block
         self.commit = commit
         self.transactionIDs = transactionIDs
         self.senders = senders
         self.results = results
-        self.accounts = accounts
+        self.stateChanges = stateChanges
         self.treeUpdate = treeUpdate
     }
 }

@@ -72,18 +72,28 @@ public final class ChainDatabase: Sendable {
         try transactionLocation(id: id)?.height
     }
 
-    /// The latest committed account (the flat table, not the tree: one read).
+    /// The latest committed value of a state entry (the flat table, not the tree: one read).
+    public func entry(_ key: StateKey, snapshot: LevelDB.Snapshot? = nil) throws(StorageError) -> [UInt8]? {
+        try get(StorageKeys.stateEntry(key), snapshot: snapshot)
+    }
+
+    /// The latest committed entry decoded as `type`; nil when absent.
+    public func entry<T: CanonicalDecodable>(_ type: T.Type, _ key: StateKey,
+                                             snapshot: LevelDB.Snapshot? = nil) throws(StorageError) -> T? {
+        try decode(type, StorageKeys.stateEntry(key), "state entry \(key)", snapshot: snapshot)
+    }
+
     public func account(_ address: Address) throws(StorageError) -> Account {
         try account(address, snapshot: nil)
     }
 
     public func account(_ address: Address, snapshot: LevelDB.Snapshot?) throws(StorageError) -> Account {
-        try decode(Account.self, StorageKeys.account(address), "account \(address)", snapshot: snapshot) ?? .empty
+        try entry(Account.self, .account(address), snapshot: snapshot) ?? .empty
     }
 
-    /// An account value by its leaf value hash, for reading historical state through a proof.
-    public func accountValue(hash: Hash32) throws(StorageError) -> Account? {
-        try decode(Account.self, StorageKeys.treeValue(hash), "state value \(hash)")
+    /// An entry's encoding by its leaf value hash, for reading historical state through a proof.
+    public func stateValue(hash: Hash32) throws(StorageError) -> [UInt8]? {
+        try get(StorageKeys.treeValue(hash))
     }
 
     /// The tree nodes, as the sparse Merkle tree reads them.
@@ -97,12 +107,12 @@ public final class ChainDatabase: Sendable {
     // MARK: Writes
 
     /// Writes genesis state at height 0. Fails if the directory already holds a chain.
-    public func initialize(genesisHash: Hash32, accounts: [(address: Address, account: Account)],
+    public func initialize(genesisHash: Hash32, stateChanges: [StateChange],
                            treeUpdate: SparseMerkleUpdate) throws(StorageError) {
         if try self.genesisHash() != nil { throw .alreadyInitialized(path: path) }
         var batch = WriteBatch()
         batch.put(StorageKeys.genesisHash, genesisHash.bytes)
-        Self.addState(accounts: accounts, treeUpdate: treeUpdate, to: &batch)
+        Self.addState(stateChanges, treeUpdate: treeUpdate, to: &batch)
         batch.put(StorageKeys.stateRoot(height: 0), treeUpdate.root.bytes)
         batch.put(StorageKeys.tip, ChainTip(height: 0, blockID: genesisHash, stateRoot: treeUpdate.root).canonicalBytes)
         try write(batch)
@@ -136,17 +146,19 @@ public final class ChainDatabase: Sendable {
             batch.put(StorageKeys.transaction(id: write.transactionIDs[index]), location.canonicalBytes)
         }
         batch.put(StorageKeys.senders(height: header.height), SenderList(addresses: write.senders).canonicalBytes)
-        Self.addState(accounts: write.accounts, treeUpdate: write.treeUpdate, to: &batch)
+        Self.addState(write.stateChanges, treeUpdate: write.treeUpdate, to: &batch)
         batch.put(StorageKeys.tip, ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot).canonicalBytes)
         try self.write(batch)
     }
 
-    private static func addState(accounts: [(address: Address, account: Account)],
-                                 treeUpdate: SparseMerkleUpdate, to batch: inout WriteBatch) {
-        for (address, account) in accounts {
-            let encoded = account.canonicalBytes
-            batch.put(StorageKeys.account(address), encoded)
-            batch.put(StorageKeys.treeValue(StateKeys.valueHash(encoded: encoded)), encoded)
+    private static func addState(_ changes: [StateChange], treeUpdate: SparseMerkleUpdate, to batch: inout WriteBatch) {
+        for change in changes {
+            if let encoded = change.value {
+                batch.put(StorageKeys.stateEntry(change.key), encoded)
+                batch.put(StorageKeys.treeValue(StateKey.valueHash(encoded: encoded)), encoded)
+            } else {
+                batch.delete(StorageKeys.stateEntry(change.key))
+            }
         }
         for node in treeUpdate.newNodes {
             batch.put(StorageKeys.treeNode(node.hash), node.bytes)

@@ -12,7 +12,8 @@ enum StorageKeys {
     static func stateRoot(height: UInt64) -> [UInt8] { [UInt8(ascii: "r")] + bigEndian(height) }
     static func transaction(id: Hash32) -> [UInt8] { [UInt8(ascii: "t")] + id.bytes }
     static func senders(height: UInt64) -> [UInt8] { [UInt8(ascii: "s")] + bigEndian(height) }
-    static func account(_ address: Address) -> [UInt8] { [UInt8(ascii: "a")] + address.bytes }
+    /// The latest value of a state entry (the flat table beside the tree): one read per lookup.
+    static func stateEntry(_ key: StateKey) -> [UInt8] { [UInt8(ascii: "e"), key.namespace] + key.key }
     static func treeNode(_ hash: Hash32) -> [UInt8] { [UInt8(ascii: "n")] + hash.bytes }
     static func treeValue(_ hash: Hash32) -> [UInt8] { [UInt8(ascii: "v")] + hash.bytes }
 
