@@ -59,6 +59,12 @@ public struct BlockVotes: Sendable, Hashable {
     public let blockID: Hash32?
     public let count: Int
     public let power: UInt64
+
+    public init(blockID: Hash32?, count: Int, power: UInt64) {
+        self.blockID = blockID
+        self.count = count
+        self.power = power
+    }
 }
 
 /// All counted votes of one type in one round; `byBlock` is nil first, then by block id.
@@ -66,6 +72,12 @@ public struct VoteTally: Sendable, Hashable {
     public let count: Int
     public let power: UInt64
     public let byBlock: [BlockVotes]
+
+    public init(count: Int, power: UInt64, byBlock: [BlockVotes]) {
+        self.count = count
+        self.power = power
+        self.byBlock = byBlock
+    }
 }
 
 /// What the engine has counted in one round, for RPC consensus_state and logs.
@@ -73,6 +85,12 @@ public struct RoundVotes: Sendable, Hashable {
     public let round: UInt64
     public let prevotes: VoteTally
     public let precommits: VoteTally
+
+    public init(round: UInt64, prevotes: VoteTally, precommits: VoteTally) {
+        self.round = round
+        self.prevotes = prevotes
+        self.precommits = precommits
+    }
 }
 
 /// A proposal the engine has accepted (signed by the round's proposer) and the driver's verdict
