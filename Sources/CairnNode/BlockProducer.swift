@@ -79,8 +79,11 @@ public actor BlockProducer: Service {
                                             maxBytes: Int(parameters.maxBlockBytes))
         if candidates.isEmpty && !settings.createEmptyBlocks { return nil }
         let time = max(clock(), tipTime + 1)
-        let context = BlockContext(height: tip.height + 1, proposer: validatorKey.address, parameters: parameters)
-        let built = try builder.build(parent: tip, time: time, context: context,
+        let schedule = try chain.validatorSchedule(height: tip.height + 1)
+        let last = tip.height == 0 ? nil : try chain.validatorSchedule(height: tip.height).validators
+        let lastCommit = tip.height == 0 ? nil : try chain.database.commit(height: tip.height)
+        let built = try builder.build(parent: tip, time: time, proposer: validatorKey.address, lastCommit: lastCommit,
+                                      evidence: [], validators: schedule.blockValidators(last: last),
                                       candidates: candidates, database: chain.database)
         let blockID = built.block.id
         let height = built.block.header.height
@@ -89,21 +92,20 @@ public actor BlockProducer: Service {
         let commit = Commit(height: height, round: 0, blockID: blockID, signatures: [
             CommitSignature(validator: validatorKey.address, signature: validatorKey.sign(digest: payload.signingHash)),
         ])
-        try chain.database.commit(BlockWrite(
-            block: built.block, commit: commit, transactionIDs: built.transactionIDs, senders: built.senders,
-            results: built.outcome.results, stateChanges: built.outcome.changes, treeUpdate: built.treeUpdate))
+        let following = try schedule.following(update: built.executed.outcome.validatorUpdate)
+        try chain.database.commit(built.executed.write(commit: commit, nextValidatorSchedule: following.canonicalBytes))
         tip = ChainTip(height: height, blockID: blockID, stateRoot: built.block.header.stateRoot)
         tipTime = time
 
         // Recheck only the senders this block touched, plus those of candidates left out,
         // so the mempool's work is proportional to the block, not to the pool.
-        let senders = Set(built.senders)
-        var senderAccounts = try built.outcome.changedAccounts().filter { senders.contains($0.address) }.map { ($0.address, $0.account) }
+        let senders = Set(built.executed.senders)
+        var senderAccounts = try built.executed.outcome.changedAccounts().filter { senders.contains($0.address) }.map { ($0.address, $0.account) }
         for skipped in built.skipped where !senders.contains(skipped.transaction.sender) {
             logger.debug("left a transaction out", metadata: ["id": "\(skipped.transaction.id)", "reason": "\(skipped.reason)"])
             senderAccounts.append((skipped.transaction.sender, try chain.database.account(skipped.transaction.sender)))
         }
-        _ = await mempool.blockCommitted(built.transactionIDs, senderAccounts: senderAccounts)
+        _ = await mempool.blockCommitted(built.executed.transactionIDs, senderAccounts: senderAccounts)
         logger.info("committed block", metadata: [
             "height": "\(height)", "id": "\(blockID)", "txs": "\(built.block.transactions.count)",
         ])

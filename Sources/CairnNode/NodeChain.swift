@@ -43,7 +43,9 @@ public final class NodeChain: Sendable {
                 do { state = try StateCommitment.genesis(genesis) } catch {
                     throw Error.genesisState("\(error)")
                 }
-                try database.initialize(genesisHash: genesisHash, stateChanges: state.changes, treeUpdate: state.tree)
+                let schedule = try ValidatorSchedule.genesis(genesis)
+                try database.initialize(genesisHash: genesisHash, stateChanges: state.changes, treeUpdate: state.tree,
+                                        firstValidatorSchedule: schedule.canonicalBytes)
             }
         } catch let e as StorageError {
             throw .storage(e)
@@ -66,6 +68,16 @@ public final class NodeChain: Sendable {
             throw .corrupt(what: "block at height \(height)", reason: "missing below the tip")
         }
         return block.header.time
+    }
+
+    /// Who votes at `height` (≥ 1, at most one above the tip) and at the next.
+    public func validatorSchedule(height: UInt64) throws(StorageError) -> ValidatorSchedule {
+        guard let raw = try database.validatorSchedule(height: height) else {
+            throw .corrupt(what: "validator schedule of height \(height)", reason: "missing")
+        }
+        do { return try ValidatorSchedule(canonicalBytes: raw) } catch {
+            throw .corrupt(what: "validator schedule of height \(height)", reason: "\(error)")
+        }
     }
 
     public func close() { database.close() }

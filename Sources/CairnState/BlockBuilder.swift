@@ -4,13 +4,11 @@ import CairnStorage
 
 /// A block assembled by its proposer, with everything needed to commit it.
 public struct BuiltBlock: Sendable {
-    public let block: Block
-    public let transactionIDs: [Hash32]
-    public let senders: [Address]
-    public let outcome: ExecutionOutcome
-    public let treeUpdate: SparseMerkleUpdate
+    public let executed: ExecutedBlock
     /// Candidates left out because they no longer apply, with the reason.
     public let skipped: [(transaction: VerifiedTransaction, reason: TransactionRejection)]
+
+    public var block: Block { executed.block }
 }
 
 /// Builds the next block on top of committed state: executes candidates in order, leaves out any
@@ -24,9 +22,16 @@ public struct BlockBuilder: Sendable {
         self.protocolVersion = protocolVersion
     }
 
-    public func build(parent: ChainTip, time: UInt64, context: BlockContext,
+    /// - Parameters:
+    ///   - lastCommit: the commit of the parent (nil at height 1); its signers go to `context`.
+    ///   - evidence: misbehaviour to report, already checked by the caller.
+    public func build(parent: ChainTip, time: UInt64, proposer: Address, lastCommit: Commit?,
+                      evidence: [DuplicateVoteEvidence], validators: BlockValidators,
                       candidates: [VerifiedTransaction], database: ChainDatabase) throws -> BuiltBlock {
-        let proposer = context.proposer
+        let context = BlockContext(height: parent.height + 1, proposer: proposer,
+                                   lastCommitSigners: lastCommit?.signatures.map(\.validator) ?? [],
+                                   lastValidators: validators.last, evidence: evidence,
+                                   parameters: executor.rules.parameters)
         var overlay = StateOverlay(base: database)
         try executor.beginBlock(context, overlay: &overlay)
         var included: [VerifiedTransaction] = []
@@ -53,10 +58,13 @@ public struct BlockBuilder: Sendable {
             chainID: executor.rules.chainID, height: parent.height + 1, time: time,
             previousBlockID: parent.blockID, transactionsRoot: MerkleRoot.of(ids),
             attestationsRoot: MerkleRoot.of([]), stateRoot: treeUpdate.root,
+            validatorsHash: validators.current.hash, nextValidatorsHash: validators.next.hash,
+            lastCommitHash: Block.lastCommitHash(lastCommit), evidenceRoot: Block.evidenceRoot(evidence),
             proposer: proposer, protocolVersion: protocolVersion)
-        return BuiltBlock(block: Block(header: header, transactions: included.map(\.transaction)),
-                          transactionIDs: ids, senders: included.map(\.sender),
-                          outcome: ExecutionOutcome(changes: changes, results: results, validatorUpdate: validatorUpdate),
-                          treeUpdate: treeUpdate, skipped: skipped)
+        let block = Block(header: header, transactions: included.map(\.transaction), evidence: evidence, lastCommit: lastCommit)
+        let executed = ExecutedBlock(block: block, transactionIDs: ids, senders: included.map(\.sender),
+                                     outcome: ExecutionOutcome(changes: changes, results: results, validatorUpdate: validatorUpdate),
+                                     treeUpdate: treeUpdate)
+        return BuiltBlock(executed: executed, skipped: skipped)
     }
 }

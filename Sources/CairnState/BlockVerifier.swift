@@ -1,6 +1,7 @@
 import CairnCore
 import CairnCrypto
 import CairnStorage
+import Dispatch
 
 /// Why a block received from elsewhere is invalid (Specs/blocks.md §6, in rule order).
 public enum BlockValidationError: Error, Equatable, CustomStringConvertible {
@@ -11,12 +12,22 @@ public enum BlockValidationError: Error, Equatable, CustomStringConvertible {
     case wrongPreviousBlock(expected: Hash32, got: Hash32)
     case timeNotAfterParent(parent: UInt64, got: UInt64)
     case proposerNotValidator(Address)
+    case wrongValidatorsHash(expected: Hash32, got: Hash32)
+    case wrongNextValidatorsHash(expected: Hash32, got: Hash32)
+    case unexpectedLastCommit
+    case missingLastCommit
+    case invalidLastCommit(CommitVerificationError)
+    case lastCommitHashMismatch(header: Hash32, computed: Hash32)
     case tooManyTransactions(count: Int, limit: UInt64)
     case tooManyBytes(bytes: UInt64, limit: UInt64)
     case transactionsRootMismatch(header: Hash32, computed: Hash32)
     case attestationsRootMismatch(header: Hash32, computed: Hash32)
+    case evidenceRootMismatch(header: Hash32, computed: Hash32)
+    case duplicateEvidence(index: Int)
+    case badEvidenceSignature(index: Int)
     case badSignature(index: Int, reason: String)
     case invalidTransaction(BlockExecutionError)
+    case invalidBlockEffects(String)
     case stateRootMismatch(header: Hash32, computed: Hash32)
     case invalidCommit(CommitVerificationError)
 
@@ -29,12 +40,22 @@ public enum BlockValidationError: Error, Equatable, CustomStringConvertible {
         case .wrongPreviousBlock(let e, let g): "block builds on \(g), the tip is \(e)"
         case .timeNotAfterParent(let p, let g): "block time \(g) is not after its parent's \(p)"
         case .proposerNotValidator(let a): "proposer \(a) is not a validator"
+        case .wrongValidatorsHash(let e, let g): "validators hash \(g) is not the hash of this height's validator set \(e)"
+        case .wrongNextValidatorsHash(let e, let g): "next validators hash \(g) is not the hash of the next height's validator set \(e)"
+        case .unexpectedLastCommit: "the block at height 1 carries a last commit"
+        case .missingLastCommit: "the block carries no commit for its parent"
+        case .invalidLastCommit(let e): "its last commit is invalid: \(e)"
+        case .lastCommitHashMismatch(let h, let c): "last commit hash \(h) does not match the last commit (\(c))"
         case .tooManyTransactions(let c, let l): "block has \(c) transactions, the limit is \(l)"
         case .tooManyBytes(let b, let l): "block has \(b) bytes of transactions, the limit is \(l)"
         case .transactionsRootMismatch(let h, let c): "transactions root \(h) does not match the transactions (\(c))"
         case .attestationsRootMismatch(let h, let c): "attestations root \(h) does not match the attestations (\(c))"
+        case .evidenceRootMismatch(let h, let c): "evidence root \(h) does not match the evidence (\(c))"
+        case .duplicateEvidence(let i): "evidence \(i) repeats an earlier one"
+        case .badEvidenceSignature(let i): "evidence \(i) does not carry two valid signatures of its validator"
         case .badSignature(let i, let r): "transaction \(i) has a bad signature: \(r)"
         case .invalidTransaction(let e): "\(e)"
+        case .invalidBlockEffects(let reason): "the block cannot be applied: \(reason)"
         case .stateRootMismatch(let h, let c): "state root \(h) in the header, \(c) after executing the block"
         case .invalidCommit(let e): "\(e)"
         }
@@ -42,23 +63,24 @@ public enum BlockValidationError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Checks a block received from elsewhere against committed state, by every rule of
-/// Specs/blocks.md §6, and prepares its write. Pure: reads state, writes nothing.
+/// Specs/blocks.md §6, and executes it. Pure: reads state, writes nothing.
 public struct BlockVerifier: Sendable {
     public let executor: BlockExecutor
     public let protocolVersion: UInt64
-    public let validators: ValidatorSet
 
-    public init(rules: TransactionRules, protocolVersion: UInt64, validators: ValidatorSet) {
+    public init(rules: TransactionRules, protocolVersion: UInt64) {
         self.executor = BlockExecutor(rules: rules)
         self.protocolVersion = protocolVersion
-        self.validators = validators
     }
 
+    /// Rules 1–10 of Specs/blocks.md §6: everything but the block's own commit, which consensus
+    /// produces only after the block was found valid (`verify(commit:…)` checks it when syncing).
     /// - Parameters:
     ///   - parent: the tip the block must extend; `parentTime` is its time (the genesis time at height 0).
-    /// - Returns: everything `ChainDatabase.commit` needs to store the block.
-    public func verify(_ block: Block, commit: Commit, parent: ChainTip, parentTime: UInt64,
-                       database: ChainDatabase) throws -> BlockWrite {
+    ///   - knownSenders: senders already recovered for some transaction ids (the mempool's), so a
+    ///     proposal made of transactions this node admitted costs no signature recovery.
+    public func verify(_ block: Block, parent: ChainTip, parentTime: UInt64, validators: BlockValidators,
+                       knownSenders: [Hash32: Address] = [:], database: ChainDatabase) throws -> ExecutedBlock {
         let header = block.header
         let rules = executor.rules
         let encodings = block.transactions.map(\.canonicalBytes)
@@ -80,9 +102,16 @@ public struct BlockVerifier: Sendable {
         guard header.time > parentTime else {
             throw BlockValidationError.timeNotAfterParent(parent: parentTime, got: header.time)
         }
-        guard validators.power(of: header.proposer) != nil else {
+        guard validators.current.power(of: header.proposer) != nil else {
             throw BlockValidationError.proposerNotValidator(header.proposer)
         }
+        guard header.validatorsHash == validators.current.hash else {
+            throw BlockValidationError.wrongValidatorsHash(expected: validators.current.hash, got: header.validatorsHash)
+        }
+        guard header.nextValidatorsHash == validators.next.hash else {
+            throw BlockValidationError.wrongNextValidatorsHash(expected: validators.next.hash, got: header.nextValidatorsHash)
+        }
+        try checkLastCommit(block, parent: parent, lastValidators: validators.last)
         guard UInt64(block.transactions.count) <= rules.parameters.maxBlockTransactions else {
             throw BlockValidationError.tooManyTransactions(count: block.transactions.count, limit: rules.parameters.maxBlockTransactions)
         }
@@ -99,31 +128,114 @@ public struct BlockVerifier: Sendable {
         guard header.attestationsRoot == attestationsRoot else {
             throw BlockValidationError.attestationsRootMismatch(header: header.attestationsRoot, computed: attestationsRoot)
         }
-        var verified: [VerifiedTransaction] = []
-        verified.reserveCapacity(block.transactions.count)
-        for (i, (tx, encoding)) in zip(block.transactions, encodings).enumerated() {
-            do {
-                verified.append(try VerifiedTransaction(tx, encoding: encoding))
-            } catch {
-                throw BlockValidationError.badSignature(index: i, reason: error.description)
-            }
-        }
+        try checkEvidence(block, chainID: rules.chainID)
+        let verified = try recoverSenders(block.transactions, encodings: encodings, ids: ids, knownSenders: knownSenders)
+        let context = BlockContext(height: header.height, proposer: header.proposer,
+                                   lastCommitSigners: block.lastCommit?.signatures.map(\.validator) ?? [],
+                                   lastValidators: validators.last, evidence: block.evidence, parameters: rules.parameters)
         let outcome: ExecutionOutcome
         do {
-            outcome = try executor.execute(verified, context: BlockContext(height: header.height, proposer: header.proposer, parameters: rules.parameters), state: database)
+            outcome = try executor.execute(verified, context: context, state: database)
         } catch let error as BlockExecutionError {
             throw BlockValidationError.invalidTransaction(error)
+        } catch let error as BlockValidationError {
+            throw error
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw BlockValidationError.invalidBlockEffects("\(error)")
         }
         let treeUpdate = try StateCommitment.update(root: parent.stateRoot, changes: outcome.changes, nodes: database.treeNodes)
         guard treeUpdate.root == header.stateRoot else {
             throw BlockValidationError.stateRootMismatch(header: header.stateRoot, computed: treeUpdate.root)
         }
+        return ExecutedBlock(block: block, transactionIDs: ids, senders: verified.map(\.sender), outcome: outcome,
+                             treeUpdate: treeUpdate)
+    }
+
+    /// Rule 11: `commit` finalises `block` with more than 2/3 of the power of `validators`.
+    public func verify(commit: Commit, for block: Block, validators: ValidatorSet) throws(BlockValidationError) {
         do {
-            try validators.verify(commit: commit, chainID: rules.chainID, height: header.height, blockID: header.id)
+            try validators.verify(commit: commit, chainID: executor.rules.chainID, height: block.header.height, blockID: block.id)
         } catch {
-            throw BlockValidationError.invalidCommit(error)
+            throw .invalidCommit(error)
         }
-        return BlockWrite(block: block, commit: commit, transactionIDs: ids, senders: verified.map(\.sender),
-                          results: outcome.results, stateChanges: outcome.changes, treeUpdate: treeUpdate)
+    }
+
+    private func checkLastCommit(_ block: Block, parent: ChainTip, lastValidators: ValidatorSet?) throws(BlockValidationError) {
+        let header = block.header
+        if header.height == 1 {
+            guard block.lastCommit == nil else { throw .unexpectedLastCommit }
+        } else {
+            guard let lastCommit = block.lastCommit, let lastValidators else { throw .missingLastCommit }
+            do {
+                try lastValidators.verify(commit: lastCommit, chainID: executor.rules.chainID,
+                                          height: parent.height, blockID: parent.blockID)
+            } catch {
+                throw .invalidLastCommit(error)
+            }
+        }
+        let hash = Block.lastCommitHash(block.lastCommit)
+        guard header.lastCommitHash == hash else { throw .lastCommitHashMismatch(header: header.lastCommitHash, computed: hash) }
+    }
+
+    /// Structural evidence rules; whether the validator can still be punished is the staking
+    /// module's rule, checked when the block executes.
+    private func checkEvidence(_ block: Block, chainID: String) throws(BlockValidationError) {
+        let ids = block.evidence.map(\.id)
+        let root = MerkleRoot.of(ids)
+        guard block.header.evidenceRoot == root else {
+            throw .evidenceRootMismatch(header: block.header.evidenceRoot, computed: root)
+        }
+        var seen = Set<Hash32>()
+        for (i, (evidence, id)) in zip(block.evidence, ids).enumerated() {
+            guard seen.insert(id).inserted else { throw .duplicateEvidence(index: i) }
+            guard evidence.hasValidSignatures(chainID: chainID) else { throw .badEvidenceSignature(index: i) }
+        }
+    }
+
+    /// Recovers every sender not already known, on all cores: signature recovery dominates the
+    /// cost of checking a block, and each recovery is independent (results land by index).
+    private func recoverSenders(_ transactions: [Transaction], encodings: [[UInt8]], ids: [Hash32],
+                                knownSenders: [Hash32: Address]) throws -> [VerifiedTransaction] {
+        let count = transactions.count
+        let slots = ResultSlots(count: count)
+        defer {
+            _ = slots.buffer.deinitialize()
+            slots.buffer.deallocate()
+        }
+        let work: @Sendable (Int) -> Void = { i in
+            let results = slots.buffer
+            if let sender = knownSenders[ids[i]] {
+                results[i] = .success(VerifiedTransaction(alreadyVerified: transactions[i], id: ids[i], sender: sender, encodedSize: encodings[i].count))
+            } else {
+                results[i] = Result { () throws(CryptoError) in try VerifiedTransaction(transactions[i], encoding: encodings[i]) }
+            }
+        }
+        if count >= 64 {
+            DispatchQueue.concurrentPerform(iterations: count, execute: work)
+        } else {
+            for i in 0..<count { work(i) }
+        }
+        var verified: [VerifiedTransaction] = []
+        verified.reserveCapacity(count)
+        for i in 0..<count {
+            switch slots.buffer[i]! {
+            case .success(let vtx): verified.append(vtx)
+            case .failure(let error): throw BlockValidationError.badSignature(index: i, reason: error.description)
+            }
+        }
+        return verified
+    }
+}
+
+/// One result slot per transaction, filled from concurrent iterations. Unchecked Sendable: each
+/// iteration writes only its own index, and the buffer is read after `concurrentPerform` returns.
+private struct ResultSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Result<VerifiedTransaction, CryptoError>?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
     }
 }

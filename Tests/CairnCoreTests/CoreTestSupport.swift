@@ -51,6 +51,7 @@ struct Arbitrary {
     mutating func header() -> BlockHeader {
         BlockHeader(chainID: chainID(), height: u64(), time: u64(), previousBlockID: hash(),
                     transactionsRoot: hash(), attestationsRoot: hash(), stateRoot: hash(),
+                    validatorsHash: hash(), nextValidatorsHash: hash(), lastCommitHash: hash(), evidenceRoot: hash(),
                     proposer: address(), protocolVersion: u64())
     }
 

@@ -47,6 +47,10 @@ struct HeaderForm: Codable, Equatable {
     var transactionsRoot: String
     var attestationsRoot: String
     var stateRoot: String
+    var validatorsHash: String
+    var nextValidatorsHash: String
+    var lastCommitHash: String
+    var evidenceRoot: String
     var proposer: String
     var protocolVersion: String
 }

@@ -77,6 +77,8 @@ enum VectorGenerator {
         HeaderForm(chainId: h.chainID, height: String(h.height), time: String(h.time),
                    previousBlockId: h.previousBlockID.hex, transactionsRoot: h.transactionsRoot.hex,
                    attestationsRoot: h.attestationsRoot.hex, stateRoot: h.stateRoot.hex,
+                   validatorsHash: h.validatorsHash.hex, nextValidatorsHash: h.nextValidatorsHash.hex,
+                   lastCommitHash: h.lastCommitHash.hex, evidenceRoot: h.evidenceRoot.hex,
                    proposer: h.proposer.checksummed, protocolVersion: String(h.protocolVersion))
     }
 
@@ -84,6 +86,8 @@ enum VectorGenerator {
         BlockHeader(chainID: f.chainId, height: UInt64(f.height)!, time: UInt64(f.time)!,
                     previousBlockID: try! Hash32(hex: f.previousBlockId), transactionsRoot: try! Hash32(hex: f.transactionsRoot),
                     attestationsRoot: try! Hash32(hex: f.attestationsRoot), stateRoot: try! Hash32(hex: f.stateRoot),
+                    validatorsHash: try! Hash32(hex: f.validatorsHash), nextValidatorsHash: try! Hash32(hex: f.nextValidatorsHash),
+                    lastCommitHash: try! Hash32(hex: f.lastCommitHash), evidenceRoot: try! Hash32(hex: f.evidenceRoot),
                     proposer: try! Address(hex: f.proposer), protocolVersion: UInt64(f.protocolVersion)!)
     }
 
@@ -95,15 +99,20 @@ enum VectorGenerator {
         ("height 1 of an empty block: previous id is the genesis hash, both roots of the empty list",
          BlockHeader(chainID: "cairn-test", height: 1, time: 1_767_225_601_000, previousBlockID: fill(0x11),
                      transactionsRoot: MerkleRoot.of([]), attestationsRoot: MerkleRoot.of([]), stateRoot: fill(0x22),
+                     validatorsHash: ValidatorSet([Validator(address: key(one(1)).address, power: 10)]).hash,
+                     nextValidatorsHash: ValidatorSet([Validator(address: key(one(1)).address, power: 10)]).hash,
+                     lastCommitHash: Block.lastCommitHash(nil), evidenceRoot: Block.evidenceRoot([]),
                      proposer: key(one(1)).address, protocolVersion: 1)),
         ("largest height and time",
          BlockHeader(chainID: "cairn-mainnet-1", height: .max, time: .max, previousBlockID: fill(0xff),
                      transactionsRoot: fill(0xee), attestationsRoot: fill(0xdd), stateRoot: fill(0xcc),
+                     validatorsHash: fill(0xbb), nextValidatorsHash: fill(0xaa), lastCommitHash: fill(0x99), evidenceRoot: fill(0x88),
                      proposer: key(keyInputs[3]).address, protocolVersion: 300)),
         ("two transactions (the first two of transactions.json)",
          BlockHeader(chainID: "cairn-test", height: 2, time: 1_767_225_602_500, previousBlockID: fill(0x33),
                      transactionsRoot: MerkleRoot.of(blockTransactions.map(\.id)), attestationsRoot: MerkleRoot.of([]),
-                     stateRoot: fill(0x44), proposer: key(one(2)).address, protocolVersion: 1)),
+                     stateRoot: fill(0x44), validatorsHash: fill(0x55), nextValidatorsHash: fill(0x55),
+                     lastCommitHash: fill(0x66), evidenceRoot: Block.evidenceRoot([]), proposer: key(one(2)).address, protocolVersion: 1)),
     ]
 
     static let voteInputs: [(String, VoteSigningPayload, String)] = [

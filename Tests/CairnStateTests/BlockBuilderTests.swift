@@ -22,15 +22,15 @@ struct BlockBuilderTests {
             let builder = BlockBuilder(rules: rules, protocolVersion: 1)
             let built = try builder.build(parent: parent, time: genesis.genesisTime + 1_000, proposer: proposer,
                                           candidates: [good1, replay, gap, poor, wrongChain, good2, good3], database: db)
-            #expect(built.transactionIDs == [good1.id, good2.id, good3.id])
+            #expect(built.executed.transactionIDs == [good1.id, good2.id, good3.id])
             #expect(built.block.transactions == [good1.transaction, good2.transaction, good3.transaction])
-            #expect(built.senders == [alice, alice, bob])
+            #expect(built.executed.senders == [alice, alice, bob])
             #expect(built.skipped.map { $0.transaction.id } == [replay.id, gap.id, poor.id, wrongChain.id])
             #expect(built.skipped.map { $0.reason } == [
                 .nonceAlreadyUsed(accountNonce: 1, got: 0), .nonceGap(expected: 0, got: 1),
                 .insufficientFunds(needed: 51, available: 50), .wrongChain(expected: chainID, got: "elsewhere"),
             ])
-            #expect(built.outcome.results == [TransactionResult(feePaid: 10), .init(feePaid: 10), .init(feePaid: 10)])
+            #expect(built.executed.outcome.results == [TransactionResult(feePaid: 10), .init(feePaid: 10), .init(feePaid: 10)])
 
             let h = built.block.header
             #expect(h.chainID == chainID && h.height == 1 && h.time == genesis.genesisTime + 1_000)
@@ -38,12 +38,12 @@ struct BlockBuilderTests {
             #expect(h.transactionsRoot == MerkleRoot.of([good1.id, good2.id, good3.id]))
             #expect(h.attestationsRoot == MerkleRoot.of([]))
             #expect(h.proposer == proposer && h.protocolVersion == 1)
-            #expect(h.stateRoot == built.treeUpdate.root)
+            #expect(h.stateRoot == built.executed.treeUpdate.root)
 
             // A verifier re-executing the block from the same state reaches the same changes and root.
             let replayed = try BlockExecutor(rules: rules).execute([good1, good2, good3], proposer: proposer, state: db)
-            #expect((try replayed.changedAccounts()).map(\.address) == (try built.outcome.changedAccounts()).map(\.address))
-            #expect((try replayed.changedAccounts()).map(\.account) == (try built.outcome.changedAccounts()).map(\.account))
+            #expect((try replayed.changedAccounts()).map(\.address) == (try built.executed.outcome.changedAccounts()).map(\.address))
+            #expect((try replayed.changedAccounts()).map(\.account) == (try built.executed.outcome.changedAccounts()).map(\.account))
             let root = try StateCommitment.update(root: parent.stateRoot, changes: replayed.changes, nodes: db.treeNodes).root
             #expect(root == h.stateRoot)
         }
@@ -75,8 +75,8 @@ struct BlockBuilderTests {
             let broke = transfer(from: TestKeys.carol, to: bob, amount: 1, nonce: 0)   // carol has no account
             let built = try BlockBuilder(rules: rules, protocolVersion: 1).build(
                 parent: parent, time: 1, proposer: proposer, candidates: [broke, good], database: db)
-            #expect(built.transactionIDs == [good.id])
-            #expect(!(try built.outcome.changedAccounts()).contains { $0.address == TestKeys.carol.address })
+            #expect(built.executed.transactionIDs == [good.id])
+            #expect(!(try built.executed.outcome.changedAccounts()).contains { $0.address == TestKeys.carol.address })
             let replayed = try BlockExecutor(rules: rules).execute([good], proposer: proposer, state: db)
             let root = try StateCommitment.update(root: parent.stateRoot, changes: replayed.changes, nodes: db.treeNodes).root
             #expect(root == built.block.header.stateRoot)
@@ -91,7 +91,7 @@ struct BlockBuilderTests {
             let txs = (0..<4).map { transfer(from: TestKeys.alice, to: bob, amount: 1, nonce: UInt64($0)) }
             let built = try BlockBuilder(rules: TransactionRules(chainID: chainID, parameters: small), protocolVersion: 1)
                 .build(parent: parent, time: 1, proposer: proposer, candidates: txs, database: db)
-            #expect(built.transactionIDs == [txs[0].id, txs[1].id])
+            #expect(built.executed.transactionIDs == [txs[0].id, txs[1].id])
             #expect(built.skipped.isEmpty)
         }
         let size = transfer(from: TestKeys.alice, to: bob, amount: 1, nonce: 0).encodedSize
@@ -101,7 +101,7 @@ struct BlockBuilderTests {
             let txs = (0..<4).map { transfer(from: TestKeys.alice, to: bob, amount: 1, nonce: UInt64($0)) }
             let built = try BlockBuilder(rules: TransactionRules(chainID: chainID, parameters: tight), protocolVersion: 1)
                 .build(parent: parent, time: 1, proposer: proposer, candidates: txs, database: db)
-            #expect(built.transactionIDs.count == 2)
+            #expect(built.executed.transactionIDs.count == 2)
             #expect(built.block.transactions.map { $0.canonicalBytes.count }.reduce(0, +) <= 2 * size + size / 2)
         }
     }
@@ -113,7 +113,7 @@ struct BlockBuilderTests {
                 .build(parent: parent, time: 1, proposer: proposer, candidates: [], database: db)
             #expect(built.block.header.stateRoot == parent.stateRoot)
             #expect(built.block.header.transactionsRoot == MerkleRoot.of([]))
-            #expect(built.outcome.changes.isEmpty)
+            #expect(built.executed.outcome.changes.isEmpty)
         }
     }
 

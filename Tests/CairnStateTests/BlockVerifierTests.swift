@@ -11,7 +11,7 @@ struct BlockVerifierTests {
     let genesis = makeGenesis(balances: [(TestKeys.alice.address, 1_000), (TestKeys.bob.address, 500)])
 
     var verifier: BlockVerifier {
-        BlockVerifier(rules: rules, protocolVersion: 1, validators: genesis.validators)
+        BlockVerifier(rules: rules, protocolVersion: 1)
     }
 
     func genesisTip(_ db: ChainDatabase) throws -> ChainTip { try #require(try db.tip()) }
@@ -33,7 +33,7 @@ struct BlockVerifierTests {
     }
 
     func verify(_ block: Block, _ commit: Commit, _ db: ChainDatabase) throws -> BlockWrite {
-        try verifier.verify(block, commit: commit, parent: try genesisTip(db), parentTime: genesis.genesisTime, database: db)
+        try verifier.verify(block, commit: commit, parent: try genesisTip(db), parentTime: genesis.genesisTime, validators: genesis.validators, database: db)
     }
 
     @Test func aBuiltBlockVerifiesAndCommits() throws {
@@ -102,11 +102,11 @@ struct BlockVerifierTests {
 
     @Test func limits() throws {
         let tight = BlockVerifier(rules: TransactionRules(chainID: chainID, parameters: ChainParameters(
-            maxBlockTransactions: 1, maxBlockBytes: 1 << 20, minTransactionFee: 10)), protocolVersion: 1, validators: genesis.validators)
+            maxBlockTransactions: 1, maxBlockBytes: 1 << 20, minTransactionFee: 10)), protocolVersion: 1)
         try withChain(genesis) { db in
             let (block, commit) = try built(db)
             #expect(throws: BlockValidationError.tooManyTransactions(count: 2, limit: 1)) {
-                _ = try tight.verify(block, commit: commit, parent: try genesisTip(db), parentTime: genesis.genesisTime, database: db)
+                _ = try tight.verify(block, commit: commit, parent: try genesisTip(db), parentTime: genesis.genesisTime, validators: genesis.validators, database: db)
             }
         }
     }

@@ -22,11 +22,24 @@ extension BlockExecutor {
 }
 
 extension BlockBuilder {
+    /// A block whose validator set is `validators` at every height, with no last commit or evidence.
     func build(parent: ChainTip, time: UInt64, proposer: Address, candidates: [VerifiedTransaction],
+               validators: ValidatorSet = ValidatorSet([Validator(address: TestKeys.proposer.address, power: 1)]),
                database: ChainDatabase) throws -> BuiltBlock {
-        try build(parent: parent, time: time,
-                  context: BlockContext(height: parent.height + 1, proposer: proposer, parameters: executor.rules.parameters),
+        try build(parent: parent, time: time, proposer: proposer, lastCommit: nil, evidence: [],
+                  validators: BlockValidators(current: validators, next: validators, last: nil),
                   candidates: candidates, database: database)
+    }
+}
+
+extension BlockVerifier {
+    /// Rules 1–11 of a height-1 block whose sets are all `validators`, as a database write.
+    func verify(_ block: Block, commit: Commit, parent: ChainTip, parentTime: UInt64, validators: ValidatorSet,
+                database: ChainDatabase) throws -> BlockWrite {
+        let executed = try verify(block, parent: parent, parentTime: parentTime,
+                                  validators: BlockValidators(current: validators, next: validators, last: nil), database: database)
+        try verify(commit: commit, for: block, validators: validators)
+        return executed.write(commit: commit, nextValidatorSchedule: [])
     }
 }
 
@@ -63,6 +76,6 @@ func withChain<R>(_ genesis: Genesis, _ body: (ChainDatabase) throws -> R) throw
     let db = try ChainDatabase(path: url.path)
     defer { db.close() }
     let (changes, tree) = try StateCommitment.genesis(genesis)
-    try db.initialize(genesisHash: genesis.hash, stateChanges: changes, treeUpdate: tree)
+    try db.initialize(genesisHash: genesis.hash, stateChanges: changes, treeUpdate: tree, firstValidatorSchedule: [])
     return try body(db)
 }

@@ -28,7 +28,7 @@ struct ChainDatabaseTests {
         let tree = try SparseMerkleTree(store: InMemorySparseMerkleNodeStore()).update(root: .zero, changes: genesisAccounts.map {
             (key: StateKey.account($0.address).treeKey, valueHash: StateKey.valueHash(encoded: $0.account.canonicalBytes))
         })
-        try db.initialize(genesisHash: genesisHash, stateChanges: stateChanges(genesisAccounts), treeUpdate: tree)
+        try db.initialize(genesisHash: genesisHash, stateChanges: stateChanges(genesisAccounts), treeUpdate: tree, firstValidatorSchedule: [1])
         return db
     }
 
@@ -62,12 +62,14 @@ struct ChainDatabaseTests {
         let height = heightOverride ?? tip.height + 1
         let header = BlockHeader(chainID: "cairn-test", height: height, time: 1_000 + height, previousBlockID: tip.blockID,
                                  transactionsRoot: MerkleRoot.of(ids), attestationsRoot: MerkleRoot.of([]),
-                                 stateRoot: update.root, proposer: proposer, protocolVersion: 1)
+                                 stateRoot: update.root, validatorsHash: .zero, nextValidatorsHash: .zero,
+                                 lastCommitHash: .zero, evidenceRoot: .zero, proposer: proposer, protocolVersion: 1)
         return BlockWrite(block: Block(header: header, transactions: txs),
                           commit: Commit(height: height, round: 0, blockID: header.id, signatures: []),
                           transactionIDs: ids, senders: try txs.map { try $0.recoverSender() },
                           results: txs.map { TransactionResult(feePaid: $0.fee) },
-                          stateChanges: stateChanges(accounts), treeUpdate: update)
+                          stateChanges: stateChanges(accounts), treeUpdate: update,
+                          nextValidatorSchedule: [UInt8(height + 1)])
     }
 
     static func stateChanges(_ accounts: [(address: Address, account: Account)]) -> [StateChange] {
@@ -95,7 +97,7 @@ struct ChainDatabaseTests {
             let before = try db.tip()
             let other = SparseMerkleUpdate(root: Hash32.sha256([9]), newNodes: [])
             let error = #expect(throws: StorageError.self) {
-                try db.initialize(genesisHash: .zero, stateChanges: Self.stateChanges([(Self.carol, Account(balance: 1, nonce: 0))]), treeUpdate: other)
+                try db.initialize(genesisHash: .zero, stateChanges: Self.stateChanges([(Self.carol, Account(balance: 1, nonce: 0))]), treeUpdate: other, firstValidatorSchedule: [1])
             }
             guard case .alreadyInitialized? = error else { Issue.record("got \(String(describing: error))"); return }
             #expect(error?.description == "\(path) already holds a chain")
@@ -184,11 +186,12 @@ struct ChainDatabaseTests {
             let db = try ChainDatabase(path: path)
             defer { db.close() }
             let header = BlockHeader(chainID: "c", height: 1, time: 1, previousBlockID: .zero, transactionsRoot: .zero,
-                                     attestationsRoot: .zero, stateRoot: .zero, proposer: .zero, protocolVersion: 1)
+                                     attestationsRoot: .zero, stateRoot: .zero, validatorsHash: .zero, nextValidatorsHash: .zero,
+                                     lastCommitHash: .zero, evidenceRoot: .zero, proposer: .zero, protocolVersion: 1)
             let write = BlockWrite(block: Block(header: header, transactions: []),
                                    commit: Commit(height: 1, round: 0, blockID: header.id, signatures: []),
                                    transactionIDs: [], senders: [], results: [], stateChanges: [],
-                                   treeUpdate: SparseMerkleUpdate(root: .zero, newNodes: []))
+                                   treeUpdate: SparseMerkleUpdate(root: .zero, newNodes: []), nextValidatorSchedule: [])
             #expect(throws: StorageError.self) { try db.commit(write) }
             #expect(try db.tip() == nil)
             #expect(try db.genesisHash() == nil)

@@ -1,27 +1,53 @@
 import CairnCrypto
 
-/// A header and the transactions it commits to.
+/// A header, the transactions it commits to, the misbehaviour it reports, and the commit that
+/// finalised its parent.
 public struct Block: Sendable, Hashable, CanonicalCodable {
     public var header: BlockHeader
     public var transactions: [Transaction]
+    public var evidence: [DuplicateVoteEvidence]
+    /// Precommits of more than 2/3 of the parent's validators for the parent; nil at height 1.
+    /// Being inside the block, it is the same on every node, so downtime and rewards can use it.
+    public var lastCommit: Commit?
 
     /// Upper bound on the transaction count any decoder accepts; the chain parameter is lower.
     public static let maxTransactions = 100_000
+    /// Upper bound on the evidence count any decoder accepts; the staking parameter is lower.
+    public static let maxEvidence = 10_000
 
-    public init(header: BlockHeader, transactions: [Transaction]) {
+    public init(header: BlockHeader, transactions: [Transaction], evidence: [DuplicateVoteEvidence] = [],
+                lastCommit: Commit? = nil) {
         self.header = header
         self.transactions = transactions
+        self.evidence = evidence
+        self.lastCommit = lastCommit
     }
 
     public var id: Hash32 { header.id }
 
+    /// What `header.lastCommitHash` must be for `lastCommit`.
+    public static func lastCommitHash(_ lastCommit: Commit?) -> Hash32 {
+        var writer = CanonicalWriter()
+        writer.write(optional: lastCommit)
+        return Hash32.sha256(writer.bytes)
+    }
+
+    /// What `header.evidenceRoot` must be for `evidence`.
+    public static func evidenceRoot(_ evidence: [DuplicateVoteEvidence]) -> Hash32 {
+        MerkleRoot.of(evidence.map(\.id))
+    }
+
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(header)
         writer.write(list: transactions)
+        writer.write(list: evidence)
+        writer.write(optional: lastCommit)
     }
 
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         header = try reader.read(BlockHeader.self)
         transactions = try reader.readList("block.transactions", limit: Self.maxTransactions)
+        evidence = try reader.readList("block.evidence", limit: Self.maxEvidence)
+        lastCommit = try reader.readOptional("block.last_commit")
     }
 }

@@ -14,11 +14,20 @@ public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
     public var attestationsRoot: Hash32
     /// The state root after executing this block.
     public var stateRoot: Hash32
+    /// `ValidatorSet.hash` of the set that votes on this height.
+    public var validatorsHash: Hash32
+    /// `ValidatorSet.hash` of the set that votes on the next height.
+    public var nextValidatorsHash: Hash32
+    /// SHA-256 of the encoding of the block's `lastCommit` (an optional, so height 1 hashes `0x00`).
+    public var lastCommitHash: Hash32
+    /// `MerkleRoot.of` the ids of the block's evidence.
+    public var evidenceRoot: Hash32
     public var proposer: Address
     public var protocolVersion: UInt64
 
     public init(chainID: String, height: UInt64, time: UInt64, previousBlockID: Hash32,
                 transactionsRoot: Hash32, attestationsRoot: Hash32, stateRoot: Hash32,
+                validatorsHash: Hash32, nextValidatorsHash: Hash32, lastCommitHash: Hash32, evidenceRoot: Hash32,
                 proposer: Address, protocolVersion: UInt64) {
         self.chainID = chainID
         self.height = height
@@ -27,6 +36,10 @@ public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
         self.transactionsRoot = transactionsRoot
         self.attestationsRoot = attestationsRoot
         self.stateRoot = stateRoot
+        self.validatorsHash = validatorsHash
+        self.nextValidatorsHash = nextValidatorsHash
+        self.lastCommitHash = lastCommitHash
+        self.evidenceRoot = evidenceRoot
         self.proposer = proposer
         self.protocolVersion = protocolVersion
     }
@@ -41,6 +54,10 @@ public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
         writer.write(hash: transactionsRoot)
         writer.write(hash: attestationsRoot)
         writer.write(hash: stateRoot)
+        writer.write(hash: validatorsHash)
+        writer.write(hash: nextValidatorsHash)
+        writer.write(hash: lastCommitHash)
+        writer.write(hash: evidenceRoot)
         writer.write(address: proposer)
         writer.write(varint: protocolVersion)
     }
@@ -53,6 +70,10 @@ public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
         transactionsRoot = try reader.readHash("header.transactions_root")
         attestationsRoot = try reader.readHash("header.attestations_root")
         stateRoot = try reader.readHash("header.state_root")
+        validatorsHash = try reader.readHash("header.validators_hash")
+        nextValidatorsHash = try reader.readHash("header.next_validators_hash")
+        lastCommitHash = try reader.readHash("header.last_commit_hash")
+        evidenceRoot = try reader.readHash("header.evidence_root")
         proposer = try reader.readAddress("header.proposer")
         protocolVersion = try reader.readVarint("header.protocol_version")
     }

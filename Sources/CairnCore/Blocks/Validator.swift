@@ -32,7 +32,11 @@ public enum CommitVerificationError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The validator set of a height.
-public struct ValidatorSet: Sendable, Hashable {
+public struct ValidatorSet: Sendable, Hashable, CanonicalCodable {
+    /// Largest total voting power of any set, so that sums in commit checks and proposer
+    /// priorities (which work with 1.125 × total) never overflow.
+    public static let maxTotalPower: UInt64 = UInt64(Int64.max) / 8
+
     /// Sorted by address.
     public let validators: [Validator]
     public let totalPower: UInt64
@@ -40,6 +44,15 @@ public struct ValidatorSet: Sendable, Hashable {
     public init(_ validators: [Validator]) {
         self.validators = validators.sorted { $0.address < $1.address }
         self.totalPower = validators.reduce(0) { $0 + $1.power }
+    }
+
+    /// SHA-256(encode_string("cairn/validators/v1") ‖ list of (address, power)): what block
+    /// headers carry to commit to the set that votes on a height.
+    public var hash: Hash32 {
+        var writer = CanonicalWriter()
+        writer.write(string: "cairn/validators/v1")
+        encode(to: &writer)
+        return Hash32.sha256(writer.bytes)
     }
 
     /// Binary search: `validators` is sorted by address, and commits look up every signer.
@@ -50,6 +63,35 @@ public struct ValidatorSet: Sendable, Hashable {
             if validators[mid].address < address { low = mid + 1 } else { high = mid }
         }
         return low < validators.count && validators[low].address == address ? validators[low].power : nil
+    }
+
+    /// A list of (address, power), sorted by address, no duplicates, every power positive.
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(varint: UInt64(validators.count))
+        for v in validators {
+            writer.write(address: v.address)
+            writer.write(varint: v.power)
+        }
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        let count = try reader.readLength("validators", limit: Commit.maxSignatures)
+        var list: [Validator] = []
+        list.reserveCapacity(count)
+        var total: UInt64 = 0
+        for _ in 0..<count {
+            let v = Validator(address: try reader.readAddress("validator.address"), power: try reader.readVarint("validator.power"))
+            guard v.power > 0 else { throw .invalidValue(field: "validator.power", reason: "must be positive") }
+            total = total.addingReportingOverflow(v.power).partialValue
+            guard v.power <= Self.maxTotalPower, total <= Self.maxTotalPower else {
+                throw .invalidValue(field: "validators", reason: "total power above \(Self.maxTotalPower)")
+            }
+            if let last = list.last, !(last.address < v.address) {
+                throw .invalidValue(field: "validators", reason: "not strictly sorted by address")
+            }
+            list.append(v)
+        }
+        self.init(list)
     }
 
     /// Checks that `commit` finalises `blockID` at `height`: every signature is a valid precommit by a

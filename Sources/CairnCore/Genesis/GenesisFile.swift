@@ -86,7 +86,7 @@ public enum GenesisFile {
             let address = try address(entry.address, "validators[\(i)].address")
             guard entry.power > 0 else { throw Error("validators[\(i)].power must be positive") }
             let (sum, overflow) = totalPower.addingReportingOverflow(entry.power)
-            guard !overflow, sum <= UInt64(Int64.max) / 8 else { throw Error("total voting power is too large") }
+            guard !overflow, sum <= ValidatorSet.maxTotalPower else { throw Error("total voting power is too large") }
             totalPower = sum
             guard !validators.contains(where: { $0.address == address }) else {
                 throw Error("validator \(address) is listed twice")

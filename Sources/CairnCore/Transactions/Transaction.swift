@@ -104,6 +104,15 @@ public struct VerifiedTransaction: Sendable, Hashable {
         try self.init(transaction, encoding: transaction.canonicalBytes)
     }
 
+    /// A transaction whose sender was recovered earlier under the same id (the id covers the
+    /// signature, so the same id always recovers the same sender): nothing is checked again.
+    public init(alreadyVerified transaction: Transaction, id: Hash32, sender: Address, encodedSize: Int) {
+        self.transaction = transaction
+        self.id = id
+        self.sender = sender
+        self.encodedSize = encodedSize
+    }
+
     /// The same, for a caller that already holds the canonical encoding (it decoded it, or
     /// measured it), so it is not built again.
     public init(_ transaction: Transaction, encoding: [UInt8]) throws(CryptoError) {

@@ -13,9 +13,13 @@ public struct BlockWrite: Sendable {
     /// Every state entry the block changed, sorted by key.
     public var stateChanges: [StateChange]
     public var treeUpdate: SparseMerkleUpdate
+    /// The node's validator schedule record for height + 1 (Specs/storage.md `'V'`), opaque here.
+    public var nextValidatorSchedule: [UInt8]
 
     public init(block: Block, commit: Commit, transactionIDs: [Hash32], senders: [Address], results: [TransactionResult],
-                stateChanges: [StateChange], treeUpdate: SparseMerkleUpdate) {
+                stateChanges: [StateChange], treeUpdate: SparseMerkleUpdate,
+                nextValidatorSchedule: [UInt8]) {
+        self.nextValidatorSchedule = nextValidatorSchedule
         self.block = block
         self.commit = commit
         self.transactionIDs = transactionIDs

@@ -57,6 +57,12 @@ public final class ChainDatabase: Sendable {
         return h
     }
 
+    /// The node's validator schedule record for `height` (who votes, with proposer priorities),
+    /// written with the block before it; height 1's is written at initialisation.
+    public func validatorSchedule(height: UInt64) throws(StorageError) -> [UInt8]? {
+        try get(StorageKeys.validatorSchedule(height: height))
+    }
+
     /// The senders of a block's transactions, in block order: recovered once at admission and
     /// kept, so serving a block or a transaction never recovers a signature again.
     public func senders(height: UInt64) throws(StorageError) -> [Address]? {
@@ -108,12 +114,13 @@ public final class ChainDatabase: Sendable {
 
     /// Writes genesis state at height 0. Fails if the directory already holds a chain.
     public func initialize(genesisHash: Hash32, stateChanges: [StateChange],
-                           treeUpdate: SparseMerkleUpdate) throws(StorageError) {
+                           treeUpdate: SparseMerkleUpdate, firstValidatorSchedule: [UInt8]) throws(StorageError) {
         if try self.genesisHash() != nil { throw .alreadyInitialized(path: path) }
         var batch = WriteBatch()
         batch.put(StorageKeys.genesisHash, genesisHash.bytes)
         Self.addState(stateChanges, treeUpdate: treeUpdate, to: &batch)
         batch.put(StorageKeys.stateRoot(height: 0), treeUpdate.root.bytes)
+        batch.put(StorageKeys.validatorSchedule(height: 1), firstValidatorSchedule)
         batch.put(StorageKeys.tip, ChainTip(height: 0, blockID: genesisHash, stateRoot: treeUpdate.root).canonicalBytes)
         try write(batch)
     }
@@ -146,6 +153,7 @@ public final class ChainDatabase: Sendable {
             batch.put(StorageKeys.transaction(id: write.transactionIDs[index]), location.canonicalBytes)
         }
         batch.put(StorageKeys.senders(height: header.height), SenderList(addresses: write.senders).canonicalBytes)
+        batch.put(StorageKeys.validatorSchedule(height: header.height + 1), write.nextValidatorSchedule)
         Self.addState(write.stateChanges, treeUpdate: write.treeUpdate, to: &batch)
         batch.put(StorageKeys.tip, ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot).canonicalBytes)
         try self.write(batch)
