@@ -12,6 +12,25 @@ public struct NodeConfig: Sendable, Equatable {
     public var blockIntervalMilliseconds = 1000
     /// Whether to produce a block when the mempool is empty.
     public var createEmptyBlocks = true
+    /// Peer-to-peer: where to listen, whom to keep connected, how many peers.
+    public var p2pListenHost = "0.0.0.0"
+    public var p2pListenPort = 26656
+    /// The `host:port` peers should dial, when it differs from the listen address.
+    public var p2pExternalAddress = ""
+    /// `id@host:port` entries: always connected, redialled forever.
+    public var persistentPeers: [String] = []
+    /// `id@host:port` entries dialled to learn addresses, then dropped.
+    public var seeds: [String] = []
+    public var maxInboundPeers = 40
+    public var maxOutboundPeers = 10
+    public var peerExchange = true
+    /// Consensus timeouts (Specs/consensus.md): base and per-round growth, milliseconds.
+    public var timeoutProposeMilliseconds = 1000
+    public var timeoutProposeDeltaMilliseconds = 500
+    public var timeoutPrevoteMilliseconds = 500
+    public var timeoutPrevoteDeltaMilliseconds = 250
+    public var timeoutPrecommitMilliseconds = 500
+    public var timeoutPrecommitDeltaMilliseconds = 250
     public var mempoolMaxTransactions = 50_000
     public var mempoolMaxBytes = 64 << 20
     public var logLevel = "info"
@@ -35,6 +54,24 @@ public struct NodeConfig: Sendable, Equatable {
         "block": [
             "interval_ms": { c, v throws(Error) in c.blockIntervalMilliseconds = try int(v, "block.interval_ms", 10...600_000) },
             "create_empty": { c, v throws(Error) in c.createEmptyBlocks = try bool(v, "block.create_empty") },
+        ],
+        "p2p": [
+            "listen_host": { c, v throws(Error) in c.p2pListenHost = try string(v, "p2p.listen_host") },
+            "listen_port": { c, v throws(Error) in c.p2pListenPort = try int(v, "p2p.listen_port", 0...65535) },
+            "external_address": { c, v throws(Error) in c.p2pExternalAddress = try string(v, "p2p.external_address") },
+            "persistent_peers": { c, v throws(Error) in c.persistentPeers = try strings(v, "p2p.persistent_peers") },
+            "seeds": { c, v throws(Error) in c.seeds = try strings(v, "p2p.seeds") },
+            "max_inbound_peers": { c, v throws(Error) in c.maxInboundPeers = try int(v, "p2p.max_inbound_peers", 0...10_000) },
+            "max_outbound_peers": { c, v throws(Error) in c.maxOutboundPeers = try int(v, "p2p.max_outbound_peers", 0...1_000) },
+            "pex": { c, v throws(Error) in c.peerExchange = try bool(v, "p2p.pex") },
+        ],
+        "consensus": [
+            "timeout_propose_ms": { c, v throws(Error) in c.timeoutProposeMilliseconds = try int(v, "consensus.timeout_propose_ms", 1...600_000) },
+            "timeout_propose_delta_ms": { c, v throws(Error) in c.timeoutProposeDeltaMilliseconds = try int(v, "consensus.timeout_propose_delta_ms", 0...600_000) },
+            "timeout_prevote_ms": { c, v throws(Error) in c.timeoutPrevoteMilliseconds = try int(v, "consensus.timeout_prevote_ms", 1...600_000) },
+            "timeout_prevote_delta_ms": { c, v throws(Error) in c.timeoutPrevoteDeltaMilliseconds = try int(v, "consensus.timeout_prevote_delta_ms", 0...600_000) },
+            "timeout_precommit_ms": { c, v throws(Error) in c.timeoutPrecommitMilliseconds = try int(v, "consensus.timeout_precommit_ms", 1...600_000) },
+            "timeout_precommit_delta_ms": { c, v throws(Error) in c.timeoutPrecommitDeltaMilliseconds = try int(v, "consensus.timeout_precommit_delta_ms", 0...600_000) },
         ],
         "mempool": [
             "max_transactions": { c, v throws(Error) in c.mempoolMaxTransactions = try int(v, "mempool.max_transactions", 1...10_000_000) },
@@ -95,10 +132,35 @@ public struct NodeConfig: Sendable, Equatable {
     max_batch_length = 100
 
     [block]
-    # Target time between blocks, in milliseconds.
+    # Least time between blocks, in milliseconds: after a commit the next height starts as soon as
+    # this has passed since the previous block (consensus itself adds no fixed commit delay).
     interval_ms = 1000
     # Produce blocks even when there are no transactions.
     create_empty = true
+
+    [p2p]
+    # Peers connect here. 26656 is the default port; use another per node on one machine.
+    listen_host = "0.0.0.0"
+    listen_port = 26656
+    # The address peers should dial, as host:port, if not the listen address (e.g. behind NAT).
+    external_address = ""
+    # Always-connected peers, as "node_id@host:port" (`cairn show-node-id` prints an id).
+    persistent_peers = []
+    # Peers dialled only to learn addresses.
+    seeds = []
+    max_inbound_peers = 40
+    max_outbound_peers = 10
+    # Learn and share peer addresses (peer exchange).
+    pex = true
+
+    [consensus]
+    # Round timeouts: base + delta × round, in milliseconds (Specs/consensus.md).
+    timeout_propose_ms = 1000
+    timeout_propose_delta_ms = 500
+    timeout_prevote_ms = 500
+    timeout_prevote_delta_ms = 250
+    timeout_precommit_ms = 500
+    timeout_precommit_delta_ms = 250
 
     [mempool]
     max_transactions = 50000
@@ -119,6 +181,16 @@ public struct NodeConfig: Sendable, Equatable {
         guard let i = v.int else { throw Error(message: "\(key) must be an integer") }
         guard range.contains(i) else { throw Error(message: "\(key) must be between \(range.lowerBound) and \(range.upperBound), got \(i)") }
         return i
+    }
+
+    private static func strings(_ v: TOMLValueConvertible, _ key: String) throws(Error) -> [String] {
+        guard let array = v.array else { throw Error(message: "\(key) must be an array of strings") }
+        var out: [String] = []
+        for element in array {
+            guard let s = element.string else { throw Error(message: "\(key) must be an array of strings") }
+            out.append(s)
+        }
+        return out
     }
 
     private static func bool(_ v: TOMLValueConvertible, _ key: String) throws(Error) -> Bool {

@@ -14,6 +14,10 @@ public struct NodeHome: Sendable {
     public var validatorKeyFile: String { configDirectory + "/validator_key.json" }
     public var nodeKeyFile: String { configDirectory + "/node_key.json" }
     public var chainDirectory: String { root + "/data/chain" }
+    /// The double-sign guard's last signed height/round/step (Specs/validator-signing.md).
+    public var signStateFile: String { root + "/data/sign_state.json" }
+    /// The consensus journal of the current height.
+    public var consensusJournalFile: String { root + "/data/consensus.journal" }
     public var keyringDirectory: String { root + "/keys" }
 
     public static let defaultRoot = "~/.cairn"
