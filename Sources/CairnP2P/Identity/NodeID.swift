@@ -12,6 +12,12 @@ public struct NodeID: Sendable, Hashable, Comparable, CustomStringConvertible {
         bytes = Array(SHA256.hash(data: publicKey.rawRepresentation).prefix(Self.byteCount))
     }
 
+    /// For decoders that have already read exactly `byteCount` bytes.
+    init(unchecked bytes: [UInt8]) {
+        precondition(bytes.count == Self.byteCount)
+        self.bytes = bytes
+    }
+
     /// Parses 40 hex digits (no 0x prefix); nil for anything else.
     public init?(hex: String) {
         guard hex.utf8.count == 2 * Self.byteCount, !hex.hasPrefix("0x"),

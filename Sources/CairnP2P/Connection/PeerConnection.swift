@@ -1,0 +1,57 @@
+import NIOCore
+import Synchronization
+
+/// A message for a peer, handed to its channel; the connection handler encrypts it.
+struct OutboundMessage: Sendable {
+    let channel: UInt8
+    let payload: [UInt8]
+}
+
+/// One TCP connection (handshaking or established), shared between its NIO handler and the
+/// peer manager. Its send queue is bounded: a frame counts from `trySend` until NIO has handed
+/// it to the kernel, so a peer that does not read makes `trySend` fail instead of buffering.
+final class PeerConnection: Sendable {
+    let serial: UInt64
+    let channel: Channel
+    let isOutbound: Bool
+    /// The address we dialled (outbound only); the peer must turn out to have its id.
+    let dialled: PeerAddress?
+    let remoteIP: String?
+    let remoteAddress: String
+    let sendQueueLimit: Int
+    let maxPayload: Int
+    private let queued = Mutex(0)
+
+    init(serial: UInt64, channel: Channel, dialled: PeerAddress?, sendQueueLimit: Int, maxFrameBytes: Int) {
+        self.serial = serial
+        self.channel = channel
+        self.isOutbound = dialled != nil
+        self.dialled = dialled
+        self.remoteIP = channel.remoteAddress?.ipAddress
+        self.remoteAddress = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "unknown"
+        self.sendQueueLimit = sendQueueLimit
+        // Sealed frame = channel byte ‖ payload ‖ 16-byte tag.
+        self.maxPayload = maxFrameBytes - 1 - FrameCipher.tagSize
+    }
+
+    var queuedFrames: Int { queued.withLock { $0 } }
+
+    /// Queues a message; false if the queue is full or the message cannot fit in a frame.
+    func trySend(channel number: UInt8, payload: [UInt8]) -> Bool {
+        guard payload.count <= maxPayload else { return false }
+        let admitted = queued.withLock { count -> Bool in
+            guard count < sendQueueLimit else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { return false }
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { _ in self.queued.withLock { $0 -= 1 } }
+        channel.writeAndFlush(OutboundMessage(channel: number, payload: payload), promise: promise)
+        return true
+    }
+
+    func close() {
+        channel.close(promise: nil)
+    }
+}

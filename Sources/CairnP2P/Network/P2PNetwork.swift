@@ -1,0 +1,205 @@
+import CairnCore
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The peer-to-peer network: listens, dials, runs the encrypted handshake, keeps the peer set
+/// within its limits, exchanges addresses (PEX), scores and bans misbehaving peers, and hands
+/// the node every message on channels 1…255 as an event.
+///
+/// Thread-safe: every method may be called from any task or thread. State lives behind one lock
+/// that is never held while calling into NIO (closing a channel can re-enter the delegate).
+/// A network is started once and stopped once.
+public final class P2PNetwork: Sendable {
+    public let identity: NodeIdentity
+    public let config: P2PConfig
+    /// Single consumer. Per peer the order is `connected`, messages, `disconnected`.
+    public let events: AsyncStream<P2PEvent>
+
+    let logger: Logger
+    let continuation: AsyncStream<P2PEvent>.Continuation
+    let group: any EventLoopGroup
+    let persistentIDs: Set<NodeID>
+    let core: Mutex<State>
+
+    struct PeerRecord {
+        let connection: PeerConnection
+        var info: PeerInfo
+        var isSeed: Bool
+        /// When we sent a PEX request that is still unanswered.
+        var pexRequestedAt: ContinuousClock.Instant?
+        var lastPexSent: ContinuousClock.Instant?
+        var lastPexReceived: ContinuousClock.Instant?
+        let since: ContinuousClock.Instant
+    }
+
+    struct SeedState {
+        let address: PeerAddress
+        var attempts = 0
+        var nextAttempt: ContinuousClock.Instant
+    }
+
+    struct State {
+        var running = false
+        var stopped = false
+        var server: (any Channel)?
+        var localInfo: NodeInfo?
+        var nextSerial: UInt64 = 1
+        /// Every open connection, handshaking or established.
+        var connections: [UInt64: PeerConnection] = [:]
+        var established: Set<UInt64> = []
+        /// Why we closed a connection ourselves, for its `disconnected` event.
+        var closeReasons: [UInt64: String] = [:]
+        var peers: [NodeID: PeerRecord] = [:]
+        var dialling: Set<NodeID> = []
+        var book: AddressBook
+        var scores: ScoreBook
+        var seeds: [NodeID: SeedState] = [:]
+        var maintenance: Task<Void, Never>?
+    }
+
+    public init(identity: NodeIdentity, config: P2PConfig, logger: Logger,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.identity = identity
+        self.config = config
+        self.logger = logger
+        self.group = group
+        self.persistentIDs = Set(config.persistentPeers.map(\.id))
+        (events, continuation) = AsyncStream.makeStream(of: P2PEvent.self)
+        core = Mutex(State(
+            book: AddressBook(capacity: config.addressBookCapacity, perSourceLimit: config.addressBookPerSourceLimit),
+            scores: ScoreBook(threshold: config.banThreshold, recoveryInterval: config.scoreRecoveryInterval,
+                              banDuration: config.banDuration)))
+    }
+
+    public var nodeID: NodeID { identity.nodeID }
+
+    // MARK: Starting and stopping
+
+    /// Binds the listener, then dials the persistent peers and seeds. Returns the bound port.
+    public func start() async throws -> Int {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 128)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in initialize(channel, dialled: nil) }
+        let server = try await bootstrap.bind(host: config.listenHost, port: config.listenPort).get()
+        let port = server.localAddress?.port ?? config.listenPort
+        var externalHost = ""
+        var advertisedPort = port
+        if let external = config.externalAddress, let colon = external.lastIndex(of: ":"),
+           let p = Int(external[external.index(after: colon)...]), (1...65535).contains(p) {
+            externalHost = String(external[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            advertisedPort = p
+        }
+        let info = NodeInfo(nodeID: identity.nodeID, chainID: config.chainID, genesisHash: config.genesisHash,
+                            listenPort: advertisedPort, externalHost: externalHost,
+                            moniker: String(config.moniker.utf8.prefix(NodeInfo.maxMonikerLength)) ?? "",
+                            software: String(config.software.utf8.prefix(NodeInfo.maxSoftwareLength)) ?? "")
+        let now = ContinuousClock.now
+        core.withLock { state in
+            state.server = server
+            state.localInfo = info
+            state.running = true
+            for address in config.persistentPeers where address.id != identity.nodeID {
+                state.book.add(address, source: nil, persistent: true, now: now)
+            }
+            for seed in config.seeds where seed.id != identity.nodeID && !persistentIDs.contains(seed.id) {
+                state.seeds[seed.id] = SeedState(address: seed, nextAttempt: now)
+            }
+        }
+        logger.info("p2p listening", metadata: ["node_id": "\(identity.nodeID)", "port": "\(port)"])
+        for seed in config.seeds { connect(seed) }
+        maintain()
+        let interval = config.maintenanceInterval
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self, !Task.isCancelled else { return }
+                self.maintain()
+            }
+        }
+        core.withLock { $0.maintenance = task }
+        return port
+    }
+
+    /// Closes the listener and every connection, and finishes `events`.
+    public func stop() async {
+        let (server, connections, task) = core.withLock { state in
+            state.running = false
+            state.stopped = true
+            for serial in state.connections.keys { state.closeReasons[serial] = "shutting down" }
+            return (state.server, Array(state.connections.values), state.maintenance)
+        }
+        task?.cancel()
+        try? await server?.close()
+        for connection in connections { try? await connection.channel.close() }
+        continuation.finish()
+    }
+
+    // MARK: The node's API
+
+    /// Queues `payload` for `peer` on `channel` (1…255; 0 belongs to the P2P layer). False if
+    /// there is no such peer, its send queue is full, or the payload exceeds the frame limit:
+    /// nothing is buffered beyond the queue limit, the caller decides whether to retry.
+    public func send(_ payload: [UInt8], channel: UInt8, to peer: NodeID) -> Bool {
+        guard channel != 0, let connection = core.withLock({ $0.peers[peer]?.connection }),
+              connection.trySend(channel: channel, payload: payload) else { return false }
+        core.withLock { state in
+            guard state.peers[peer]?.connection.serial == connection.serial else { return }
+            state.peers[peer]!.info.messagesSent += 1
+            state.peers[peer]!.info.bytesSent += UInt64(payload.count + 1)
+        }
+        return true
+    }
+
+    /// Sends to every connected peer except `except`; peers whose queue is full miss it.
+    public func broadcast(_ payload: [UInt8], channel: UInt8, except: NodeID? = nil) {
+        let ids = core.withLock { state in state.peers.keys.filter { $0 != except } }
+        for id in ids { _ = send(payload, channel: channel, to: id) }
+    }
+
+    public func peers() -> [PeerInfo] {
+        let now = ContinuousClock.now
+        return core.withLock { state in
+            state.peers.values.map { record in
+                var info = record.info
+                info.score = state.scores.score(.node(info.id), now: now)
+                return info
+            }.sorted { $0.id < $1.id }
+        }
+    }
+
+    /// Whether `peer` (or, with `ip`, that address) is currently banned.
+    public func isBanned(_ peer: NodeID) -> Bool {
+        let now = ContinuousClock.now
+        return core.withLock { $0.scores.isBanned(.node(peer), now: now) }
+    }
+
+    /// The node reports a peer that sent something undecodable or invalid: its score drops, and
+    /// at the threshold it is disconnected and banned.
+    public func report(_ peer: NodeID, _ misbehaviour: Misbehaviour) {
+        let ip = core.withLock { $0.peers[peer]?.connection.remoteIP }
+        penalize(peer: peer, ip: ip, misbehaviour)
+    }
+
+    /// Dials `address` now (if not connected, banned or already dialling) and remembers it in
+    /// the address book.
+    public func dial(_ address: PeerAddress) {
+        let now = ContinuousClock.now
+        core.withLock { _ = $0.book.add(address, source: nil, now: now) }
+        connect(address)
+    }
+
+    /// Closes the connection to `peer`, if any, with `reason` in its `disconnected` event.
+    public func disconnect(_ peer: NodeID, reason: String) {
+        let connection = core.withLock { state -> PeerConnection? in
+            guard let connection = state.peers[peer]?.connection else { return nil }
+            state.closeReasons[connection.serial] = reason
+            return connection
+        }
+        connection?.close()
+    }
+}

@@ -1,0 +1,30 @@
+import CairnCrypto
+import Testing
+@testable import CairnP2P
+
+@Suite struct ConnectionTests {
+    @Test func twoNodesExchangeMessagesBothWaysOnSeveralChannels() async throws {
+        let a = try await TestNode()
+        let b = try await TestNode()
+        defer { Task { await a.stop(); await b.stop() } }
+        a.network.dial(b.address)
+        #expect(await a.waitFor { $0.connectedPeer == b.id })
+        #expect(await b.waitFor { $0.connectedPeer == a.id })
+
+        for channel: UInt8 in [1, 2, 3] {
+            #expect(a.network.send([channel, 0xaa], channel: channel, to: b.id))
+            #expect(b.network.send([channel, 0xbb, 0xcc], channel: channel, to: a.id))
+        }
+        #expect(!a.network.send([1], channel: 0, to: b.id), "channel 0 belongs to the P2P layer")
+        #expect(await eventually { b.messages(from: a.id).count == 3 && a.messages(from: b.id).count == 3 })
+        #expect(b.messages(from: a.id).map(\.0) == [1, 2, 3])
+        #expect(b.messages(from: a.id).map(\.1) == [[1, 0xaa], [2, 0xaa], [3, 0xaa]])
+        #expect(a.messages(from: b.id).map(\.1) == [[1, 0xbb, 0xcc], [2, 0xbb, 0xcc], [3, 0xbb, 0xcc]])
+
+        let seenByA = try #require(a.network.peers().first)
+        #expect(seenByA.id == b.id && seenByA.isOutbound && seenByA.messagesSent == 3 && seenByA.messagesReceived == 3)
+        #expect(seenByA.listenAddress == b.address)
+        let seenByB = try #require(b.network.peers().first)
+        #expect(seenByB.id == a.id && !seenByB.isOutbound && seenByB.listenAddress?.port == a.port)
+    }
+}
