@@ -61,29 +61,29 @@ import Testing
         var frames: [String] = []
         for plain in plaintexts {
             let sealed = try cipher.seal(plain)
-            frames.append(Hex.encode(withUnsafeBytes(of: UInt32(sealed.count).bigEndian, Array.init) + sealed))
+            frames.append(Hex.prefixed(withUnsafeBytes(of: UInt32(sealed.count).bigEndian, Array.init) + sealed))
         }
         let identity = NodeIdentity(privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: seedA, count: 32)))
         let info = NodeInfo(nodeID: identity.nodeID, chainID: "cairn-devnet", genesisHash: Hash32.sha256(Array("genesis".utf8)),
                             listenPort: 26656, externalHost: "", moniker: "node-\(seedA)", software: "cairn/0.3")
         return Vector(
             description: description,
-            ephemeralPrivateA: Hex.encode(a.rawRepresentation), ephemeralPrivateB: Hex.encode(b.rawRepresentation),
-            helloA: Hex.encode(Hello(ephemeralKey: Array(a.publicKey.rawRepresentation)).bytes),
-            helloB: Hex.encode(Hello(ephemeralKey: Array(b.publicKey.rawRepresentation)).bytes),
-            sharedSecret: Hex.encode(keysA.sharedSecret), lo: Hex.encode(keysA.lo), hi: Hex.encode(keysA.hi),
-            transcriptHash: Hex.encode(keysA.transcriptHash), loToHiKey: Hex.encode(keysA.loToHiKey),
-            hiToLoKey: Hex.encode(keysA.hiToLoKey), challenge: Hex.encode(keysA.challenge),
-            plaintexts: plaintexts.map { Hex.encode($0) }, framesLoToHi: frames,
+            ephemeralPrivateA: Hex.prefixed(a.rawRepresentation), ephemeralPrivateB: Hex.prefixed(b.rawRepresentation),
+            helloA: Hex.prefixed(Hello(ephemeralKey: Array(a.publicKey.rawRepresentation)).bytes),
+            helloB: Hex.prefixed(Hello(ephemeralKey: Array(b.publicKey.rawRepresentation)).bytes),
+            sharedSecret: Hex.prefixed(keysA.sharedSecret), lo: Hex.prefixed(keysA.lo), hi: Hex.prefixed(keysA.hi),
+            transcriptHash: Hex.prefixed(keysA.transcriptHash), loToHiKey: Hex.prefixed(keysA.loToHiKey),
+            hiToLoKey: Hex.prefixed(keysA.hiToLoKey), challenge: Hex.prefixed(keysA.challenge),
+            plaintexts: plaintexts.map { Hex.prefixed($0) }, framesLoToHi: frames,
             nodeInfo: NodeInfoForm(protocolVersion: info.protocolVersion, nodeId: info.nodeID.description, chainId: info.chainID,
                                    genesisHash: info.genesisHash.hex, listenPort: info.listenPort, externalHost: info.externalHost,
                                    moniker: info.moniker, software: info.software),
-            nodeInfoEncoding: Hex.encode(info.canonicalBytes))
+            nodeInfoEncoding: Hex.prefixed(info.canonicalBytes))
     }
 
     static func generate() throws -> File {
         File(description: "Cairn P2P handshake (Specs/p2p.md): X25519 ephemeral private keys are 32 repeated bytes; "
-                + "everything else follows from them. Hex without 0x.",
+                + "everything else follows from them. Bytes are 0x-prefixed hex; the node id is 40 hex digits as in id@host:port.",
              vectors: [try vector("ephemeral keys 01…01 and 02…02", seedA: 1, seedB: 2),
                        try vector("ephemeral keys 07…07 and 2a…2a", seedA: 7, seedB: 42)])
     }
