@@ -101,6 +101,9 @@ import Testing
         let diffBefore = Int64(state.priority(of: Self.address(3))!) - before
         let diffAfter = updated.priority(of: Self.address(3))! - updated.priority(of: Self.address(2))!
         #expect(diffBefore == diffAfter)
+        // The same set is no change, not even a rescale or centre.
+        #expect(try updated.applying(updated.validatorSet) == updated)
+        #expect(try state.applying(Self.set([(1, 10), (2, 20), (3, 30), (4, 0)])) == state)
         // Zero power means "not a validator".
         let zeroed = try state.applying(Self.set([(1, 0), (2, 20), (3, 30)]))
         #expect(zeroed.priority(of: Self.address(1)) == nil)

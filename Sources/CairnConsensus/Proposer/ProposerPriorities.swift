@@ -68,9 +68,12 @@ public struct ProposerPriorities: Sendable, Hashable, ProposerSelection {
     /// `newSet` replaces the validators (CometBFT's `UpdateWithChangeSet`): validators that stay keep
     /// their priority whatever their new power, new ones start at −(T + T/8), where T is the new
     /// total plus the power of the removed validators, removed ones drop out; then rescale and
-    /// centre. Does not increment: the next height is `applying(newSet).advanced()`.
+    /// centre. Does not increment: the next height is `applying(newSet).advanced()`. The same set
+    /// again is no change at all (CometBFT only updates on a non-empty change set), so the node may
+    /// call this every height.
     public func applying(_ newSet: ValidatorSet) throws(ProposerPrioritiesError) -> ProposerPriorities {
         let validators = try Self.checked(newSet)
+        if validators.elementsEqual(entries, by: { $0.address == $1.address && $0.power == $1.power }) { return self }
         let newTotal = validators.reduce(0) { $0 + $1.power }
         var removedPower: UInt64 = 0
         var i = 0
