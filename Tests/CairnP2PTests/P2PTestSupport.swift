@@ -8,6 +8,7 @@ final class TestNode: Sendable {
     let network: P2PNetwork
     let port: Int
     private let recorded = EventLog()
+    let logs = LogStore()
     private let consumer: Task<Void, Never>
 
     var id: NodeID { network.nodeID }
@@ -33,8 +34,9 @@ final class TestNode: Sendable {
     }
 
     init(identity: NodeIdentity = .generate(), config: P2PConfig = TestNode.config()) async throws {
-        var logger = Logger(label: "p2p-test")
-        logger.logLevel = .critical
+        let logs = logs
+        var logger = Logger(label: "p2p-test") { _ in CapturingLogHandler(store: logs) }
+        logger.logLevel = .debug
         let network = P2PNetwork(identity: identity, config: config, logger: logger)
         self.network = network
         port = try await network.start()
@@ -49,6 +51,11 @@ final class TestNode: Sendable {
     /// Polls the recorded events until `predicate` holds for one of them or `seconds` pass.
     func waitFor(seconds: Double = 10, _ predicate: (P2PEvent) -> Bool) async -> Bool {
         await eventually(seconds: seconds) { self.events.contains(where: predicate) }
+    }
+
+    /// Waits for a log line whose message and metadata mention every one of `parts`.
+    func waitForLog(seconds: Double = 10, _ parts: String...) async -> Bool {
+        await eventually(seconds: seconds) { self.logs.contains(parts) }
     }
 
     func connected(to peer: NodeID) -> Bool { network.peers().contains { $0.id == peer } }
@@ -93,5 +100,31 @@ extension P2PEvent {
     var connectedPeer: NodeID? {
         if case .connected(let info) = self { return info.id }
         return nil
+    }
+}
+
+/// Log lines of one node, as "message key=value …", for asserting on why connections ended.
+final class LogStore: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
+    func contains(_ parts: [String]) -> Bool { all.contains { line in parts.allSatisfy { line.contains($0) } } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let store: LogStore
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .debug
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let (level, message) = (event.level, event.message)
+        let merged = self.metadata.merging(event.metadata ?? [:]) { $1 }
+        let fields = merged.keys.sorted().map { "\($0)=\(merged[$0]!)" }.joined(separator: " ")
+        store.append("\(level) \(message) \(fields)")
     }
 }

@@ -1,0 +1,112 @@
+import CairnCrypto
+import Testing
+@testable import CairnP2P
+
+@Suite struct PeerManagementTests {
+    @Test func sendSaysNoWhenThePeersQueueIsFullInsteadOfBuffering() async throws {
+        let a = try await TestNode(config: TestNode.config { $0.sendQueueLimit = 4 })
+        defer { Task { await a.stop() } }
+        let raw = try await RawPeer(port: a.port)
+        let identity = NodeIdentity.generate()
+        _ = try await raw.handshake(identity: identity)
+        #expect(await a.waitFor { $0.connectedPeer == identity.nodeID })
+        // The raw peer stops reading: the kernel buffers fill, then the queue.
+        try await raw.channel.setOption(.autoRead, value: false)
+        let payload = [UInt8](repeating: 7, count: 1 << 20)
+        var refused = false
+        for _ in 0..<400 {
+            if !a.network.send(payload, channel: 1, to: identity.nodeID) {
+                refused = true
+                break
+            }
+            let queued = try #require(a.network.core.withLock { $0.peers[identity.nodeID]?.connection.queuedFrames })
+            #expect(queued <= 4)
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(refused)
+        #expect(!a.network.send(payload + payload + payload + payload + payload + payload + payload + payload + payload, channel: 1, to: identity.nodeID),
+                "a payload above the frame limit is refused")
+        #expect(!a.network.send([1], channel: 1, to: NodeIdentity.generate().nodeID), "no such peer")
+        await raw.close()
+    }
+
+    @Test func aNodeLearnsAThirdPeerThroughPEXAndConnectsToIt() async throws {
+        let b = try await TestNode()
+        let c = try await TestNode()
+        defer { Task { await b.stop(); await c.stop() } }
+        c.network.dial(b.address)
+        #expect(await b.waitFor { $0.connectedPeer == c.id })
+        let a = try await TestNode(config: TestNode.config { $0.persistentPeers = [b.address] })
+        defer { Task { await a.stop() } }
+        #expect(await a.waitFor { $0.connectedPeer == b.id })
+        #expect(await a.waitFor { $0.connectedPeer == c.id })
+        let toC = try #require(a.network.peers().first { $0.id == c.id })
+        #expect(toC.isOutbound && !toC.isPersistent)
+        #expect(a.network.send([42], channel: 2, to: c.id))
+        #expect(await eventually { c.messages(from: a.id).map(\.1) == [[42]] })
+    }
+
+    @Test func aSeedIsAskedForAddressesThenDropped() async throws {
+        let seed = try await TestNode()
+        let c = try await TestNode()
+        defer { Task { await seed.stop(); await c.stop() } }
+        c.network.dial(seed.address)
+        #expect(await seed.waitFor { $0.connectedPeer == c.id })
+        let a = try await TestNode(config: TestNode.config { $0.seeds = [seed.address] })
+        defer { Task { await a.stop() } }
+        #expect(await a.waitFor { $0.connectedPeer == c.id })
+        #expect(await a.waitFor {
+            if case .disconnected(let id, let reason) = $0 { return id == seed.id && reason == "seed delivered its addresses" }
+            return false
+        })
+    }
+
+    @Test func aPersistentPeerIsRedialledAfterItRestarts() async throws {
+        let identityB = NodeIdentity.generate()
+        let b1 = try await TestNode(identity: identityB)
+        let port = b1.port
+        let a = try await TestNode(config: TestNode.config { $0.persistentPeers = [b1.address] })
+        defer { Task { await a.stop() } }
+        #expect(await a.waitFor { $0.connectedPeer == identityB.nodeID })
+        await b1.stop()
+        #expect(await a.waitFor {
+            if case .disconnected(let id, _) = $0 { return id == identityB.nodeID }
+            return false
+        })
+        // Let A fail a few dials, then bring B back on the same port.
+        try await Task.sleep(for: .milliseconds(300))
+        let b2 = try await TestNode(identity: identityB, config: TestNode.config { $0.listenPort = port })
+        defer { Task { await b2.stop() } }
+        #expect(await a.waitFor(seconds: 15) { _ in a.events.count { $0.connectedPeer == identityB.nodeID } == 2 })
+        #expect(await b2.waitFor { $0.connectedPeer == a.id })
+    }
+
+    @Test func inboundPeersBeyondTheLimitAreRefusedPolitely() async throws {
+        let a = try await TestNode(config: TestNode.config { $0.maxInboundPeers = 1 })
+        let b = try await TestNode(config: TestNode.config { $0.pexEnabled = false })
+        let c = try await TestNode(config: TestNode.config { $0.pexEnabled = false })
+        defer { Task { await a.stop(); await b.stop(); await c.stop() } }
+        b.network.dial(a.address)
+        #expect(await a.waitFor { $0.connectedPeer == b.id })
+        c.network.dial(a.address)
+        #expect(await c.waitFor {
+            if case .disconnected(let id, let reason) = $0 { return id == a.id && reason.contains("too many inbound peers") }
+            return false
+        })
+        #expect(a.network.peers().map(\.id) == [b.id])
+        #expect(!a.network.isBanned(c.id), "being refused is not misbehaviour")
+    }
+
+    @Test func simultaneousDialsLeaveOneConnection() async throws {
+        let a = try await TestNode()
+        let b = try await TestNode()
+        defer { Task { await a.stop(); await b.stop() } }
+        a.network.dial(b.address)
+        b.network.dial(a.address)
+        #expect(await eventually { a.connected(to: b.id) && b.connected(to: a.id) })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(a.network.peers().count == 1 && b.network.peers().count == 1)
+        #expect(a.network.send([1], channel: 1, to: b.id))
+        #expect(await eventually { b.messages(from: a.id).count == 1 })
+    }
+}
