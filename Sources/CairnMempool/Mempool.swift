@@ -91,6 +91,19 @@ public actor Mempool {
 
     public var count: Int { pool.count }
     public var bytes: Int { pool.bytes }
+    /// Senders of the pooled transactions among `ids`: a proposal made of transactions this node
+    /// already admitted is checked without recovering their signatures again.
+    public func knownSenders(of ids: [Hash32]) -> [Hash32: Address] {
+        var senders: [Hash32: Address] = [:]
+        for id in ids {
+            if let vtx = pool.transaction(id) { senders[id] = vtx.sender }
+        }
+        return senders
+    }
+
+    /// Counts for status and metrics.
+    public var size: (transactions: Int, bytes: Int) { (pool.count, pool.bytes) }
+
     public func contains(_ id: Hash32) -> Bool { pool.contains(id) }
     public func transaction(_ id: Hash32) -> VerifiedTransaction? { pool.transaction(id) }
     public func nextNonce(for sender: Address, accountNonce: UInt64) -> UInt64 {

@@ -10,6 +10,10 @@ struct ChainRPC: Sendable {
     let chain: NodeChain
     let mempool: Mempool
     let validator: Address?
+    /// Admits a transaction and hands it to peers.
+    let submit: @Sendable ([UInt8]) async throws(MempoolError) -> Hash32
+    /// Whether the node knows it is behind its peers.
+    let syncing: @Sendable () async -> Bool
 
     static let hashSchema: JSONValue = ["type": "string", "pattern": "^0x[0-9a-f]{64}$"]
     static let addressSchema: JSONValue = ["type": "string", "pattern": "^0x[0-9a-fA-F]{40}$"]
@@ -20,7 +24,7 @@ struct ChainRPC: Sendable {
         try registry.register(RPCMethod(
             name: "node_status", summary: "Chain id, latest block, protocol version and whether the node is syncing.",
             result: RPCResultSpec(name: "status", schema: Self.objectSchema),
-            handler: { _ in try status() }))
+            handler: { _ in try await status() }))
         try registry.register(RPCMethod(
             name: "chain_getBlock",
             summary: "A block by height or id (\"latest\" for the tip), with its commit; transaction ids, or full transactions when full is true.",
@@ -68,7 +72,7 @@ struct ChainRPC: Sendable {
 
     // MARK: Handlers
 
-    func status() throws -> JSONValue {
+    func status() async throws -> JSONValue {
         let tip = try chain.tip()
         let time = try chain.blockTime(height: tip.height)
         var o: [String: JSONValue] = [
@@ -80,7 +84,7 @@ struct ChainRPC: Sendable {
             "latest_block_time_iso": .string(JSONForms.isoTime(milliseconds: time)),
             "latest_state_root": .string(tip.stateRoot.hex),
             "protocol_version": JSONForms.int(chain.genesis.protocolVersion),
-            "syncing": false,
+            "syncing": .bool(await syncing()),
         ]
         o["validator"] = validator.map { .string($0.checksummed) } ?? .null
         return .object(o)
@@ -202,7 +206,7 @@ struct ChainRPC: Sendable {
             throw RPCError.invalidParams("parameter 'tx': \(error)")
         }
         do {
-            let id = try await mempool.submit(encoded: raw)
+            let id = try await submit(raw)
             return .string(id.hex)
         } catch {
             throw RPCError.transactionRejected("\(error)", data: ["reason": .string(error.reasonCode)])

@@ -1,6 +1,8 @@
+import CairnConsensus
 import CairnCore
 import CairnCrypto
 import CairnMempool
+import CairnP2P
 import CairnRPC
 import CairnState
 import CairnStorage
@@ -10,14 +12,19 @@ import NIOCore
 import Logging
 import ServiceLifecycle
 
-/// A running Cairn node: chain, mempool, block producer and JSON-RPC, under one service group
-/// that shuts down in order on SIGINT/SIGTERM.
+/// A running Cairn node: chain, mempool, consensus, peer-to-peer network, block sync and
+/// JSON-RPC, under one service group that shuts down in order on SIGINT/SIGTERM.
 public final class Node: Sendable {
     public let home: NodeHome
     public let config: NodeConfig
     public let chain: NodeChain
     public let mempool: Mempool
-    public let producer: BlockProducer?
+    public let identity: NodeIdentity
+    public let network: P2PNetwork
+    public let driver: ConsensusDriver
+    public let syncer: BlockSyncer
+    public let gossip: TransactionGossip
+    public let signer: ValidatorSigner?
     public let logger: Logger
 
     public struct Error: Swift.Error, CustomStringConvertible {
@@ -25,8 +32,8 @@ public final class Node: Sendable {
         public var description: String { message }
     }
 
-    /// Opens the node in `home`: reads its genesis, opens (or initialises) its chain, and loads
-    /// its validator key if it has one.
+    /// Opens the node in `home`: reads its genesis, opens (or initialises) its chain, its node
+    /// identity and, if it has one, its validator key with the double-sign guard.
     public init(home: NodeHome, config: NodeConfig, logger: Logger) throws {
         self.home = home
         self.config = config
@@ -43,26 +50,56 @@ public final class Node: Sendable {
                                   rules: chain.rules),
             state: database,
             isCommitted: { id in try database.committedHeight(of: id) })
+        do { identity = try NodeIdentity.loadOrCreate(path: home.nodeKeyFile) } catch {
+            throw Error(message: "\(error)")
+        }
         if FileManager.default.fileExists(atPath: home.validatorKeyFile) {
             let key = try KeyFile.read(home.validatorKeyFile)
-            if genesis.validators.power(of: key.address) != nil {
-                producer = try BlockProducer(
-                    chain: chain, mempool: mempool, validatorKey: key,
-                    settings: .init(interval: .milliseconds(config.blockIntervalMilliseconds),
-                                    createEmptyBlocks: config.createEmptyBlocks),
-                    logger: logger, clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
-            } else {
-                logger.warning("the validator key \(key.address) is not in the genesis validator set; not producing blocks")
-                producer = nil
-            }
+            signer = try ValidatorSigner(key: key, stateFile: home.signStateFile)
         } else {
-            producer = nil
+            signer = nil
         }
+        let journal = try ConsensusJournal(path: home.consensusJournalFile, logger: logger)
+        network = P2PNetwork(identity: identity, config: try Self.p2pConfig(config, chain: chain), logger: logger)
+        let timeouts = TimeoutConfig(
+            propose: UInt64(config.timeoutProposeMilliseconds), proposeDelta: UInt64(config.timeoutProposeDeltaMilliseconds),
+            prevote: UInt64(config.timeoutPrevoteMilliseconds), prevoteDelta: UInt64(config.timeoutPrevoteDeltaMilliseconds),
+            precommit: UInt64(config.timeoutPrecommitMilliseconds), precommitDelta: UInt64(config.timeoutPrecommitDeltaMilliseconds))
+        driver = try ConsensusDriver(
+            chain: chain, mempool: mempool, signer: signer, journal: journal, messenger: network,
+            settings: .init(timeouts: timeouts, minBlockInterval: .milliseconds(config.blockIntervalMilliseconds)),
+            logger: logger, clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
+        syncer = BlockSyncer(driver: driver, chain: chain, messenger: network, logger: logger)
+        gossip = TransactionGossip(mempool: mempool, messenger: network, logger: logger)
+    }
+
+    static func p2pConfig(_ config: NodeConfig, chain: NodeChain) throws -> P2PConfig {
+        var p2p = P2PConfig(chainID: chain.genesis.chainID, genesisHash: chain.genesisHash)
+        p2p.listenHost = config.p2pListenHost
+        p2p.listenPort = config.p2pListenPort
+        p2p.externalAddress = config.p2pExternalAddress.isEmpty ? nil : config.p2pExternalAddress
+        p2p.maxInboundPeers = config.maxInboundPeers
+        p2p.maxOutboundPeers = config.maxOutboundPeers
+        p2p.pexEnabled = config.peerExchange
+        func parse(_ list: [String], _ key: String) throws -> [PeerAddress] {
+            try list.map { text in
+                do { return try PeerAddress(text) } catch { throw Error(message: "p2p.\(key): '\(text)': \(error)") }
+            }
+        }
+        p2p.persistentPeers = try parse(config.persistentPeers, "persistent_peers")
+        p2p.seeds = try parse(config.seeds, "seeds")
+        return p2p
     }
 
     public func makeRegistry() throws -> RPCRegistry {
         var registry = RPCRegistry()
-        try ChainRPC(chain: chain, mempool: mempool, validator: producer.map { $0.validatorKey.address })
+        let gossip = self.gossip
+        let syncer = self.syncer
+        try ChainRPC(chain: chain, mempool: mempool, validator: signer?.address,
+                     submit: { bytes throws(MempoolError) in try await gossip.submit(encoded: bytes) },
+                     syncing: { await syncer.progress().syncing })
+            .register(in: &registry)
+        try ConsensusRPC(chain: chain, driver: driver, network: network, syncer: syncer, mempool: mempool)
             .register(in: &registry)
         return registry
     }
@@ -85,23 +122,78 @@ public final class Node: Sendable {
                                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
             }
         }, onServerRunning: onRPCReady)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
-        if let producer { services.insert(.init(service: producer), at: 0) }
         let group = ServiceGroup(configuration: .init(
-            services: services,
+            services: [.init(service: NetworkService(node: self)), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         let tip = try chain.tip()
         logger.info("node started", metadata: [
             "chain_id": "\(chain.genesis.chainID)", "height": "\(tip.height)", "home": "\(home.root)",
+            "node_id": "\(identity.nodeID)", "validator": "\(signer.map { "\($0.address)" } ?? "none")",
         ])
         do {
             try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             chain.close()
-            throw Error(message: "cannot serve JSON-RPC on \(config.rpcHost):\(config.rpcPort): the address is in use (another node?); choose another --rpc-port")
+            throw Error(message: "cannot listen on \(config.rpcHost):\(config.rpcPort) (JSON-RPC) or \(config.p2pListenHost):\(config.p2pListenPort) (P2P): the address is in use (another node?); choose other ports")
         }
         chain.close()
         logger.info("node stopped cleanly")
+    }
+}
+
+/// The peer-to-peer side of a node as one service: the network, consensus, block sync and
+/// mempool gossip, with each channel's messages handled by its own task so a slow block check
+/// never holds up transactions or sync.
+struct NetworkService: Service {
+    let node: Node
+
+    func run() async throws {
+        let port = try await node.network.start()
+        node.logger.info("P2P listening", metadata: [
+            "address": "\(node.config.p2pListenHost):\(port)", "node_id": "\(node.identity.nodeID)",
+        ])
+        try await node.driver.start()
+        let (consensus, consensusIn) = AsyncStream.makeStream(of: (NodeMessage, NodeID).self,
+                                                             bufferingPolicy: .bufferingNewest(50_000))
+        let (sync, syncIn) = AsyncStream.makeStream(of: (NodeMessage, NodeID).self, bufferingPolicy: .bufferingNewest(10_000))
+        let (mempool, mempoolIn) = AsyncStream.makeStream(of: ([[UInt8]], NodeID).self, bufferingPolicy: .bufferingNewest(10_000))
+        // On SIGTERM/SIGINT every loop below is cancelled; then the network closes its peers.
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    for await event in node.network.events {
+                        switch event {
+                        case .connected(let info):
+                            await node.syncer.peerConnected(info.id)
+                            await node.gossip.peerConnected(info.id)
+                        case .disconnected(let id, _):
+                            await node.syncer.peerDisconnected(id)
+                        case .message(let peer, let channel, let payload):
+                            let message: NodeMessage
+                            do { message = try NodeMessage(channel: channel, payload: payload) } catch {
+                                node.network.report(peer, .undecodableMessage("\(error)"))
+                                continue
+                            }
+                            switch message.channel {
+                            case .consensus: consensusIn.yield((message, peer))
+                            case .blockSync: syncIn.yield((message, peer))
+                            case .mempool:
+                                if case .transactions(let txs) = message { mempoolIn.yield((txs, peer)) }
+                            }
+                        }
+                    }
+                }
+                group.addTask { for await (message, peer) in consensus { await node.driver.receive(message, from: peer) } }
+                group.addTask { for await (message, peer) in sync { await node.syncer.receive(message, from: peer) } }
+                group.addTask { for await (txs, peer) in mempool { await node.gossip.received(txs, from: peer) } }
+                group.addTask { await node.driver.regossipLoop() }
+                group.addTask { await node.syncer.run() }
+            }
+        }
+        consensusIn.finish()
+        syncIn.finish()
+        mempoolIn.finish()
+        await node.network.stop()
     }
 }

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import CairnP2P
 import Foundation
 
 /// Creates a node home (what `cairn init` and the first `cairn devnet` do).
@@ -55,7 +56,7 @@ public enum NodeInitializer {
             try KeyFile.write(validatorKey, to: home.validatorKeyFile)
         }
         if !fm.fileExists(atPath: home.nodeKeyFile) {
-            try KeyFile.write(PrivateKey.generate(), to: home.nodeKeyFile)
+            do { try NodeIdentity.generate().save(path: home.nodeKeyFile) } catch { throw Error(message: "\(error)") }
         }
         // The genesis goes last: its presence marks the home as initialised.
         guard fm.createFile(atPath: home.genesisFile, contents: Data(genesisBytes)) else {

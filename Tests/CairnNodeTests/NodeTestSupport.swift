@@ -42,7 +42,10 @@ struct TestNode {
                                      logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                                      clock: { ticks.next() })
         var registry = RPCRegistry()
-        try ChainRPC(chain: chain, mempool: mempool, validator: Self.validator.address).register(in: &registry)
+        let mempool = self.mempool
+        try ChainRPC(chain: chain, mempool: mempool, validator: Self.validator.address,
+                     submit: { bytes throws(MempoolError) in try await mempool.submit(encoded: bytes) },
+                     syncing: { false }).register(in: &registry)
         self.registry = registry
         dispatcher = JSONRPCDispatcher(registry: registry)
     }

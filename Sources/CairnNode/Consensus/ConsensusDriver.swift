@@ -1,0 +1,610 @@
+import CairnConsensus
+import CairnCore
+import CairnCrypto
+import CairnMempool
+import CairnP2P
+import CairnState
+import CairnStorage
+import Foundation
+import Logging
+
+/// Runs the consensus engine of the height being decided against the real world: it checks and
+/// journals what peers send, signs through the double-sign guard, builds and verifies blocks,
+/// keeps the timers, commits decided (or synced) blocks in one synced write, and moves on to the
+/// next height as soon as the previous one is committed (and the minimum block interval passed).
+///
+/// An actor: every input is handled in order, one at a time. The engine itself is a pure value
+/// (`ConsensusEngine`); everything with I/O lives here.
+public actor ConsensusDriver {
+    public struct Settings: Sendable {
+        public var timeouts: TimeoutConfig
+        /// Least time from the start of one height to the start of the next. Consensus adds no
+        /// commit delay of its own: with 0, the next height starts right after the commit.
+        public var minBlockInterval: Duration
+        /// How far ahead of this node's clock a proposed block's time may be for it to prevote it.
+        public var maxClockDriftMilliseconds: UInt64
+        /// While a height makes no progress, the node re-sends its own messages this often, so
+        /// peers that missed them (drops, reconnects) catch up.
+        public var regossipInterval: Duration
+        /// Most evidence one proposed block carries.
+        public var maxEvidencePerBlock: Int
+
+        public init(timeouts: TimeoutConfig = .default, minBlockInterval: Duration = .zero,
+                    maxClockDriftMilliseconds: UInt64 = 30_000, regossipInterval: Duration = .seconds(1),
+                    maxEvidencePerBlock: Int = 50) {
+            self.timeouts = timeouts
+            self.minBlockInterval = minBlockInterval
+            self.maxClockDriftMilliseconds = maxClockDriftMilliseconds
+            self.regossipInterval = regossipInterval
+            self.maxEvidencePerBlock = maxEvidencePerBlock
+        }
+    }
+
+    public enum SyncError: Error, CustomStringConvertible {
+        case invalidBlock(BlockValidationError)
+        case storage(String)
+
+        public var description: String {
+            switch self {
+            case .invalidBlock(let e): "\(e)"
+            case .storage(let m): m
+            }
+        }
+    }
+
+    /// The verdict on a proposed block of this height.
+    private enum Candidate {
+        case valid(ExecutedBlock)
+        case invalid(String)
+    }
+
+    let chain: NodeChain
+    let mempool: Mempool
+    let signer: ValidatorSigner?
+    let journal: ConsensusJournal
+    let messenger: any PeerMessenger
+    let settings: Settings
+    let logger: Logger
+    let observer: (any ConsensusObserver)?
+    /// Milliseconds since the epoch: only for header times and the drift check, never validity of
+    /// committed blocks.
+    let clock: @Sendable () -> UInt64
+    let builder: BlockBuilder
+    let verifier: BlockVerifier
+    let chainID: String
+
+    private var tip: ChainTip
+    private var tipTime: UInt64
+    private var schedule: ValidatorSchedule
+    private var lastValidators: ValidatorSet?
+    private var engine: ConsensusEngine
+    private var engineStarted = false
+    private var candidates: [Hash32: Candidate] = [:]
+    private var blocks: [Hash32: Block] = [:]
+    /// This height's proposal messages and own votes, re-sent while the height makes no progress.
+    private var regossip: [NodeMessage] = []
+    private var seenMessages: Set<Hash32> = []
+    /// Messages for heights just above this one, replayed when that height starts.
+    private var future: [(height: UInt64, message: NodeMessage, peer: NodeID?)] = []
+    private var pendingEvidence: [DuplicateVoteEvidence] = []
+    private var inbox: [ConsensusInput] = []
+    private var processing = false
+    private var replaying = false
+    private var skippedBuild: (height: UInt64, round: UInt64)?
+    private var journalHasUnsynced = false
+    private var heightStartedAt = ContinuousClock.now
+    private var lastProgressAt = ContinuousClock.now
+    private var stepStartedAt = ContinuousClock.now
+    private var lastStep: (round: UInt64, step: ConsensusStep) = (0, .propose)
+    private var heightWaiters: [(height: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+
+    static let maxFutureMessages = 10_000
+
+    public init(chain: NodeChain, mempool: Mempool, signer: ValidatorSigner?, journal: ConsensusJournal,
+                messenger: any PeerMessenger, settings: Settings, logger: Logger,
+                observer: (any ConsensusObserver)? = nil, clock: @escaping @Sendable () -> UInt64) throws {
+        self.chain = chain
+        self.mempool = mempool
+        self.signer = signer
+        self.journal = journal
+        self.messenger = messenger
+        self.settings = settings
+        self.logger = logger
+        self.observer = observer
+        self.clock = clock
+        self.chainID = chain.genesis.chainID
+        self.builder = BlockBuilder(rules: chain.rules, protocolVersion: chain.genesis.protocolVersion)
+        self.verifier = BlockVerifier(rules: chain.rules, protocolVersion: chain.genesis.protocolVersion)
+        let tip = try chain.tip()
+        self.tip = tip
+        self.tipTime = try chain.blockTime(height: tip.height)
+        self.schedule = try chain.validatorSchedule(height: tip.height + 1)
+        self.lastValidators = tip.height == 0 ? nil : try chain.validatorSchedule(height: tip.height).validators
+        self.engine = ConsensusEngine(chainID: chain.genesis.chainID, height: tip.height + 1,
+                                      validators: schedule.validators, proposers: schedule.priorities,
+                                      me: signer?.address, timeouts: settings.timeouts)
+    }
+
+    /// The height being decided.
+    public var height: UInt64 { tip.height + 1 }
+    public var committedTip: ChainTip { tip }
+
+    /// Starts the current height, first replaying its journal if the node stopped in the middle of it.
+    public func start() async throws {
+        let records = journal.height == height ? try journal.replay() : []
+        if records.isEmpty {
+            try journal.beginHeight(height)
+            await startHeight(height)
+            return
+        }
+        logger.info("resuming height from the consensus journal", metadata: [
+            "height": "\(height)", "records": "\(records.count)",
+        ])
+        replaying = true
+        engineStarted = true
+        heightStartedAt = .now
+        await feed(.start)
+        for record in records {
+            let entry: JournalEntry
+            do { entry = try JournalEntry(record) } catch {
+                logger.warning("skipping an undecodable consensus journal record: \(error)")
+                continue
+            }
+            switch entry {
+            case .proposal(let proposal, let block, let valid):
+                blocks[block.id] = block
+                if valid {
+                    let ok = await validate(block)
+                    if !ok { logger.warning("a journaled valid proposal no longer verifies", metadata: ["block": "\(block.id)"]) }
+                } else {
+                    candidates[block.id] = .invalid("journaled as invalid")
+                }
+                regossip.append(.proposal(proposal, block))
+                await feed(.proposal(proposal, valid: valid))
+            case .vote(let vote):
+                if vote.validator == signer?.address { regossip.append(.vote(vote)) }
+                await feed(.vote(vote))
+            case .timeout(let timeout):
+                await feed(.timeout(timeout))
+            case .barrier:
+                continue
+            }
+            if tip.height + 1 != engine.height { break }  // the replay decided and committed the height
+        }
+        replaying = false
+        if let skipped = skippedBuild, skipped.height == engine.height, engine.round == skipped.round,
+           engine.step == .propose, engine.proposals(round: skipped.round).isEmpty {
+            await buildProposal(height: skipped.height, round: skipped.round)
+        }
+        skippedBuild = nil
+        await drainFuture()
+    }
+
+    // MARK: - Inputs
+
+    /// A consensus-channel message from `peer` (nil = this node).
+    public func receive(_ message: NodeMessage, from peer: NodeID?) async {
+        switch message {
+        case .proposal(let proposal, let block):
+            await receive(proposal, block, from: peer)
+        case .vote(let vote):
+            await receive(vote, from: peer)
+        default:
+            return
+        }
+    }
+
+    private func receive(_ vote: SignedVote, from peer: NodeID?) async {
+        guard vote.height == height, engineStarted else {
+            keepForLater(vote.height, .vote(vote), peer)
+            return
+        }
+        guard schedule.validators.power(of: vote.validator) != nil else { return }
+        guard seenMessages.insert(Hash32.sha256(vote.canonicalBytes)).inserted else { return }
+        guard vote.hasValidSignature(chainID: chainID) else {
+            if let peer { messenger.report(peer, .invalidMessage("vote with a bad signature")) }
+            return
+        }
+        messenger.broadcast(.vote(vote), except: peer)
+        record(.vote(vote))
+        await feed(.vote(vote))
+    }
+
+    private func receive(_ proposal: SignedProposal, _ block: Block, from peer: NodeID?) async {
+        guard proposal.height == height, engineStarted else {
+            keepForLater(proposal.height, .proposal(proposal, block), peer)
+            return
+        }
+        guard seenMessages.insert(Hash32.sha256(proposal.canonicalBytes)).inserted else { return }
+        guard proposal.blockID == block.id, block.header.proposer == proposal.proposer,
+              schedule.priorities.proposer(round: proposal.round) == proposal.proposer,
+              proposal.hasValidSignature(chainID: chainID) else {
+            if let peer { messenger.report(peer, .invalidMessage("proposal with a bad signature, block or proposer")) }
+            return
+        }
+        messenger.broadcast(.proposal(proposal, block), except: peer)
+        blocks[block.id] = block
+        let valid = await validate(block)
+        guard proposal.height == height, engineStarted else { return }
+        regossip.append(.proposal(proposal, block))
+        record(.proposal(proposal, block, valid: valid))
+        await feed(.proposal(proposal, valid: valid))
+    }
+
+    private func timeoutFired(_ timeout: ConsensusTimeout) async {
+        guard timeout.height == height, engineStarted, timeout.height == engine.height else { return }
+        record(.timeout(timeout))
+        await feed(.timeout(timeout))
+    }
+
+    /// A committed block with its commit from block sync: checked against the validator set of
+    /// its height (rule 13) and by rules 1–12, then committed. Blocks not at the next height are
+    /// ignored (returns false).
+    @discardableResult
+    public func applySynced(_ block: Block, commit: Commit) async throws(SyncError) -> Bool {
+        guard block.header.height == height else { return false }
+        do {
+            try verifier.verify(commit: commit, for: block, validators: schedule.validators)
+        } catch {
+            throw .invalidBlock(error)
+        }
+        let executed: ExecutedBlock
+        if case .valid(let known)? = candidates[block.id] {
+            executed = known
+        } else {
+            let known = await mempool.knownSenders(of: block.transactions.map(\.id))
+            guard block.header.height == height else { return false }
+            do {
+                executed = try verifier.verify(block, parent: tip, parentTime: tipTime,
+                                               validators: schedule.blockValidators(last: lastValidators),
+                                               knownSenders: known, database: chain.database)
+            } catch let error as BlockValidationError {
+                throw .invalidBlock(error)
+            } catch {
+                throw .storage("\(error)")
+            }
+        }
+        do {
+            try await commitBlock(executed, commit: commit)
+        } catch {
+            throw .storage("\(error)")
+        }
+        scheduleStart(of: height, after: .zero)
+        return true
+    }
+
+    // MARK: - The engine loop
+
+    /// Hands `input` to the engine and performs what it asks, in order. Inputs that arrive while
+    /// an output is being performed (an await) queue behind it.
+    private func feed(_ input: ConsensusInput) async {
+        inbox.append(input)
+        guard !processing else { return }
+        processing = true
+        while !inbox.isEmpty {
+            let next = inbox.removeFirst()
+            let outputs = engine.handle(next)
+            noteProgress()
+            for output in outputs { await perform(output) }
+        }
+        processing = false
+    }
+
+    private func perform(_ output: ConsensusOutput) async {
+        switch output {
+        case .buildBlock(let h, let r):
+            if replaying {
+                skippedBuild = (h, r)
+            } else {
+                await buildProposal(height: h, round: r)
+            }
+        case .propose(let payload):
+            guard payload.height == engine.height, let block = blocks[payload.blockID],
+                  let signature = sign({ (s) throws(SignError) in try s.signProposal(payload) }, "proposal \(payload.height)/\(payload.round)")
+            else { return }
+            let proposal = SignedProposal(height: payload.height, round: payload.round, polRound: payload.polRound,
+                                          blockID: payload.blockID, proposer: signer!.address, signature: signature)
+            seenMessages.insert(Hash32.sha256(proposal.canonicalBytes))
+            regossip.append(.proposal(proposal, block))
+            record(.proposal(proposal, block, valid: true))
+            messenger.broadcast(.proposal(proposal, block), except: nil)
+            inbox.append(.proposal(proposal, valid: true))
+        case .vote(let payload):
+            guard payload.height == engine.height,
+                  let signature = sign({ (s) throws(SignError) in try s.signVote(payload) }, "\(payload.type) \(payload.height)/\(payload.round)")
+            else { return }
+            let vote = SignedVote(payload: payload, validator: signer!.address, signature: signature)
+            seenMessages.insert(Hash32.sha256(vote.canonicalBytes))
+            regossip.append(.vote(vote))
+            record(.vote(vote))
+            messenger.broadcast(.vote(vote), except: nil)
+            inbox.append(.vote(vote))
+        case .scheduleTimeout(let timeout, let milliseconds):
+            Task { [weak self] in
+                try? await Task.sleep(for: .milliseconds(milliseconds))
+                await self?.timeoutFired(timeout)
+            }
+        case .decided(let commit):
+            await decided(commit)
+        case .evidence(let evidence):
+            if !pendingEvidence.contains(evidence) {
+                logger.warning("validator signed conflicting votes", metadata: [
+                    "validator": "\(evidence.validator)", "height": "\(evidence.height)", "round": "\(evidence.first.round)",
+                ])
+                pendingEvidence.append(evidence)
+            }
+        }
+    }
+
+    /// Signs through the double-sign guard, first making every journaled input durable (so after
+    /// a crash the node replays what made it sign). A refusal is logged, never signed around.
+    private func sign(_ body: (ValidatorSigner) throws(SignError) -> RecoverableSignature, _ what: String) -> RecoverableSignature? {
+        guard let signer else { return nil }
+        if journalHasUnsynced && !replaying {
+            do {
+                try journal.append(JournalEntry.barrier.bytes, sync: true)
+                journalHasUnsynced = false
+            } catch {
+                logger.error("cannot sync the consensus journal, not signing \(what): \(error)")
+                return nil
+            }
+        }
+        do {
+            return try body(signer)
+        } catch {
+            if replaying {
+                logger.debug("not re-signing during replay: \(error)")
+            } else {
+                logger.error("\(error)")
+            }
+            return nil
+        }
+    }
+
+    private func record(_ entry: JournalEntry) {
+        guard !replaying else { return }
+        do {
+            try journal.append(entry.bytes, sync: false)
+            journalHasUnsynced = true
+        } catch {
+            logger.error("cannot append to the consensus journal: \(error)")
+        }
+    }
+
+    // MARK: - Blocks
+
+    /// getValue(): the best mempool transactions and pending evidence on top of the tip.
+    private func buildProposal(height h: UInt64, round r: UInt64) async {
+        let parameters = chain.rules.parameters
+        let candidates = await mempool.reap(maxTransactions: Int(parameters.maxBlockTransactions),
+                                            maxBytes: Int(parameters.maxBlockBytes))
+        guard h == height, engineStarted, engine.height == h, engine.round == r, engine.step == .propose,
+              let proposer = signer?.address else { return }
+        let lastCommit: Commit?
+        do { lastCommit = tip.height == 0 ? nil : try chain.database.commit(height: tip.height) } catch {
+            logger.error("cannot read the last commit: \(error)")
+            return
+        }
+        let time = max(clock(), tipTime + 1)
+        let evidence = Array(pendingEvidence.prefix(settings.maxEvidencePerBlock))
+        var built: BuiltBlock
+        do {
+            built = try builder.build(parent: tip, time: time, proposer: proposer, lastCommit: lastCommit,
+                                      evidence: evidence, validators: schedule.blockValidators(last: lastValidators),
+                                      candidates: candidates, database: chain.database)
+        } catch where !evidence.isEmpty {
+            // Evidence the state machine refuses (already punished, too old) is dropped, not retried.
+            logger.warning("dropping pending evidence the state refuses: \(error)")
+            pendingEvidence.removeAll()
+            do {
+                built = try builder.build(parent: tip, time: time, proposer: proposer, lastCommit: lastCommit,
+                                          evidence: [], validators: schedule.blockValidators(last: lastValidators),
+                                          candidates: candidates, database: chain.database)
+            } catch {
+                logger.error("cannot build a block: \(error)")
+                return
+            }
+        } catch {
+            logger.error("cannot build a block: \(error)")
+            return
+        }
+        let id = built.block.id
+        blocks[id] = built.block
+        self.candidates[id] = .valid(built.executed)
+        if processing {
+            inbox.append(.blockReady(id))
+        } else {
+            await feed(.blockReady(id))
+        }
+    }
+
+    /// valid(v): rules 1–12 of Specs/blocks.md §6 against the tip, plus a bound on how far the
+    /// block's time runs ahead of this node's clock.
+    private func validate(_ block: Block) async -> Bool {
+        let id = block.id
+        if let known = candidates[id] {
+            if case .valid = known { return true }
+            return false
+        }
+        guard block.header.time <= clock() &+ settings.maxClockDriftMilliseconds else {
+            candidates[id] = .invalid("block time \(block.header.time) is too far ahead of this node's clock")
+            return false
+        }
+        let known = await mempool.knownSenders(of: block.transactions.map(\.id))
+        guard block.header.height == height else { return false }
+        do {
+            let executed = try verifier.verify(block, parent: tip, parentTime: tipTime,
+                                               validators: schedule.blockValidators(last: lastValidators),
+                                               knownSenders: known, database: chain.database)
+            candidates[id] = .valid(executed)
+            return true
+        } catch {
+            logger.warning("proposed block is invalid", metadata: ["block": "\(id)", "height": "\(block.header.height)",
+                                                                   "reason": "\(error)"])
+            candidates[id] = .invalid("\(error)")
+            return false
+        }
+    }
+
+    private func decided(_ commit: Commit) async {
+        guard commit.height == height, case .valid(let executed)? = candidates[commit.blockID] else {
+            logger.critical("the engine decided a block this node did not verify", metadata: ["block": "\(commit.blockID)"])
+            return
+        }
+        do {
+            try await commitBlock(executed, commit: commit)
+        } catch {
+            logger.critical("cannot commit the decided block: \(error)")
+            return
+        }
+        let elapsed = ContinuousClock.now - heightStartedAt
+        scheduleStart(of: height, after: settings.minBlockInterval > elapsed ? settings.minBlockInterval - elapsed : .zero)
+    }
+
+    /// Writes the block, its state and the next height's validator schedule in one synced batch,
+    /// then moves every piece of this node to the next height.
+    private func commitBlock(_ executed: ExecutedBlock, commit: Commit) async throws {
+        let block = executed.block
+        let next = try schedule.following(update: executed.outcome.validatorUpdate)
+        try chain.database.commit(executed.write(commit: commit, nextValidatorSchedule: next.canonicalBytes))
+        let interval = block.header.time > tipTime && tip.height > 0
+            ? Duration.milliseconds(Int64(clamping: block.header.time - tipTime)) : nil
+        tip = ChainTip(height: block.header.height, blockID: block.id, stateRoot: block.header.stateRoot)
+        tipTime = block.header.time
+        lastValidators = schedule.validators
+        schedule = next
+        engineStarted = false
+        candidates = [:]
+        blocks = [:]
+        regossip = []
+        seenMessages = []
+        inbox.removeAll()
+        let included = Set(block.evidence)
+        pendingEvidence.removeAll { included.contains($0) || $0.height + 1_000 < block.header.height }
+        logger.info("committed block", metadata: [
+            "height": "\(block.header.height)", "id": "\(block.id)", "round": "\(commit.round)",
+            "txs": "\(block.transactions.count)",
+        ])
+        observer?.blockCommitted(height: block.header.height, transactions: block.transactions.count, interval: interval)
+        messenger.broadcast(.syncStatus(base: 1, height: tip.height), except: nil)
+        resumeWaiters()
+
+        // Recheck only the senders this block touched, so the mempool's work is proportional to
+        // the block, not to the pool.
+        let senders = Set(executed.senders)
+        let accounts = (try? executed.outcome.changedAccounts()) ?? []
+        _ = await mempool.blockCommitted(executed.transactionIDs,
+                                         senderAccounts: accounts.filter { senders.contains($0.address) }.map { ($0.address, $0.account) })
+    }
+
+    private func scheduleStart(of h: UInt64, after delay: Duration) {
+        Task { [weak self] in
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            await self?.startHeight(h)
+        }
+    }
+
+    /// Starts consensus on `h` if it is still the next height and not started yet.
+    private func startHeight(_ h: UInt64) async {
+        guard h == height, !engineStarted else { return }
+        engine = ConsensusEngine(chainID: chainID, height: h, validators: schedule.validators,
+                                 proposers: schedule.priorities, me: signer?.address, timeouts: settings.timeouts)
+        do {
+            if journal.height != h { try journal.beginHeight(h) }
+        } catch {
+            logger.error("cannot start the consensus journal of height \(h): \(error)")
+        }
+        journalHasUnsynced = false
+        engineStarted = true
+        heightStartedAt = .now
+        stepStartedAt = .now
+        lastStep = (0, .propose)
+        await feed(.start)
+        await drainFuture()
+    }
+
+    // MARK: - Messages for later heights
+
+    private func keepForLater(_ h: UInt64, _ message: NodeMessage, _ peer: NodeID?) {
+        guard h >= height, h <= height + 2, future.count < Self.maxFutureMessages else { return }
+        future.append((h, message, peer))
+    }
+
+    private func drainFuture() async {
+        let ready = future.filter { $0.height == height }
+        future.removeAll { $0.height <= height }
+        for item in ready {
+            await receive(item.message, from: item.peer)
+        }
+    }
+
+    // MARK: - Progress, re-gossip, status
+
+    private func noteProgress() {
+        let now = ContinuousClock.now
+        let current = (engine.round, engine.step)
+        if current.0 != lastStep.round || current.1 != lastStep.step {
+            observer?.stepCompleted("\(lastStep.step)", duration: now - stepStartedAt)
+            if current.0 != lastStep.round { observer?.roundChanged(current.0) }
+            stepStartedAt = now
+            lastStep = (current.0, current.1)
+            lastProgressAt = now
+        }
+    }
+
+    /// Re-sends this height's proposal and own votes while the height is stuck; runs until cancelled.
+    public func regossipLoop() async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: settings.regossipInterval) } catch { return }
+            guard engineStarted, ContinuousClock.now - lastProgressAt >= settings.regossipInterval else { continue }
+            for message in regossip { messenger.broadcast(message, except: nil) }
+        }
+    }
+
+    /// Returns once `height` is committed.
+    public func waitForCommit(of height: UInt64) async {
+        if tip.height >= height { return }
+        await withCheckedContinuation { continuation in
+            heightWaiters.append((height, continuation))
+        }
+    }
+
+    private func resumeWaiters() {
+        let done = heightWaiters.filter { $0.height <= tip.height }
+        heightWaiters.removeAll { $0.height <= tip.height }
+        for waiter in done { waiter.continuation.resume() }
+    }
+
+    public func status() -> ConsensusStatus {
+        ConsensusStatus(
+            tip: tip, height: height, round: engine.round, step: engineStarted ? engine.step : .decided,
+            proposer: schedule.priorities.proposer(round: engine.round),
+            lockedRound: engine.lockedRound, lockedValue: engine.lockedValue,
+            validRound: engine.validRound, validValue: engine.validValue,
+            votes: engine.voteSummary(), validators: schedule.priorities, pendingEvidence: pendingEvidence.count)
+    }
+}
+
+/// Consensus as RPC and metrics see it at one moment.
+public struct ConsensusStatus: Sendable {
+    public let tip: ChainTip
+    /// The height being decided.
+    public let height: UInt64
+    public let round: UInt64
+    public let step: ConsensusStep
+    public let proposer: Address
+    public let lockedRound: UInt64?
+    public let lockedValue: Hash32?
+    public let validRound: UInt64?
+    public let validValue: Hash32?
+    public let votes: [RoundVotes]
+    public let validators: ProposerPriorities
+    public let pendingEvidence: Int
+}
+
+/// What the driver reports as it goes (metrics implement it).
+public protocol ConsensusObserver: Sendable {
+    func blockCommitted(height: UInt64, transactions: Int, interval: Duration?)
+    func roundChanged(_ round: UInt64)
+    func stepCompleted(_ step: String, duration: Duration)
+}
