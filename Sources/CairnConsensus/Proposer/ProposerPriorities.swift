@@ -55,7 +55,12 @@ public struct ProposerPriorities: Sendable, Hashable, ProposerSelection {
 
     /// The priority of `address`, nil if it is not a validator.
     public func priority(of address: Address) -> Int64? {
-        entries.first { $0.address == address }?.priority
+        var low = 0, high = entries.count
+        while low < high {
+            let mid = (low + high) / 2
+            if entries[mid].address < address { low = mid + 1 } else { high = mid }
+        }
+        return low < entries.count && entries[low].address == address ? entries[low].priority : nil
     }
 
     /// The priorities of the next height: one increment.
@@ -75,19 +80,26 @@ public struct ProposerPriorities: Sendable, Hashable, ProposerSelection {
         let validators = try Self.checked(newSet)
         if validators.elementsEqual(entries, by: { $0.address == $1.address && $0.power == $1.power }) { return self }
         let newTotal = validators.reduce(0) { $0 + $1.power }
+        // Both lists are sorted by address: one merge pass finds who stays (with its priority),
+        // who is new and who left.
+        var kept = [Int64?](repeating: nil, count: validators.count)
         var removedPower: UInt64 = 0
         var i = 0
         for old in entries {
             while i < validators.count && validators[i].address < old.address { i += 1 }
-            if i == validators.count || validators[i].address != old.address { removedPower += old.power }
+            if i < validators.count && validators[i].address == old.address {
+                kept[i] = old.priority
+            } else {
+                removedPower += old.power
+            }
         }
         // newTotal and removedPower are each at most maxTotalPower, so T < 2 · maxTotalPower and
         // T + T/8 < Int64.max.
         let t = Int64(newTotal + removedPower)
         let newcomerPriority = -(t + (t >> 3))
         var next = self
-        next.entries = validators.map { v in
-            Entry(address: v.address, power: v.power, priority: priority(of: v.address) ?? newcomerPriority)
+        next.entries = validators.indices.map { k in
+            Entry(address: validators[k].address, power: validators[k].power, priority: kept[k] ?? newcomerPriority)
         }
         next.totalPower = newTotal
         next.rescale()
