@@ -265,7 +265,7 @@ import Testing
         #expect(engine.handle(timeout(.propose, 0)).isEmpty && engine.step == .propose)
     }
 
-    @Test func equivocationYieldsEvidenceOnceAndIsNotCounted() throws {
+    @Test func equivocationYieldsEvidenceOnceAndCountsOnceTowardsAny() throws {
         var engine = f.engine(me: 0)
         _ = engine.handle(.start)
         let first = f.vote(.prevote, 2, round: 0, v)
@@ -281,9 +281,40 @@ import Testing
         // A precommit of the same validator is another type: it counts, no evidence.
         #expect(engine.handle(.vote(f.vote(.precommit, 2, round: 0, w))).evidence.isEmpty)
         let tally = try #require(engine.voteSummary().first { $0.round == 0 })
+        // Once towards "any", under every block it signed for the per-block tallies.
         #expect(tally.prevotes.count == 1 && tally.prevotes.power == 1)
-        #expect(tally.prevotes.byBlock == [BlockVotes(blockID: v, count: 1, power: 1)])
+        #expect(tally.prevotes.byBlock.map(\.blockID) == [nil] + [v, w].sorted().map { Optional($0) })
         #expect(tally.precommits.count == 1)
+    }
+
+    @Test func anEquivocatorsSecondVoteCompletesAPolka() {
+        // Validators 1 and 2 prevote v; 3 equivocates, and this node hears its nil vote first.
+        // With 3's vote for v it has the polka every other node may have seen: it must lock too,
+        // or an equivocator could keep validators' views of polkas apart for ever.
+        var engine = f.engine(me: 0)
+        _ = engine.handle(.start)
+        _ = engine.handle(.proposal(f.proposal(round: 0, v), valid: true))
+        _ = engine.handle(.vote(f.vote(.prevote, 3, round: 0, nil)))
+        _ = engine.handle(.vote(f.vote(.prevote, 1, round: 0, v)))
+        _ = engine.handle(.vote(f.vote(.prevote, 2, round: 0, v)))
+        #expect(engine.lockedValue == nil)
+        let out = engine.handle(.vote(f.vote(.prevote, 3, round: 0, v)))
+        #expect(out.evidence.count == 1)
+        #expect(out.votes.map(\.type) == [.precommit] && engine.lockedValue == v)
+    }
+
+    @Test func junkVotesCannotCrowdOutAVoteForAProposedBlock() {
+        var engine = f.engine(me: 0)
+        _ = engine.handle(.start)
+        _ = engine.handle(.proposal(f.proposal(round: 0, v), valid: true))
+        _ = engine.handle(.timeout(ConsensusTimeout(height: 1, round: 0, step: .propose)))
+        for junk in UInt8(1)...UInt8(8) {
+            _ = engine.handle(.vote(f.vote(.precommit, 3, round: 0, EngineFixture.block(junk))))
+        }
+        _ = engine.handle(.vote(f.vote(.precommit, 1, round: 0, v)))
+        _ = engine.handle(.vote(f.vote(.precommit, 2, round: 0, v)))
+        #expect(engine.decision == nil)
+        #expect(engine.handle(.vote(f.vote(.precommit, 3, round: 0, v))).decisions.map(\.blockID) == [v])
     }
 
     @Test func votesFarAheadAndStrangersAreIgnored() {

@@ -3,18 +3,21 @@ import CairnCore
 import CairnCrypto
 import CairnTestSupport
 
-/// What simulated validators send each other: consensus messages, and a commit for a height the
-/// receiver is still on (the node's block sync, reduced to its essence).
+/// What simulated validators send each other: consensus messages, and the node's block sync
+/// reduced to its essence (a node's height, answered with the commit of that height by a node
+/// that is further).
 enum SimulatedMessage: Hashable {
     case proposal(SignedProposal)
     case vote(SignedVote)
     case commit(Commit)
+    case status(height: UInt64)
 
     var height: UInt64 {
         switch self {
         case .proposal(let p): p.height
         case .vote(let v): v.height
         case .commit(let c): c.height
+        case .status(let height): height
         }
     }
 }
@@ -63,6 +66,9 @@ struct Simulation {
         var epoch = 0
         // Durable (survives crashes): the journal of the current height, the guard, the chain.
         var journal: [ConsensusInput] = []
+        /// Journal entries written before the last signature: the node syncs its journal before
+        /// anything it signs leaves it, so a crash loses at most what came after.
+        var durable = 0
         var signed: [GuardKey: GuardValue] = [:]
         var commits: [UInt64: Commit] = [:]
         var crashed = false
@@ -162,8 +168,9 @@ struct Simulation {
             nodes[node].up = false
             nodes[node].crashed = true
             nodes[node].epoch += 1
-            // Keep at least `.start`: it is written before anything else of the height.
-            nodes[node].journal.removeLast(min(loss, max(0, nodes[node].journal.count - 1)))
+            // Only entries after the last signature can be lost, and `.start` never is.
+            let lost = min(loss, nodes[node].journal.count - max(1, nodes[node].durable))
+            nodes[node].journal.removeLast(max(0, lost))
         case .restart(let node):
             restart(node)
         case .tick(let node):
@@ -173,6 +180,7 @@ struct Simulation {
             // height: the paper's gossip (what one correct node received, all eventually receive).
             if nodes[node].heightAtLastTick == nodes[node].height {
                 for message in nodes[node].log { broadcast(from: node, message) }
+                broadcast(from: node, .status(height: nodes[node].height))
             }
             nodes[node].heightAtLastTick = nodes[node].height
         }
@@ -241,9 +249,13 @@ struct Simulation {
             queue.push(.built(node: index, epoch: node.epoch, height: height, blockID: blockID),
                        at: now + UInt64.random(in: 1...30, using: &rng))
             return []
-        case .propose(let payload):
+        case .propose(var payload):
             let key = GuardKey(height: payload.height, round: payload.round, kind: 0)
-            guard guardAllows(index, key, GuardValue(blockID: payload.blockID, polRound: payload.polRound)) else { return [] }
+            if let signed = guardRefuses(index, key, GuardValue(blockID: payload.blockID, polRound: payload.polRound)) {
+                // Refused: the proposal signed before the crash is the proposal of this round.
+                payload.blockID = signed.blockID!
+                payload.polRound = signed.polRound
+            }
             let proposal = sign(payload, by: node.address)
             if node.behaviour == .equivocating {
                 var other = payload
@@ -255,9 +267,13 @@ struct Simulation {
                 broadcast(from: index, .proposal(proposal))
             }
             return [.proposal(proposal, valid: true)]
-        case .vote(let payload):
+        case .vote(var payload):
             let key = GuardKey(height: payload.height, round: payload.round, kind: payload.type.rawValue)
-            guard guardAllows(index, key, GuardValue(blockID: payload.blockID, polRound: nil)) else { return [] }
+            if let signed = guardRefuses(index, key, GuardValue(blockID: payload.blockID, polRound: nil)) {
+                // Refused: re-send (and count) the vote signed before the crash instead, so that
+                // peers that missed it still get this validator's vote.
+                payload.blockID = signed.blockID
+            }
             let vote = sign(payload, by: node.address)
             if node.behaviour == .honest, payload.type == .prevote {
                 prevotes.append((index, payload.height, payload.round, payload.blockID))
@@ -284,16 +300,18 @@ struct Simulation {
     }
 
     /// The honest validators' guard: one signature per height, round and kind, except the very
-    /// same message again. Faulty validators sign anything.
-    private mutating func guardAllows(_ index: Int, _ key: GuardKey, _ value: GuardValue) -> Bool {
-        guard nodes[index].behaviour != .equivocating else { return true }
+    /// same message again. Returns what was signed before if `value` conflicts with it. Faulty
+    /// validators sign anything.
+    private mutating func guardRefuses(_ index: Int, _ key: GuardKey, _ value: GuardValue) -> GuardValue? {
+        guard nodes[index].behaviour != .equivocating else { return nil }
+        nodes[index].durable = nodes[index].journal.count
         if let previous = nodes[index].signed[key] {
-            if previous == value { return true }
+            if previous == value { return nil }
             guardRefusals.append((index, key))
-            return false
+            return previous
         }
         nodes[index].signed[key] = value
-        return true
+        return nil
     }
 
     /// Records a decision (the engine's, or a commit received for the current height) and starts
@@ -319,6 +337,7 @@ struct Simulation {
         nodes[index].engine = Self.engine(height: commit.height + 1, me: nodes[index].address,
                                           validators: validators, addresses: addresses)
         nodes[index].journal = []
+        nodes[index].durable = 0
         nodes[index].seen = []
         nodes[index].log = []
         let buffered = nodes[index].nextHeight
@@ -351,6 +370,7 @@ struct Simulation {
     private mutating func receive(_ index: Int, from sender: Int, _ message: SimulatedMessage) {
         guard nodes[index].up, nodes[index].behaviour != .silent else { return }
         let height = nodes[index].height
+        if case .status = message, message.height >= height { return }
         if message.height < height {
             // The sender is behind: help it with the commit of its height.
             if case .commit = message { return }
@@ -378,7 +398,7 @@ struct Simulation {
         switch message {
         case .proposal(let p): return .proposal(p, valid: !invalidBlocks.contains(p.blockID))
         case .vote(let v): return .vote(v)
-        case .commit: return nil
+        case .commit, .status: return nil
         }
     }
 
@@ -458,15 +478,15 @@ struct Simulation {
         }
     }
 
-    /// Evidence names only equivocators; and honest validators that never crashed never asked
-    /// their guard for a conflicting signature.
+    /// Evidence names only equivocators; and an honest engine, rebuilt from its journal or not,
+    /// never asks its guard for a conflicting signature.
     private mutating func checkEvidence() {
         for (node, found) in evidence where scenario.behaviours[addresses.firstIndex(of: found.validator)!] != .equivocating {
             failures.append("evidence: validator \(node) accused \(found.validator), which did not equivocate")
         }
-        for refusal in guardRefusals where !nodes[refusal.node].crashed {
-            failures.append("guard: validator \(refusal.node) never crashed but its engine asked to sign a conflicting "
-                            + "message at \(refusal.key)")
+        for refusal in guardRefusals {
+            failures.append("guard: validator \(refusal.node) (crashed: \(nodes[refusal.node].crashed)) asked to sign a "
+                            + "conflicting message at \(refusal.key)")
         }
     }
 

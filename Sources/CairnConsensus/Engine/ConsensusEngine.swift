@@ -38,6 +38,8 @@ public struct ConsensusEngine: Sendable {
     private var rounds: [UInt64: RoundMessages] = [:]
     /// (round, block) pairs whose precommits reached 2f+1, in the order they did (line 49).
     private var precommitQuorums: [(round: UInt64, blockID: Hash32)] = []
+    /// Every block id proposed at this height (any round), so votes that matter are kept first.
+    private var proposedBlocks: Set<Hash32> = []
     /// Equivocations already reported, so each yields one `.evidence`.
     private var reported: Set<EquivocationKey> = []
     // "For the first time" flags of the current round (reset by StartRound).
@@ -118,6 +120,7 @@ public struct ConsensusEngine: Sendable {
         }
         guard !known, messages.proposals.count < Self.maxProposalsPerRound else { return }
         messages.proposals.append(ProposalEntry(proposal: proposal, valid: valid))
+        proposedBlocks.insert(proposal.blockID)
         messages.noteSender(proposal.proposer, power: power)
         rounds[proposal.round] = messages
     }
@@ -126,27 +129,29 @@ public struct ConsensusEngine: Sendable {
         guard vote.height == height, acceptsRound(vote.round),
               let power = validators.power(of: vote.validator), power > 0 else { return }
         var messages = rounds[vote.round] ?? RoundMessages()
-        let result = vote.type == .prevote ? messages.prevotes.add(vote, power: power)
-                                           : messages.precommits.add(vote, power: power)
+        let proposed = proposedBlocks
+        let matters: (Hash32?) -> Bool = { blockID in blockID.map { proposed.contains($0) } ?? true }
+        let result = vote.type == .prevote ? messages.prevotes.add(vote, power: power, matters: matters)
+                                           : messages.precommits.add(vote, power: power, matters: matters)
         switch result {
         case .duplicate:
             return
-        case .conflict(let existing):
-            // The first vote stays counted; the second is only proof of misbehaviour.
+        case .conflict(let first, let stored):
+            // The validator signed two different votes: proof of misbehaviour, reported once.
             let key = EquivocationKey(validator: vote.validator, round: vote.round, type: vote.type)
-            if reported.insert(key).inserted, let evidence = DuplicateVoteEvidence(existing, vote) {
+            if reported.insert(key).inserted, let evidence = DuplicateVoteEvidence(first, vote) {
                 out.append(.evidence(evidence))
             }
-            return
+            guard stored else { return }
         case .added:
             messages.noteSender(vote.validator, power: power)
-            if vote.type == .precommit, let blockID = vote.blockID,
-               isQuorum(messages.precommits.power(for: blockID)),
-               !isQuorum(messages.precommits.power(for: blockID) - power) {
-                precommitQuorums.append((vote.round, blockID))
-            }
-            rounds[vote.round] = messages
         }
+        if vote.type == .precommit, let blockID = vote.blockID,
+           isQuorum(messages.precommits.power(for: blockID)),
+           !isQuorum(messages.precommits.power(for: blockID) - power) {
+            precommitQuorums.append((vote.round, blockID))
+        }
+        rounds[vote.round] = messages
     }
 
     // MARK: - Thresholds

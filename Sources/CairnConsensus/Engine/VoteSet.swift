@@ -1,46 +1,84 @@
 import CairnCore
 import CairnCrypto
 
-/// The votes of one type (prevote or precommit) in one round: at most one counted vote per
-/// validator, with the power behind each block id kept as votes arrive so every threshold check
-/// is a lookup.
+/// The votes of one type (prevote or precommit) in one round, with the power behind each block id
+/// kept as votes arrive so every threshold check is a lookup.
+///
+/// Each validator's **first** vote counts once towards "2f+1 of any kind". For the per-block
+/// tallies every vote a validator signed counts, including an equivocator's conflicting ones: that
+/// is the paper's model (a correct process receives all messages; "2f+1 ⟨PREVOTE, h, r, id(v)⟩" is
+/// votes for v from distinct senders). Counting only the first would let an equivocator show one
+/// validator a polka that the others can never see, and stall the height for good. Safety holds
+/// either way: two quorums overlap in more than 1/3 of the power, so in a correct validator.
 struct VoteSet: Sendable {
+    /// Distinct votes kept per validator (its first one included). Only a faulty validator signs
+    /// more than one; beyond the bound, a vote for nil or for a proposed block replaces one for a
+    /// block nobody proposed, so junk cannot crowd out the votes that matter.
+    static let maxVotesPerValidator = 4
+
     enum AddResult: Sendable {
-        /// A new vote, now counted.
+        /// The validator's first vote here.
         case added
-        /// The same vote again; nothing changed.
+        /// A vote already held; nothing changed.
         case duplicate
-        /// The validator already has a different counted vote here (the one returned).
-        case conflict(SignedVote)
+        /// The validator's first vote here was a different one (returned). `stored` tells whether
+        /// this vote now counts towards its block's tally.
+        case conflict(first: SignedVote, stored: Bool)
     }
 
-    private(set) var votes: [Address: SignedVote] = [:]
-    /// Power per block id (nil = the nil vote).
-    private(set) var powerByBlock: [Hash32?: UInt64] = [:]
-    private(set) var countByBlock: [Hash32?: Int] = [:]
-    /// Power of every counted vote, whatever it is for (the paper's "2f+1 ⟨…, ∗⟩").
+    /// Each validator's first vote.
+    private(set) var first: [Address: SignedVote] = [:]
+    /// Every kept vote, by block id (nil = the nil vote), then by validator.
+    private var byBlock: [Hash32?: [Address: SignedVote]] = [:]
+    private var powerByBlock: [Hash32?: UInt64] = [:]
+    /// The block ids each validator has kept votes for, first vote first.
+    private var kept: [Address: [Hash32?]] = [:]
+    /// Power of the validators with a vote here, each once (the paper's "2f+1 ⟨…, ∗⟩").
     private(set) var totalPower: UInt64 = 0
 
-    mutating func add(_ vote: SignedVote, power: UInt64) -> AddResult {
-        if let existing = votes[vote.validator] {
-            return existing.blockID == vote.blockID ? .duplicate : .conflict(existing)
+    /// `matters(b)`: whether a vote for `b` can take part in a rule (nil, or a proposed block).
+    mutating func add(_ vote: SignedVote, power: UInt64, matters: (Hash32?) -> Bool) -> AddResult {
+        let validator = vote.validator
+        guard let firstVote = first[validator] else {
+            first[validator] = vote
+            kept[validator] = [vote.blockID]
+            store(vote, power: power)
+            totalPower += power
+            return .added
         }
-        votes[vote.validator] = vote
-        powerByBlock[vote.blockID, default: 0] += power
-        countByBlock[vote.blockID, default: 0] += 1
-        totalPower += power
-        return .added
+        var blocks = kept[validator] ?? []
+        if blocks.contains(vote.blockID) { return .duplicate }
+        if blocks.count >= Self.maxVotesPerValidator {
+            // Evict a later vote for an unproposed block, if this one matters more.
+            guard matters(vote.blockID),
+                  let victim = blocks.indices.dropFirst().first(where: { !matters(blocks[$0]) }) else {
+                return .conflict(first: firstVote, stored: false)
+            }
+            let evicted = blocks.remove(at: victim)
+            byBlock[evicted]?[validator] = nil
+            powerByBlock[evicted, default: 0] -= power
+        }
+        blocks.append(vote.blockID)
+        kept[validator] = blocks
+        store(vote, power: power)
+        return .conflict(first: firstVote, stored: true)
     }
 
+    private mutating func store(_ vote: SignedVote, power: UInt64) {
+        byBlock[vote.blockID, default: [:]][vote.validator] = vote
+        powerByBlock[vote.blockID, default: 0] += power
+    }
+
+    /// Power of the validators that voted for `blockID` (an equivocator counts for each block).
     func power(for blockID: Hash32?) -> UInt64 { powerByBlock[blockID] ?? 0 }
 
-    /// The counted votes for `blockID`, sorted by validator address (a commit's order).
+    /// The kept votes for `blockID`, one per validator, sorted by address (a commit's order).
     func votes(for blockID: Hash32?) -> [SignedVote] {
-        votes.values.filter { $0.blockID == blockID }.sorted { $0.validator < $1.validator }
+        (byBlock[blockID] ?? [:]).values.sorted { $0.validator < $1.validator }
     }
 
     func tally() -> VoteTally {
-        let blocks = powerByBlock.keys.sorted { a, b in
+        let blocks = byBlock.keys.filter { !(byBlock[$0]?.isEmpty ?? true) }.sorted { a, b in
             switch (a, b) {
             case (nil, nil): false
             case (nil, _): true
@@ -48,8 +86,8 @@ struct VoteSet: Sendable {
             case let (x?, y?): x < y
             }
         }
-        return VoteTally(count: votes.count, power: totalPower,
-                         byBlock: blocks.map { BlockVotes(blockID: $0, count: countByBlock[$0] ?? 0,
+        return VoteTally(count: first.count, power: totalPower,
+                         byBlock: blocks.map { BlockVotes(blockID: $0, count: byBlock[$0]?.count ?? 0,
                                                           power: powerByBlock[$0] ?? 0) })
     }
 }
@@ -67,7 +105,8 @@ public struct BlockVotes: Sendable, Hashable {
     }
 }
 
-/// All counted votes of one type in one round; `byBlock` is nil first, then by block id.
+/// The votes of one type in one round: `count`/`power` count each validator once; `byBlock` (nil
+/// first, then by block id) counts an equivocator under every block it voted for.
 public struct VoteTally: Sendable, Hashable {
     public let count: Int
     public let power: UInt64
