@@ -128,6 +128,23 @@ import Testing
         #expect(error == .wrongValidator(path: path, file: Self.key.address, key: Self.otherKey.address))
     }
 
+    /// If the new state cannot be made durable, no signature leaves and the old state stays.
+    @Test func failedPersistReturnsNothing() throws {
+        let path = try Self.stateFile()
+        let signer = try ValidatorSigner(key: Self.key, stateFile: path)
+        _ = try signer.signVote(Self.vote(.prevote, 1, 0, nil))
+        // A directory where the temporary file goes makes the write fail (even as root).
+        try FileManager.default.createDirectory(atPath: path + ".tmp", withIntermediateDirectories: false)
+        let error = #expect(throws: SignError.self) { try signer.signVote(Self.vote(.prevote, 2, 0, Self.block(1))) }
+        guard case .storage(let failure) = error else { Issue.record("expected a storage error"); return }
+        #expect(failure.path == path + ".tmp")
+        #expect(signer.lastSigned?.position == SignPosition(height: 1, round: 0, step: .prevote))
+        #expect(try ValidatorSigner(key: Self.key, stateFile: path).lastSigned?.position.height == 1)
+        // Nothing was signed at height 2, so a different message there is not a conflict.
+        try FileManager.default.removeItem(atPath: path + ".tmp")
+        _ = try signer.signVote(Self.vote(.prevote, 2, 0, Self.block(2)))
+    }
+
     @Test func missingDirectoryIsAnError() {
         #expect(throws: SignError.self) { try ValidatorSigner(key: Self.key, stateFile: "/nonexistent-cairn/dir/state.json") }
     }
