@@ -67,7 +67,8 @@ public final class Node: Sendable {
             precommit: UInt64(config.timeoutPrecommitMilliseconds), precommitDelta: UInt64(config.timeoutPrecommitDeltaMilliseconds))
         driver = try ConsensusDriver(
             chain: chain, mempool: mempool, signer: signer, journal: journal, messenger: network,
-            settings: .init(timeouts: timeouts, minBlockInterval: .milliseconds(config.blockIntervalMilliseconds)),
+            settings: .init(timeouts: timeouts, minBlockInterval: .milliseconds(config.blockIntervalMilliseconds),
+                            createEmptyBlocks: config.createEmptyBlocks),
             logger: logger, clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
         syncer = BlockSyncer(driver: driver, chain: chain, messenger: network, logger: logger)
         gossip = TransactionGossip(mempool: mempool, messenger: network, logger: logger)

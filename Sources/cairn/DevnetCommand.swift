@@ -35,7 +35,8 @@ struct DevnetCommand: AsyncParsableCommand {
                                            validatorKeyPath: keyPath)
             print("Initialised devnet in \(nodeHome.root) from \(genesis)")
         }
-        try await runNode(home: nodeHome, overrides: overrides)
+        // A devnet has no peers: its P2P port stays on loopback.
+        try await runNode(home: nodeHome, overrides: overrides) { $0.p2pListenHost = "127.0.0.1" }
     }
 }
 

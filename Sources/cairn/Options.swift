@@ -26,7 +26,13 @@ struct NodeOverrides: ParsableArguments {
     @Option(name: .long, help: "JSON-RPC port (default from config: 8645; 0 picks a free port).")
     var rpcPort: Int?
 
-    @Option(name: .long, help: "Target milliseconds between blocks (default from config: 1000).")
+    @Option(name: .long, help: "P2P listen port (default from config: 26656; 0 picks a free port).")
+    var p2pPort: Int?
+
+    @Option(name: .long, help: "P2P listen address (default from config: 0.0.0.0).")
+    var p2pHost: String?
+
+    @Option(name: .long, help: "Least milliseconds between blocks (default from config: 1000).")
     var blockIntervalMs: Int?
 
     @Option(name: .long, help: "Produce blocks with no transactions: true or false (default from config: true).")
@@ -41,6 +47,11 @@ struct NodeOverrides: ParsableArguments {
             guard (0...65535).contains(rpcPort) else { throw ValidationError("--rpc-port must be between 0 and 65535") }
             config.rpcPort = rpcPort
         }
+        if let p2pHost { config.p2pListenHost = p2pHost }
+        if let p2pPort {
+            guard (0...65535).contains(p2pPort) else { throw ValidationError("--p2p-port must be between 0 and 65535") }
+            config.p2pListenPort = p2pPort
+        }
         if let blockIntervalMs {
             guard (10...600_000).contains(blockIntervalMs) else { throw ValidationError("--block-interval-ms must be between 10 and 600000") }
             config.blockIntervalMilliseconds = blockIntervalMs
@@ -54,8 +65,10 @@ struct NodeOverrides: ParsableArguments {
 }
 
 /// Runs a node in the foreground until SIGINT/SIGTERM.
-func runNode(home: NodeHome, overrides: NodeOverrides) async throws {
+/// `adjust` changes the file's settings before the flags apply (the devnet keeps P2P on loopback).
+func runNode(home: NodeHome, overrides: NodeOverrides, adjust: (inout NodeConfig) -> Void = { _ in }) async throws {
     var config = try NodeConfig.load(path: home.configFile)
+    adjust(&config)
     try overrides.apply(to: &config)
     let level = Logger.Level(rawValue: config.logLevel) ?? .info
     LoggingSystem.bootstrap { label in

@@ -136,12 +136,12 @@ struct CLITests {
         #expect(try JSONText.parse(Array(data))["status"] == "ok")
 
         // A second node on the same data directory is refused plainly.
-        let second = try cairn(["start", "--home", home + "/node", "--rpc-port", "0"])
+        let second = try cairn(["start", "--home", home + "/node", "--rpc-port", "0", "--p2p-port", "0"])
         #expect(second.status != 0)
         #expect(second.err.contains("another process"), "\(second.err)")
         // A second node on the same RPC port is refused plainly too.
         let port = String(node.rpcURL.split(separator: ":").last ?? "")
-        let clash = try cairn(["devnet", "--home", home + "/other", "--rpc-port", port,
+        let clash = try cairn(["devnet", "--home", home + "/other", "--rpc-port", port, "--p2p-port", "0",
                                "--genesis", NodeProcess.repoRoot + "/genesis/devnet.json",
                                "--keys", NodeProcess.repoRoot + "/genesis/devnet-keys.json"])
         #expect(clash.status != 0)

@@ -101,7 +101,7 @@ struct DevnetEndToEndTests {
         try text.write(toFile: genesisPath, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: NodeProcess.binary)
-        process.arguments = ["start", "--home", home, "--rpc-port", "0"]
+        process.arguments = ["start", "--home", home, "--rpc-port", "0", "--p2p-port", "0"]
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = pipe

@@ -22,14 +22,17 @@ final class NodeProcess: @unchecked Sendable {
         return repoRoot + "/.build/debug/cairn"
     }
 
-    /// Starts `cairn ARGS --rpc-port 0` and waits until its JSON-RPC answers.
+    /// Starts `cairn ARGS --rpc-port 0 --p2p-port 0` (unless ARGS name ports) and waits until its
+    /// JSON-RPC answers.
     init(_ arguments: [String], logPath: String) async throws {
         self.logPath = logPath
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         try log.seekToEnd()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments + ["--rpc-port", "0"]
+        process.arguments = arguments
+            + (arguments.contains("--rpc-port") ? [] : ["--rpc-port", "0"])
+            + (arguments.contains("--p2p-port") ? [] : ["--p2p-port", "0"])
         process.standardOutput = log
         process.standardError = log
         try process.run()

@@ -28,15 +28,19 @@ public actor ConsensusDriver {
         public var regossipInterval: Duration
         /// Most evidence one proposed block carries.
         public var maxEvidencePerBlock: Int
+        /// Without empty blocks, a height starts only once the mempool holds a transaction or a
+        /// peer's message for the height arrives.
+        public var createEmptyBlocks: Bool
 
         public init(timeouts: TimeoutConfig = .default, minBlockInterval: Duration = .zero,
                     maxClockDriftMilliseconds: UInt64 = 30_000, regossipInterval: Duration = .seconds(1),
-                    maxEvidencePerBlock: Int = 50) {
+                    maxEvidencePerBlock: Int = 50, createEmptyBlocks: Bool = true) {
             self.timeouts = timeouts
             self.minBlockInterval = minBlockInterval
             self.maxClockDriftMilliseconds = maxClockDriftMilliseconds
             self.regossipInterval = regossipInterval
             self.maxEvidencePerBlock = maxEvidencePerBlock
+            self.createEmptyBlocks = createEmptyBlocks
         }
     }
 
@@ -96,6 +100,8 @@ public actor ConsensusDriver {
     private var lastProgressAt = ContinuousClock.now
     private var stepStartedAt = ContinuousClock.now
     private var lastStep: (round: UInt64, step: ConsensusStep) = (0, .propose)
+    /// The height whose start waits for a transaction (no empty blocks).
+    private var waitingForTransactions: UInt64?
     private var heightWaiters: [(height: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
 
     static let maxFutureMessages = 10_000
@@ -504,9 +510,22 @@ public actor ConsensusDriver {
         }
     }
 
-    /// Starts consensus on `h` if it is still the next height and not started yet.
-    private func startHeight(_ h: UInt64) async {
+    /// Starts consensus on `h` if it is still the next height and not started yet (and, without
+    /// empty blocks, once there is something to put in it; `force` = a peer already works on it).
+    private func startHeight(_ h: UInt64, force: Bool = false) async {
         guard h == height, !engineStarted else { return }
+        if !settings.createEmptyBlocks && !force && !future.contains(where: { $0.height == h }) {
+            if await mempool.size.transactions == 0 {
+                waitingForTransactions = h
+                Task { [weak self] in
+                    try? await Task.sleep(for: .milliseconds(20))
+                    await self?.retryWaitingStart(h)
+                }
+                return
+            }
+            guard h == height, !engineStarted else { return }
+        }
+        waitingForTransactions = nil
         engine = ConsensusEngine(chainID: chainID, height: h, validators: schedule.validators,
                                  proposers: schedule.priorities, me: signer?.address, timeouts: settings.timeouts)
         do {
@@ -523,11 +542,20 @@ public actor ConsensusDriver {
         await drainFuture()
     }
 
+    private func retryWaitingStart(_ h: UInt64) async {
+        guard waitingForTransactions == h else { return }
+        await startHeight(h)
+    }
+
     // MARK: - Messages for later heights
 
     private func keepForLater(_ h: UInt64, _ message: NodeMessage, _ peer: NodeID?) {
         guard h >= height, h <= height + 2, future.count < Self.maxFutureMessages else { return }
         future.append((h, message, peer))
+        if waitingForTransactions == h {
+            waitingForTransactions = nil
+            Task { await self.startHeight(h, force: true) }
+        }
     }
 
     private func drainFuture() async {
