@@ -83,7 +83,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Sends a goodbye carrying `reason`, then closes.
     private func closePolitely(_ context: ChannelHandlerContext, _ reason: String) {
         guard stage != .closing else { return }
-        let frame = try? sealFrame(context, [0] + ControlMessage.goodbye(reason: String(reason.prefix(ControlMessage.maxReasonLength))).canonicalBytes)
+        var short = reason
+        while short.utf8.count > ControlMessage.maxReasonLength { short.removeLast() }
+        let frame = try? sealFrame(context, [0] + ControlMessage.goodbye(reason: short).canonicalBytes)
         stage = .closing
         closeReason = reason
         guard let frame else {

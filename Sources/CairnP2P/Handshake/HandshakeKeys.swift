@@ -50,11 +50,13 @@ struct HandshakeKeys: Equatable {
             throw .badHello("the ephemeral key is not 32 bytes")
         }
         guard own != peerKey else { throw .badHello("the peer echoed our own ephemeral key") }
-        // swift-crypto rejects low-order points (an all-zero shared secret) by throwing.
         guard let secret = try? ours.sharedSecretFromKeyAgreement(with: peer) else {
             throw .badHello("the ephemeral key is a low-order point")
         }
+        // A low-order point gives the all-zero secret (swift-crypto does not reject it), which
+        // would let a man in the middle fix the session keys.
         sharedSecret = secret.withUnsafeBytes { Array($0) }
+        guard sharedSecret.contains(where: { $0 != 0 }) else { throw .badHello("the ephemeral key is a low-order point") }
         weAreLo = own.lexicographicallyPrecedes(peerKey)
         (lo, hi) = weAreLo ? (own, peerKey) : (peerKey, own)
         transcriptHash = Array(SHA256.hash(data: Self.transcriptLabel + lo + hi))
