@@ -56,13 +56,16 @@ struct LocalnetCommand: AsyncParsableCommand {
             try spec.validate()
             guard waitSeconds >= 1 else { throw ValidationError("--wait-seconds must be at least 1") }
 
-            var localnet = try Localnet.open(directory: dir.dir)
-            if reset, let existing = localnet {
-                let stopped = try await LocalnetRunner.stop(existing)
-                if !stopped.isEmpty { print("Stopped \(stopped.count) running node(s) of the old localnet") }
-                try Localnet.remove(directory: existing.directory)
-                localnet = nil
+            if reset {
+                // A localnet whose manifest no longer reads is still removed (its nodes, if any,
+                // cannot be found without it).
+                if let existing = try? Localnet.open(directory: dir.dir) {
+                    let stopped = try await LocalnetRunner.stop(existing)
+                    if !stopped.isEmpty { print("Stopped \(stopped.count) running node(s) of the old localnet") }
+                }
+                try Localnet.remove(directory: dir.dir)
             }
+            var localnet = try Localnet.open(directory: dir.dir)
             if let existing = localnet {
                 try checkFlagsMatch(existing)
                 print("Restarting the localnet in \(existing.directory) (pass --reset for a new one)")

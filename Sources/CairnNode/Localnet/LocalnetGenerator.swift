@@ -75,6 +75,7 @@ extension Localnet {
         let root = absolute(directory)
         let fm = FileManager.default
         guard fm.fileExists(atPath: root) else { return }
+        if let contents = try? fm.contentsOfDirectory(atPath: root), contents.isEmpty { return }
         guard fm.fileExists(atPath: root + "/" + manifestName) || fm.fileExists(atPath: root + "/" + generatingMarker) else {
             throw LocalnetError("\(root) is not a localnet directory (no \(manifestName)); not deleting it")
         }
