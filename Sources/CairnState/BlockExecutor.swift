@@ -55,12 +55,17 @@ public struct BlockExecutor: Sendable {
         return ExecutionOutcome(changes: overlay.changes, results: results, validatorUpdate: validatorUpdate)
     }
 
-    /// What happens before a block's transactions (Specs/state.md): nothing yet.
-    public func beginBlock(_ context: BlockContext, overlay: inout StateOverlay) throws {}
+    /// What happens before a block's transactions (Specs/staking.md §3): evidence, downtime,
+    /// rewards. Throws `EvidenceError` when the block's evidence is invalid.
+    public func beginBlock(_ context: BlockContext, overlay: inout StateOverlay) throws {
+        try Staking.beginBlock(context, chainID: rules.chainID, &overlay)
+    }
 
-    /// What happens after a block's transactions; returns the validator set that takes effect
-    /// at `context.height + 2` when the block changed it.
-    public func endBlock(_ context: BlockContext, overlay: inout StateOverlay) throws -> ValidatorSet? { nil }
+    /// What happens after a block's transactions (Specs/staking.md §3); returns the validator set
+    /// that takes effect at `context.height + 2` when the block changed it.
+    public func endBlock(_ context: BlockContext, overlay: inout StateOverlay) throws -> ValidatorSet? {
+        try Staking.endBlock(context, &overlay)
+    }
 
     /// Applies one transaction to `overlay`, all of it or (on a thrown rejection) none of it.
     public func apply(_ vtx: VerifiedTransaction, proposer: Address,
