@@ -105,10 +105,24 @@ struct Simulation {
     var events = 0
     var maxRound: UInt64 = 0
 
-    init(scenario: SimulatorScenario) {
+    /// Real secp256k1 keys when set (slow in debug builds): messages are signed with them and
+    /// checked on receipt, and commits are checked with `ValidatorSet.verify`.
+    let keys: [PrivateKey]?
+
+    init(scenario: SimulatorScenario, realKeys: Bool = false) {
         self.scenario = scenario
         rng = SeededGenerator(seed: scenario.seed ^ 0x5EED_CA1D)
-        let keys = (0..<scenario.count).map { Address(unchecked: Hash32.sha256(parts: [UInt8($0)], [0x5A]).bytes.suffix(20)) }
+        let keys: [Address]
+        if realKeys {
+            let privateKeys = (0..<scenario.count).map {
+                try! PrivateKey(bytes: Hash32.sha256(parts: [UInt8($0)], [0x4B]).bytes)
+            }
+            self.keys = privateKeys
+            keys = privateKeys.map(\.address)
+        } else {
+            self.keys = nil
+            keys = (0..<scenario.count).map { Address(unchecked: Hash32.sha256(parts: [UInt8($0)], [0x5A]).bytes.suffix(20)) }
+        }
         addresses = keys
         validators = ValidatorSet(zip(keys, scenario.powers).map { Validator(address: $0, power: $1) })
         for index in 0..<scenario.count {
@@ -343,7 +357,7 @@ struct Simulation {
         let buffered = nodes[index].nextHeight
         nodes[index].nextHeight = []
         var inputs: [ConsensusInput] = [.start]
-        for message in buffered where !nodes[index].seen.contains(message) {
+        for message in buffered where !nodes[index].seen.contains(message) && hasValidSignature(message) {
             if let input = accept(index, message) { inputs.append(input) }
         }
         return inputs
@@ -352,6 +366,10 @@ struct Simulation {
     /// Each counted precommit is a distinct member's signature over the commit's payload, and
     /// together they hold more than 2/3 of the power.
     func commitIsValid(_ commit: Commit) -> Bool {
+        if keys != nil {
+            return (try? validators.verify(commit: commit, chainID: Self.chainID, height: commit.height,
+                                           blockID: commit.blockID)) != nil
+        }
         let digest = commit.payload(chainID: Self.chainID).signingHash
         var power: UInt64 = 0
         var previous: Address?
@@ -386,7 +404,7 @@ struct Simulation {
             if nodes[index].nextHeight.count < 2_000 { nodes[index].nextHeight.append(message) }
             return
         }
-        guard message.height == height, !nodes[index].seen.contains(message),
+        guard message.height == height, !nodes[index].seen.contains(message), hasValidSignature(message),
               let input = accept(index, message) else { return }
         feed(index, [input])
     }
@@ -432,14 +450,29 @@ struct Simulation {
 
     // MARK: - Signing and blocks
 
+    private func signature(_ digest: Hash32, by address: Address) -> RecoverableSignature {
+        if let keys { return keys[addresses.firstIndex(of: address)!].sign(digest: digest) }
+        return FakeSignature.make(digest, by: address)
+    }
+
     private func sign(_ payload: VoteSigningPayload, by address: Address) -> SignedVote {
-        SignedVote(payload: payload, validator: address, signature: FakeSignature.make(payload.signingHash, by: address))
+        SignedVote(payload: payload, validator: address, signature: signature(payload.signingHash, by: address))
     }
 
     private func sign(_ payload: ProposalSigningPayload, by address: Address) -> SignedProposal {
         SignedProposal(height: payload.height, round: payload.round, polRound: payload.polRound,
-                       blockID: payload.blockID, proposer: address,
-                       signature: FakeSignature.make(payload.signingHash, by: address))
+                       blockID: payload.blockID, proposer: address, signature: signature(payload.signingHash, by: address))
+    }
+
+    /// The driver's check before a message reaches the engine (only with real keys: fake
+    /// signatures are correct by construction).
+    private func hasValidSignature(_ message: SimulatedMessage) -> Bool {
+        guard keys != nil else { return true }
+        switch message {
+        case .proposal(let p): return p.hasValidSignature(chainID: Self.chainID)
+        case .vote(let v): return v.hasValidSignature(chainID: Self.chainID)
+        case .commit, .status: return true
+        }
     }
 
     /// A block id unique to its builder, height, round and variant.

@@ -43,6 +43,23 @@ struct SimulatorScenario: CustomStringConvertible {
     let partitions: [Partition]
     let crashes: [Crash]
 
+    /// A scenario written out by hand (`seed` still drives delays, losses and who gets which
+    /// version of an equivocator's messages).
+    init(seed: UInt64, powers: [UInt64], behaviours: [SimulatedBehaviour]? = nil, targetHeight: UInt64 = 4,
+         gst: UInt64 = 0, dropPerMille: UInt64 = 0, maxDelayBeforeGST: UInt64 = 100, maxDelayAfterGST: UInt64 = 50,
+         partitions: [Partition] = [], crashes: [Crash] = []) {
+        self.seed = seed
+        self.powers = powers
+        self.behaviours = behaviours ?? Array(repeating: .honest, count: powers.count)
+        self.targetHeight = targetHeight
+        self.gst = gst
+        self.dropPerMille = dropPerMille
+        self.maxDelayBeforeGST = maxDelayBeforeGST
+        self.maxDelayAfterGST = maxDelayAfterGST
+        self.partitions = partitions
+        self.crashes = crashes
+    }
+
     var count: Int { powers.count }
     var totalPower: UInt64 { powers.reduce(0, +) }
 

@@ -7,10 +7,10 @@ import Testing
 /// Many seeded runs of the simulator (SimulatorNetwork.swift): agreement, validity, progress after
 /// the network heals, the locking lemma, and evidence against equivocators.
 ///
-/// `CAIRN_SIM_SEEDS=<count>` runs more seeds (default 40); `CAIRN_SIM_SEED=<n>` runs one seed and
+/// `CAIRN_SIM_SEEDS=<count>` runs more seeds (default 250); `CAIRN_SIM_SEED=<n>` runs one seed and
 /// prints its scenario; `CAIRN_SIM_FIRST_SEED=<n>` starts the range elsewhere.
 @Suite struct SimulatorTests {
-    static let defaultSeeds: UInt64 = 40
+    static let defaultSeeds: UInt64 = 250
 
     static var seeds: [UInt64] {
         let environment = ProcessInfo.processInfo.environment
@@ -55,5 +55,48 @@ import Testing
         // receive: nearly every one must be caught.
         #expect(equivocatorsAccused * 10 >= equivocators * 9,
                 "evidence found against only \(equivocatorsAccused) of \(equivocators) equivocators")
+    }
+
+    private func expectClean(_ simulation: Simulation, _ comment: Comment? = nil) {
+        #expect(simulation.failures.isEmpty, "\(simulation.scenario): \(simulation.failures.prefix(5))")
+    }
+
+    @Test func aHealthyNetworkDecidesEveryHeightInRoundZero() {
+        for seed in UInt64(1)...5 {
+            var simulation = Simulation(scenario: SimulatorScenario(seed: seed, powers: Array(repeating: 1, count: 7),
+                                                                    targetHeight: 6))
+            simulation.run()
+            expectClean(simulation)
+            #expect(simulation.maxRound == 0)
+            #expect(simulation.evidence.isEmpty && simulation.guardRefusals.isEmpty)
+            // No commit timeout on the critical path: six heights take a few message delays each.
+            #expect(simulation.now < 6 * 400, "t=\(simulation.now)ms")
+        }
+    }
+
+    @Test func oneFaultOfEachKindAmongTenValidators() {
+        let behaviours: [SimulatedBehaviour] = [.honest, .equivocating, .honest, .silent, .honest, .honest,
+                                                .invalidProposer, .honest, .honest, .honest]
+        for seed in UInt64(1)...8 {
+            let scenario = SimulatorScenario(
+                seed: seed, powers: Array(repeating: 1, count: 10), behaviours: behaviours, targetHeight: 5,
+                gst: 3_000, dropPerMille: 200, maxDelayBeforeGST: 400, maxDelayAfterGST: 40,
+                partitions: [.init(start: 500, end: 2_500, side: (0..<10).map { $0 < 5 })],
+                crashes: [.init(node: 4, at: 1_200, downFor: 1_500, journalLoss: 3)])
+            var simulation = Simulation(scenario: scenario)
+            simulation.run()
+            expectClean(simulation)
+            #expect(simulation.accusedEquivocators == [1])
+        }
+    }
+
+    @Test func realSignaturesEndToEnd() {
+        let scenario = SimulatorScenario(seed: 7, powers: [3, 2, 2, 1], behaviours: [.honest, .honest, .honest, .equivocating],
+                                         targetHeight: 3, gst: 1_000, dropPerMille: 100,
+                                         crashes: [.init(node: 0, at: 300, downFor: 600, journalLoss: 2)])
+        var simulation = Simulation(scenario: scenario, realKeys: true)
+        simulation.run()
+        expectClean(simulation)
+        #expect(simulation.evidence.allSatisfy { $0.evidence.hasValidSignatures(chainID: Simulation.chainID) })
     }
 }
