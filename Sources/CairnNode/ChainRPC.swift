@@ -125,6 +125,8 @@ struct ChainRPC: Sendable {
             o["transactions"] = .array(ids.map { .string($0.hex) })
         }
         o["commit"] = try chain.database.commit(height: block.header.height).map(JSONForms.commit) ?? .null
+        o["last_commit"] = block.lastCommit.map(JSONForms.commit) ?? .null
+        o["evidence"] = .array(block.evidence.map(JSONForms.evidence))
         return .object(o)
     }
 

@@ -40,9 +40,29 @@ enum JSONForms {
             "transactions_root": .string(h.transactionsRoot.hex),
             "attestations_root": .string(h.attestationsRoot.hex),
             "state_root": .string(h.stateRoot.hex),
+            "validators_hash": .string(h.validatorsHash.hex),
+            "next_validators_hash": .string(h.nextValidatorsHash.hex),
+            "last_commit_hash": .string(h.lastCommitHash.hex),
+            "evidence_root": .string(h.evidenceRoot.hex),
             "proposer": .string(h.proposer.checksummed),
             "protocol_version": int(h.protocolVersion),
         ]
+    }
+
+    static func vote(_ v: SignedVote) -> JSONValue {
+        [
+            "type": .string(v.type == .prevote ? "prevote" : "precommit"),
+            "height": int(v.height),
+            "round": int(v.round),
+            "block_id": v.blockID.map { .string($0.hex) } ?? .null,
+            "validator": .string(v.validator.checksummed),
+            "signature": .string(Hex.prefixed(v.signature.bytes)),
+        ]
+    }
+
+    static func evidence(_ e: DuplicateVoteEvidence) -> JSONValue {
+        ["id": .string(e.id.hex), "type": "duplicate_vote", "validator": .string(e.validator.checksummed),
+         "height": int(e.height), "votes": .array([vote(e.first), vote(e.second)])]
     }
 
     static func commit(_ c: Commit) -> JSONValue {

@@ -221,6 +221,8 @@ public actor ConsensusDriver {
             keepForLater(proposal.height, .proposal(proposal, block), peer)
             return
         }
+        // Finding a round's proposer costs a step per round: only rounds the engine would accept.
+        guard proposal.round <= engine.round + ConsensusEngine.maxRoundsAhead else { return }
         guard seenMessages.insert(Hash32.sha256(proposal.canonicalBytes)).inserted else { return }
         guard proposal.blockID == block.id, block.header.proposer == proposal.proposer,
               schedule.priorities.proposer(round: proposal.round) == proposal.proposer,
