@@ -1,4 +1,5 @@
 import CairnCrypto
+import Logging
 import Testing
 @testable import CairnP2P
 
@@ -108,5 +109,37 @@ import Testing
         #expect(a.network.peers().count == 1 && b.network.peers().count == 1)
         #expect(a.network.send([1], channel: 1, to: b.id))
         #expect(await eventually { b.messages(from: a.id).count == 1 })
+    }
+}
+
+@Suite struct InboundBackPressureTests {
+    @Test func aNodeThatFallsBehindStopsReadingThePeerAndCatchesUpLater() async throws {
+        var logger = Logger(label: "p2p-test")
+        logger.logLevel = .critical
+        let a = P2PNetwork(identity: .generate(), config: TestNode.config { $0.inboundQueueLimit = 20 }, logger: logger)
+        let port = try await a.start()
+        let b = try await TestNode(config: TestNode.config { $0.sendQueueLimit = 5000 })
+        defer { Task { await a.stop(); await b.stop() } }
+        b.network.dial(PeerAddress(id: a.nodeID, host: "127.0.0.1", port: port))
+        #expect(await eventually { b.connected(to: a.nodeID) && !a.peers().isEmpty })
+
+        let payload = [UInt8](repeating: 9, count: 4096)
+        var sent = 0
+        for _ in 0..<1000 where b.network.send(payload, channel: 3, to: a.nodeID) { sent += 1 }
+        #expect(sent > 500)
+        // Nobody consumes A's events: A pauses reading B instead of buffering everything.
+        #expect(await eventually { a.core.withLock { $0.peers[b.id]?.readingPaused ?? false } })
+        try await Task.sleep(for: .milliseconds(200))
+        let waiting = a.core.withLock { $0.undelivered[b.id] ?? 0 }
+        #expect(waiting >= 20 && waiting < sent)
+
+        // The node catches up: reading resumes and every message arrives, in order.
+        var received = 0
+        var iterator = a.events.makeAsyncIterator()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while received < sent, ContinuousClock.now < deadline, let event = await iterator.next() {
+            if case .message(let from, let channel, let bytes) = event, from == b.id, channel == 3, bytes == payload { received += 1 }
+        }
+        #expect(received == sent)
     }
 }

@@ -19,6 +19,8 @@ public struct P2PConfig: Sendable {
     public var maxFrameBytes = 8 * 1024 * 1024
     /// Frames queued per peer (written but not yet handed to the kernel) before `send` says no.
     public var sendQueueLimit = 1024
+    /// Messages of one peer waiting in `events` before the network stops reading its socket.
+    public var inboundQueueLimit = 1024
     public var chainID: String
     public var genesisHash: Hash32
     public var moniker: String = ""

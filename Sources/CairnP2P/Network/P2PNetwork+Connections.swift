@@ -157,11 +157,19 @@ extension P2PNetwork: ConnectionDelegate {
     }
 
     func received(_ connection: PeerConnection, peer: NodeID, channel: UInt8, payload: [UInt8]) {
-        core.withLock { state in
-            guard state.peers[peer]?.connection.serial == connection.serial else { return }
+        let pause = core.withLock { state -> Bool in
+            guard state.peers[peer]?.connection.serial == connection.serial else { return false }
             state.peers[peer]!.info.messagesReceived += 1
             state.peers[peer]!.info.bytesReceived += UInt64(payload.count + 1)
             continuation.yield(.message(from: peer, channel: channel, payload: payload))
+            state.undelivered[peer, default: 0] += 1
+            guard state.undelivered[peer]! >= config.inboundQueueLimit, !state.peers[peer]!.readingPaused else { return false }
+            state.peers[peer]!.readingPaused = true
+            return true
+        }
+        if pause {
+            logger.debug("pausing reads: the node is behind on this peer's messages", metadata: ["peer": "\(peer)"])
+            connection.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }
     }
 

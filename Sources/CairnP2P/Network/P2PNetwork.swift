@@ -15,8 +15,7 @@ import Synchronization
 public final class P2PNetwork: Sendable {
     public let identity: NodeIdentity
     public let config: P2PConfig
-    /// Single consumer. Per peer the order is `connected`, messages, `disconnected`.
-    public let events: AsyncStream<P2PEvent>
+    let stream: AsyncStream<P2PEvent>
 
     let logger: Logger
     let continuation: AsyncStream<P2PEvent>.Continuation
@@ -33,6 +32,8 @@ public final class P2PNetwork: Sendable {
         var lastPexSent: ContinuousClock.Instant?
         var lastPexReceived: ContinuousClock.Instant?
         let since: ContinuousClock.Instant
+        /// Whether we stopped reading from its socket because the node is behind on its messages.
+        var readingPaused = false
     }
 
     struct SeedState {
@@ -53,6 +54,8 @@ public final class P2PNetwork: Sendable {
         /// Why we closed a connection ourselves, for its `disconnected` event.
         var closeReasons: [UInt64: String] = [:]
         var peers: [NodeID: PeerRecord] = [:]
+        /// Messages handed to `events` but not yet taken by the consumer, per peer.
+        var undelivered: [NodeID: Int] = [:]
         var dialling: Set<NodeID> = []
         var book: AddressBook
         var scores: ScoreBook
@@ -67,7 +70,7 @@ public final class P2PNetwork: Sendable {
         self.logger = logger
         self.group = group
         self.persistentIDs = Set(config.persistentPeers.map(\.id))
-        (events, continuation) = AsyncStream.makeStream(of: P2PEvent.self)
+        (stream, continuation) = AsyncStream.makeStream(of: P2PEvent.self)
         core = Mutex(State(
             book: AddressBook(capacity: config.addressBookCapacity, perSourceLimit: config.addressBookPerSourceLimit),
             scores: ScoreBook(threshold: config.banThreshold, recoveryInterval: config.scoreRecoveryInterval,
@@ -75,6 +78,26 @@ public final class P2PNetwork: Sendable {
     }
 
     public var nodeID: NodeID { identity.nodeID }
+
+    /// What happens on the network, for a single consumer. Per peer the order is `connected`,
+    /// its messages, `disconnected`. Inbound back-pressure: when `inboundQueueLimit` messages of
+    /// one peer are waiting here, the network stops reading that peer's socket until the
+    /// consumer has taken half of them.
+    public var events: P2PEvents { P2PEvents(stream: stream, network: self) }
+
+    /// The consumer took a message of `peer`: resume reading it if it was paused.
+    func consumed(_ peer: NodeID) {
+        let resume = core.withLock { state -> PeerConnection? in
+            guard let waiting = state.undelivered[peer] else { return nil }
+            state.undelivered[peer] = waiting > 1 ? waiting - 1 : nil
+            guard let record = state.peers[peer], record.readingPaused, waiting - 1 <= config.inboundQueueLimit / 2 else {
+                return nil
+            }
+            state.peers[peer]!.readingPaused = false
+            return record.connection
+        }
+        if let resume { resume.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in } }
+    }
 
     // MARK: Starting and stopping
 
@@ -201,5 +224,28 @@ public final class P2PNetwork: Sendable {
             return connection
         }
         connection?.close()
+    }
+}
+
+/// `P2PNetwork.events`: an `AsyncStream` that tells the network when the node has taken a
+/// message, for inbound back-pressure.
+public struct P2PEvents: AsyncSequence, Sendable {
+    public typealias Element = P2PEvent
+    let stream: AsyncStream<P2PEvent>
+    let network: P2PNetwork
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: stream.makeAsyncIterator(), network: network)
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: AsyncStream<P2PEvent>.AsyncIterator
+        let network: P2PNetwork
+
+        public mutating func next() async -> P2PEvent? {
+            let event = await base.next()
+            if case .message(let peer, _, _)? = event { network.consumed(peer) }
+            return event
+        }
     }
 }
