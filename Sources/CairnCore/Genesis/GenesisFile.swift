@@ -14,6 +14,29 @@ public enum GenesisFile {
             var max_block_transactions: UInt64
             var max_block_bytes: UInt64
             var min_transaction_fee: String
+            var staking: Staking?
+        }
+        /// Every field optional: an absent one takes its default (Specs/staking.md §8).
+        struct Staking: Codable {
+            var max_validators: UInt64?
+            var power_reduction: String?
+            var unbonding_blocks: UInt64?
+            var max_entries: UInt64?
+            var max_pending_per_validator: UInt64?
+            var max_candidates: UInt64?
+            var max_delegations_per_delegator: UInt64?
+            var min_self_bond: String?
+            var max_commission: UInt64?
+            var max_commission_change: UInt64?
+            var epoch_length: UInt64?
+            var emission_per_epoch: String?
+            var signed_blocks_window: UInt64?
+            var min_signed_per_window: UInt64?
+            var downtime_jail_blocks: UInt64?
+            var slash_fraction_downtime: UInt64?
+            var slash_fraction_double_sign: UInt64?
+            var max_evidence_age: UInt64?
+            var max_evidence_per_block: UInt64?
         }
         struct Allocation: Codable {
             var address: String
@@ -58,7 +81,8 @@ public enum GenesisFile {
         let params = ChainParameters(
             maxBlockTransactions: form.params.max_block_transactions,
             maxBlockBytes: form.params.max_block_bytes,
-            minTransactionFee: try amount(form.params.min_transaction_fee, "params.min_transaction_fee"))
+            minTransactionFee: try amount(form.params.min_transaction_fee, "params.min_transaction_fee"),
+            staking: try staking(form.params.staking))
         guard params.maxBlockTransactions >= 1 else { throw Error("params.max_block_transactions must be at least 1") }
         guard params.maxBlockBytes >= UInt64(Transaction.maxEncodedBytes) else {
             throw Error("params.max_block_bytes must be at least \(Transaction.maxEncodedBytes)")
@@ -93,8 +117,49 @@ public enum GenesisFile {
             }
             validators.append(Validator(address: address, power: entry.power))
         }
+        guard UInt64(validators.count) <= params.staking.maxValidators else {
+            throw Error("\(validators.count) validators, but params.staking.max_validators is \(params.staking.maxValidators)")
+        }
+        for v in validators {
+            // Genesis stake is minted: power × power_reduction base units per validator.
+            let (stake, o1) = UInt128(v.power).multipliedReportingOverflow(by: params.staking.powerReduction)
+            let (sum, o2) = supply.addingReportingOverflow(stake)
+            guard !o1, !o2 else { throw Error("total supply with the validators' stake overflows 128 bits") }
+            supply = sum
+        }
         return Genesis(chainID: form.chain_id, genesisTime: time, protocolVersion: form.protocol_version,
                        parameters: params, allocations: allocations, validators: ValidatorSet(validators))
+    }
+
+    private static func staking(_ form: JSONForm.Staking?) throws(Error) -> StakingParameters {
+        let d = StakingParameters()
+        guard let f = form else { return d }
+        func amountOr(_ text: String?, _ fallback: Amount, _ field: String) throws(Error) -> Amount {
+            guard let text else { return fallback }
+            return try amount(text, "params.staking.\(field)")
+        }
+        let p = StakingParameters(
+            maxValidators: f.max_validators ?? d.maxValidators,
+            powerReduction: try amountOr(f.power_reduction, d.powerReduction, "power_reduction"),
+            unbondingBlocks: f.unbonding_blocks ?? d.unbondingBlocks,
+            maxEntries: f.max_entries ?? d.maxEntries,
+            maxPendingPerValidator: f.max_pending_per_validator ?? d.maxPendingPerValidator,
+            maxCandidates: f.max_candidates ?? d.maxCandidates,
+            maxDelegationsPerDelegator: f.max_delegations_per_delegator ?? d.maxDelegationsPerDelegator,
+            minSelfBond: try amountOr(f.min_self_bond, d.minSelfBond, "min_self_bond"),
+            maxCommission: f.max_commission ?? d.maxCommission,
+            maxCommissionChange: f.max_commission_change ?? d.maxCommissionChange,
+            epochLength: f.epoch_length ?? d.epochLength,
+            emissionPerEpoch: try amountOr(f.emission_per_epoch, d.emissionPerEpoch, "emission_per_epoch"),
+            signedBlocksWindow: f.signed_blocks_window ?? d.signedBlocksWindow,
+            minSignedPerWindow: f.min_signed_per_window ?? d.minSignedPerWindow,
+            downtimeJailBlocks: f.downtime_jail_blocks ?? d.downtimeJailBlocks,
+            slashFractionDowntime: f.slash_fraction_downtime ?? d.slashFractionDowntime,
+            slashFractionDoubleSign: f.slash_fraction_double_sign ?? d.slashFractionDoubleSign,
+            maxEvidenceAge: f.max_evidence_age ?? d.maxEvidenceAge,
+            maxEvidencePerBlock: f.max_evidence_per_block ?? d.maxEvidencePerBlock)
+        if let problem = p.problem { throw Error("params.staking: \(problem)") }
+        return p
     }
 
     private static func address(_ text: String, _ field: String) throws(Error) -> Address {

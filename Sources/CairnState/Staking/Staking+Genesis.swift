@@ -9,7 +9,9 @@ public struct StakingGenesisError: Error, Equatable, CustomStringConvertible {
 /// The staking entries of the genesis state (Specs/staking.md §9).
 extension Staking {
     /// Each genesis validator (address = consensus key = operator, power P) becomes a validator
-    /// with P · power_reduction base units minted and self-bonded, commission 0.
+    /// with P · power_reduction base units minted and self-bonded, commission 0. The genesis set
+    /// governs heights 1 and 2 as given; a power above the per-validator cap is capped from the
+    /// set decided at height 1 on.
     public static func genesisState<S: StakingStore>(_ genesis: Genesis, _ store: inout S) throws {
         let parameters = genesis.parameters.staking
         if let problem = parameters.problem { throw StakingGenesisError(message: problem) }
@@ -20,9 +22,6 @@ extension Staking {
         for v in genesis.validators.validators {
             let (tokens, overflow) = UInt128(v.power).multipliedReportingOverflow(by: parameters.powerReduction)
             guard !overflow else { throw StakingGenesisError(message: "validator \(v.address): power × power_reduction overflows") }
-            guard power(tokens: tokens, parameters: parameters) == v.power else {
-                throw StakingGenesisError(message: "validator \(v.address): power \(v.power) is above the per-validator cap")
-            }
             store.set(.validator(v.address), ValidatorRecord(operatorAddress: v.address, tokens: tokens,
                                                              totalShares: tokens, commission: 0, createdHeight: 0))
             store.set(.delegation(v.address, v.address), DelegationRecord(shares: tokens, rewardStart: 0))

@@ -10,7 +10,7 @@ public enum Staking {
     public static let rewardScale: UInt128 = 1_000_000_000_000_000_000_000_000_000
 
     /// Total voting power of a set never exceeds this (the commit check's bound, Specs/blocks.md §5).
-    public static let maxTotalPower: UInt64 = UInt64(Int64.max) / 8
+    public static let maxTotalPower: UInt64 = ValidatorSet.maxTotalPower
 
     /// Voting power of `tokens`: ⌊tokens / power_reduction⌋, capped so a full set stays within
     /// `maxTotalPower`.
