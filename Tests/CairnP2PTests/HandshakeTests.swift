@@ -63,3 +63,36 @@ import Testing
         })
     }
 }
+
+@Suite struct KeepaliveTests {
+    static func fastKeepalive(_ config: inout P2PConfig) {
+        config.pingInterval = .milliseconds(50)
+        config.idleTimeout = .milliseconds(800)
+    }
+
+    @Test func aPeerThatGoesSilentIsDisconnected() async throws {
+        let a = try await TestNode(config: TestNode.config(Self.fastKeepalive))
+        defer { Task { await a.stop() } }
+        let raw = try await RawPeer(port: a.port)
+        let identity = NodeIdentity.generate()
+        _ = try await raw.handshake(identity: identity)
+        #expect(await a.waitFor { $0.connectedPeer == identity.nodeID })
+        // The raw peer never answers pings.
+        #expect(await a.waitFor {
+            if case .disconnected(let id, let reason) = $0 { return id == identity.nodeID && reason.hasPrefix("nothing received for") }
+            return false
+        })
+        #expect(await raw.waitForClose())
+    }
+
+    @Test func pingsKeepAQuietConnectionAlive() async throws {
+        let a = try await TestNode(config: TestNode.config(Self.fastKeepalive))
+        let b = try await TestNode(config: TestNode.config(Self.fastKeepalive))
+        defer { Task { await a.stop(); await b.stop() } }
+        a.network.dial(b.address)
+        #expect(await a.waitFor { $0.connectedPeer == b.id })
+        try await Task.sleep(for: .seconds(2))  // more than two idle timeouts without node messages
+        #expect(a.connected(to: b.id) && b.connected(to: a.id))
+        #expect(a.disconnectReasons(b.id).isEmpty)
+    }
+}

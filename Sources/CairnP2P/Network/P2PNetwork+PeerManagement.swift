@@ -83,7 +83,10 @@ extension P2PNetwork {
             }
             switch outcome {
             case .ignore: break
-            case .tooOften: penalize(peer: peer, ip: connection.remoteIP, .invalidMessage("PEX requests too often"))
+            case .tooOften:
+                // Ignored, not punished: intervals are configurable and a peer's may differ from
+                // ours; a peer that spams requests hits the flood limit.
+                logger.debug("ignoring a PEX request that came too soon", metadata: ["peer": "\(peer)"])
             case .reply(let addresses):
                 _ = connection.trySend(channel: 0, payload: ControlMessage.pexAddresses(addresses.map(\.description)).canonicalBytes)
             }
