@@ -5,7 +5,7 @@ import Testing
 @Suite struct ConnectionTests {
     @Test func twoNodesExchangeMessagesBothWaysOnSeveralChannels() async throws {
         let a = try await TestNode()
-        let b = try await TestNode()
+        let b = try await TestNode(config: TestNode.config { $0.moniker = "tester-é" + String(repeating: "é", count: 40) })
         defer { Task { await a.stop(); await b.stop() } }
         a.network.dial(b.address)
         #expect(await a.waitFor { $0.connectedPeer == b.id })
@@ -24,6 +24,8 @@ import Testing
         let seenByA = try #require(a.network.peers().first)
         #expect(seenByA.id == b.id && seenByA.isOutbound && seenByA.messagesSent == 3 && seenByA.messagesReceived == 3)
         #expect(seenByA.listenAddress == b.address)
+        #expect(seenByA.remoteAddress == "127.0.0.1:\(b.port)")
+        #expect(seenByA.moniker == "tester-é" + String(repeating: "é", count: 27), "cut to 64 bytes between characters")
         let seenByB = try #require(b.network.peers().first)
         #expect(seenByB.id == a.id && !seenByB.isOutbound && seenByB.listenAddress?.port == a.port)
     }

@@ -16,8 +16,6 @@ final class PeerConnection: Sendable {
     let isOutbound: Bool
     /// The address we dialled (outbound only); the peer must turn out to have its id.
     let dialled: PeerAddress?
-    let remoteIP: String?
-    let remoteAddress: String
     let sendQueueLimit: Int
     let maxPayload: Int
     private let queued = Mutex(0)
@@ -27,11 +25,18 @@ final class PeerConnection: Sendable {
         self.channel = channel
         self.isOutbound = dialled != nil
         self.dialled = dialled
-        self.remoteIP = channel.remoteAddress?.ipAddress
-        self.remoteAddress = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "unknown"
         self.sendQueueLimit = sendQueueLimit
         // Sealed frame = channel byte ‖ payload ‖ 16-byte tag.
         self.maxPayload = maxFrameBytes - 1 - FrameCipher.tagSize
+    }
+
+    /// The other end's IP (for an outbound connection that is not yet open: the dialled host).
+    /// Read from the channel each time: an outbound channel has no remote address when created.
+    var remoteIP: String? { channel.remoteAddress?.ipAddress ?? dialled?.host }
+
+    var remoteAddress: String {
+        if let address = channel.remoteAddress, let ip = address.ipAddress, let port = address.port { return "\(ip):\(port)" }
+        return dialled.map { "\($0.host):\($0.port)" } ?? "unknown"
     }
 
     var queuedFrames: Int { queued.withLock { $0 } }

@@ -119,8 +119,8 @@ public final class P2PNetwork: Sendable {
         }
         let info = NodeInfo(nodeID: identity.nodeID, chainID: config.chainID, genesisHash: config.genesisHash,
                             listenPort: advertisedPort, externalHost: externalHost,
-                            moniker: String(config.moniker.utf8.prefix(NodeInfo.maxMonikerLength)) ?? "",
-                            software: String(config.software.utf8.prefix(NodeInfo.maxSoftwareLength)) ?? "")
+                            moniker: Self.truncated(config.moniker, to: NodeInfo.maxMonikerLength),
+                            software: Self.truncated(config.software, to: NodeInfo.maxSoftwareLength))
         let now = ContinuousClock.now
         core.withLock { state in
             state.server = server
@@ -146,6 +146,13 @@ public final class P2PNetwork: Sendable {
         }
         core.withLock { $0.maintenance = task }
         return port
+    }
+
+    /// At most `limit` UTF-8 bytes, cut between characters.
+    static func truncated(_ text: String, to limit: Int) -> String {
+        var text = text
+        while text.utf8.count > limit { text.removeLast() }
+        return text
     }
 
     /// Closes the listener and every connection, and finishes `events`.
