@@ -248,8 +248,7 @@ import Testing
         #expect(engine.step == .prevote)
         // timeoutPropose after the proposal arrived: the step is left, nothing happens (line 57).
         #expect(engine.handle(timeout(.propose, 0)).isEmpty)
-        // timeoutPrevote before the prevote step ends: only in step prevote… it is, so it acts;
-        // but one for another round or height does not.
+        // Timeouts for another round or height do nothing.
         #expect(engine.handle(timeout(.prevote, 1)).isEmpty)
         #expect(engine.handle(.timeout(ConsensusTimeout(height: 2, round: 0, step: .prevote))).isEmpty)
         #expect(engine.handle(timeout(.precommit, 3)).isEmpty)
@@ -315,6 +314,26 @@ import Testing
         _ = engine.handle(.vote(f.vote(.precommit, 2, round: 0, v)))
         #expect(engine.decision == nil)
         #expect(engine.handle(.vote(f.vote(.precommit, 3, round: 0, v))).decisions.map(\.blockID) == [v])
+    }
+
+    @Test func aQuorumThatLostAnEvictedVoteDecidesNothing() {
+        let junk = EngineFixture.block(0x01)
+        var engine = f.engine(me: 0)
+        _ = engine.handle(.start)
+        _ = engine.handle(.proposal(f.proposal(round: 0, v), valid: true))
+        // Validator 3 (faulty) precommits nil first, then `junk`, completing a quorum for it with
+        // 1 and 2; then two more junk blocks fill its slots, and a vote for the proposed v evicts
+        // its vote for the (so far unproposed) `junk`.
+        _ = engine.handle(.vote(f.vote(.precommit, 3, round: 0, nil)))
+        _ = engine.handle(.vote(f.vote(.precommit, 1, round: 0, junk)))
+        _ = engine.handle(.vote(f.vote(.precommit, 2, round: 0, junk)))
+        _ = engine.handle(.vote(f.vote(.precommit, 3, round: 0, junk)))
+        _ = engine.handle(.vote(f.vote(.precommit, 3, round: 0, EngineFixture.block(0x02))))
+        _ = engine.handle(.vote(f.vote(.precommit, 3, round: 0, EngineFixture.block(0x03))))
+        _ = engine.handle(.vote(f.vote(.precommit, 3, round: 0, v)))
+        // The faulty proposer now proposes `junk` too: two precommits are not a quorum.
+        #expect(engine.handle(.proposal(f.proposal(round: 0, junk), valid: true)).decisions.isEmpty)
+        #expect(engine.decision == nil)
     }
 
     @Test func votesFarAheadAndStrangersAreIgnored() {

@@ -241,7 +241,9 @@ public struct ConsensusEngine: Sendable {
     /// while decision = nil: if valid(v), decide v. Any round r, not only the current one.
     private mutating func decide(_ out: inout [ConsensusOutput]) -> Bool {
         for (r, blockID) in precommitQuorums {
-            guard let messages = rounds[r], messages.validProposal(for: blockID) != nil else { continue }
+            // Re-checked: an equivocator's extra vote can be evicted after the quorum formed.
+            guard let messages = rounds[r], isQuorum(messages.precommits.power(for: blockID)),
+                  messages.validProposal(for: blockID) != nil else { continue }
             let signatures = messages.precommits.votes(for: blockID).map {
                 CommitSignature(validator: $0.validator, signature: $0.signature)
             }
