@@ -121,7 +121,7 @@ struct LocalnetGenerationTests {
         #expect {
             _ = try Localnet.generate(spec: LocalnetSpec(validators: 2), directory: file + "/net")
         } throws: { error in
-            "\(error)".contains("cannot create \(file)/net")
+            "\(error)" == "cannot create \(file)/net: \(file) is a file, not a directory"
         }
         #expect {
             _ = try Localnet.generate(spec: LocalnetSpec(validators: 2), directory: file)

@@ -52,9 +52,7 @@ extension Localnet {
                 throw LocalnetError("\(root) exists, is not empty and holds no localnet (no \(manifestName)); choose another --dir or empty it")
             }
         }
-        do { try fm.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {
-            throw LocalnetError("cannot create \(root): \(error.localizedDescription)")
-        }
+        try makeDirectories(root)
         guard fm.createFile(atPath: root + "/" + generatingMarker, contents: Data()) else {
             if !existed { try? fm.removeItem(atPath: root) }
             throw LocalnetError("cannot write to \(root): permission denied or read-only file system")
@@ -81,6 +79,25 @@ extension Localnet {
         }
         do { try fm.removeItem(atPath: root) } catch {
             throw LocalnetError("cannot remove \(root): \(error.localizedDescription)")
+        }
+    }
+
+    /// `mkdir -p` that names the component that could not be made and why (Foundation's error
+    /// here is an opaque "error 512").
+    static func makeDirectories(_ path: String) throws(LocalnetError) {
+        var prefix = ""
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw LocalnetError("cannot create \(path): \(prefix) is a file, not a directory")
+                }
+                continue
+            }
+            guard mkdir(prefix, 0o755) == 0 || errno == EEXIST else {
+                throw LocalnetError("cannot create \(path): \(prefix): \(String(cString: strerror(errno)))")
+            }
         }
     }
 
@@ -114,9 +131,7 @@ extension Localnet {
 
         for (i, node) in nodes.enumerated() {
             let home = localnet.home(node)
-            do { try FileManager.default.createDirectory(atPath: home.configDirectory, withIntermediateDirectories: true) } catch {
-                throw LocalnetError("cannot create \(home.configDirectory): \(error.localizedDescription)")
-            }
+            try makeDirectories(home.configDirectory)
             let peers = nodes.filter { $0.name != node.name }.map { localnet.p2pAddress($0) }
             try writeFile(Data(configText(node: node, spec: spec, peers: peers).utf8), to: home.configFile)
             do { try KeyFile.write(validatorKeys[i], to: home.validatorKeyFile) } catch {

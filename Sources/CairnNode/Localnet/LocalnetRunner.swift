@@ -167,6 +167,8 @@ public enum LocalnetRunner {
                 let status = try await JSONRPCClient(url: localnet.rpcURL(node)).call("node_status", timeout: .seconds(3))
                 height = status["latest_height"]?.integerValue
                 if height == nil { problem = "node_status has no latest_height" }
+            } catch .transport {
+                problem = "not answering"
             } catch {
                 problem = "\(error)"
             }
