@@ -47,6 +47,7 @@ public final class P2PNetwork: Sendable {
         var stopped = false
         var server: (any Channel)?
         var localInfo: NodeInfo?
+        var boundPort: Int?
         var nextSerial: UInt64 = 1
         /// Every open connection, handshaking or established.
         var connections: [UInt64: PeerConnection] = [:]
@@ -78,6 +79,12 @@ public final class P2PNetwork: Sendable {
     }
 
     public var nodeID: NodeID { identity.nodeID }
+
+    /// The port the listener is bound to (nil before `start`), e.g. when `listenPort` was 0.
+    public var listenPort: Int? { core.withLock { $0.boundPort } }
+
+    /// What this node tells its peers in the handshake (nil before `start`).
+    public var nodeInfo: NodeInfo? { core.withLock { $0.localInfo } }
 
     /// What happens on the network, for a single consumer. Per peer the order is `connected`,
     /// its messages, `disconnected`. Inbound back-pressure: when `inboundQueueLimit` messages of
@@ -125,6 +132,7 @@ public final class P2PNetwork: Sendable {
         core.withLock { state in
             state.server = server
             state.localInfo = info
+            state.boundPort = port
             state.running = true
             for address in config.persistentPeers where address.id != identity.nodeID {
                 state.book.add(address, source: nil, persistent: true, now: now)
