@@ -25,6 +25,7 @@ public final class Node: Sendable {
     public let syncer: BlockSyncer
     public let gossip: TransactionGossip
     public let signer: ValidatorSigner?
+    public let metrics: NodeMetrics
     public let logger: Logger
 
     public struct Error: Swift.Error, CustomStringConvertible {
@@ -65,13 +66,19 @@ public final class Node: Sendable {
             propose: UInt64(config.timeoutProposeMilliseconds), proposeDelta: UInt64(config.timeoutProposeDeltaMilliseconds),
             prevote: UInt64(config.timeoutPrevoteMilliseconds), prevoteDelta: UInt64(config.timeoutPrevoteDeltaMilliseconds),
             precommit: UInt64(config.timeoutPrecommitMilliseconds), precommitDelta: UInt64(config.timeoutPrecommitDeltaMilliseconds))
+        let metrics = NodeMetrics()
+        self.metrics = metrics
+        let gossip = TransactionGossip(mempool: mempool, messenger: network, logger: logger)
+        self.gossip = gossip
         driver = try ConsensusDriver(
             chain: chain, mempool: mempool, signer: signer, journal: journal, messenger: network,
             settings: .init(timeouts: timeouts, minBlockInterval: .milliseconds(config.blockIntervalMilliseconds),
                             createEmptyBlocks: config.createEmptyBlocks),
-            logger: logger, clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
-        syncer = BlockSyncer(driver: driver, chain: chain, messenger: network, logger: logger)
-        gossip = TransactionGossip(mempool: mempool, messenger: network, logger: logger)
+            logger: logger, observer: NodeObserver(metrics: metrics, gossip: gossip),
+            clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
+        syncer = BlockSyncer(driver: driver, chain: chain, messenger: network, logger: logger, onProgress: { progress in
+            metrics.syncProgress(height: progress.height, target: progress.target, syncing: progress.syncing)
+        })
     }
 
     static func p2pConfig(_ config: NodeConfig, chain: NodeChain) throws -> P2PConfig {
@@ -114,7 +121,9 @@ public final class Node: Sendable {
                                                       maxBatchLength: config.rpcMaxBatchLength),
             logger: logger)
         let chain = self.chain
+        let metrics = self.metrics
         let app = server.makeApplication(extraRoutes: { router in
+            NodeMetrics.addRoute(to: router, metrics: metrics)
             // For load balancers and supervisors: 200 with the tip while the chain can be read.
             router.get("/health") { _, _ -> Response in
                 guard let tip = try? chain.tip() else { return Response(status: .serviceUnavailable) }
@@ -143,6 +152,35 @@ public final class Node: Sendable {
     }
 }
 
+extension Node {
+    func updatePeerMetrics() {
+        let peers = network.peers()
+        metrics.peersChanged(inbound: peers.filter { !$0.isOutbound }.count, outbound: peers.filter(\.isOutbound).count)
+    }
+}
+
+/// Feeds consensus progress to the metrics, with finality measured from when this node first
+/// admitted each transaction.
+struct NodeObserver: ConsensusObserver {
+    let metrics: NodeMetrics
+    let gossip: TransactionGossip
+
+    func blockCommitted(height: UInt64, transactions: Int, interval: Duration?) {
+        metrics.blockCommitted(height: height, transactions: transactions, interval: interval)
+    }
+
+    func roundChanged(_ round: UInt64) { metrics.roundChanged(round) }
+
+    func stepCompleted(_ step: String, duration: Duration) { metrics.stepCompleted(step, duration: duration) }
+
+    func transactionsCommitted(_ ids: [Hash32]) {
+        guard !ids.isEmpty else { return }
+        Task {
+            for latency in await gossip.committed(ids) { metrics.finalityObserved(latency) }
+        }
+    }
+}
+
 /// The peer-to-peer side of a node as one service: the network, consensus, block sync and
 /// mempool gossip, with each channel's messages handled by its own task so a slow block check
 /// never holds up transactions or sync.
@@ -166,9 +204,11 @@ struct NetworkService: Service {
                     for await event in node.network.events {
                         switch event {
                         case .connected(let info):
+                            node.updatePeerMetrics()
                             await node.syncer.peerConnected(info.id)
                             await node.gossip.peerConnected(info.id)
                         case .disconnected(let id, _):
+                            node.updatePeerMetrics()
                             await node.syncer.peerDisconnected(id)
                         case .message(let peer, let channel, let payload):
                             let message: NodeMessage
@@ -190,6 +230,13 @@ struct NetworkService: Service {
                 group.addTask { for await (txs, peer) in mempool { await node.gossip.received(txs, from: peer) } }
                 group.addTask { await node.driver.regossipLoop() }
                 group.addTask { await node.syncer.run() }
+                group.addTask {
+                    while !Task.isCancelled {
+                        let size = await node.mempool.size
+                        node.metrics.mempoolChanged(transactions: size.transactions, bytes: size.bytes)
+                        do { try await Task.sleep(for: .seconds(1)) } catch { return }
+                    }
+                }
             }
         }
         consensusIn.finish()

@@ -3,6 +3,9 @@ import CairnCrypto
 import CairnNode
 import CairnRPC
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// Four real `cairn` validators on loopback: they commit; one killed, the rest go on; it comes
@@ -111,6 +114,16 @@ struct NetworkTests {
         try await net.start(2)
         try await net.start(3)
         try await net.waitForHeight(stalled.max()! + 3, nodes: all)
+
+        // Prometheus metrics follow the chain and the peer set.
+        let (data, _) = try await URLSession.shared.data(from: URL(string: net.localnet.rpcURL(net.localnet.nodes[0]) + "/metrics")!)
+        let metrics = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        func gauge(_ name: String) -> Double? {
+            metrics.first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+        #expect(try #require(gauge("cairn_consensus_height")) >= Double(stalled[0]))
+        let peers = [#"cairn_p2p_peers{direction="inbound"}"#, #"cairn_p2p_peers{direction="outbound"}"#].compactMap(gauge)
+        #expect(peers.reduce(0, +) == 3, "\(peers)")
 
         // No fork: every node holds the same block id at every height.
         let top = try await net.height(0)

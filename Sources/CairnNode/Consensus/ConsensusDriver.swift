@@ -494,6 +494,7 @@ public actor ConsensusDriver {
             "txs": "\(block.transactions.count)",
         ])
         observer?.blockCommitted(height: block.header.height, transactions: block.transactions.count, interval: interval)
+        observer?.transactionsCommitted(executed.transactionIDs)
         messenger.broadcast(.syncStatus(base: 1, height: tip.height), except: nil)
         resumeWaiters()
 
@@ -574,7 +575,7 @@ public actor ConsensusDriver {
         let now = ContinuousClock.now
         let current = (engine.round, engine.step)
         if current.0 != lastStep.round || current.1 != lastStep.step {
-            observer?.stepCompleted("\(lastStep.step)", duration: now - stepStartedAt)
+            observer?.stepCompleted(lastStep.step == .decided ? "commit" : "\(lastStep.step)", duration: now - stepStartedAt)
             if current.0 != lastStep.round { observer?.roundChanged(current.0) }
             stepStartedAt = now
             lastStep = (current.0, current.1)
@@ -637,4 +638,6 @@ public protocol ConsensusObserver: Sendable {
     func blockCommitted(height: UInt64, transactions: Int, interval: Duration?)
     func roundChanged(_ round: UInt64)
     func stepCompleted(_ step: String, duration: Duration)
+    /// The ids of a committed block's transactions.
+    func transactionsCommitted(_ ids: [Hash32])
 }

@@ -15,6 +15,10 @@ public actor TransactionGossip {
     /// Admitted transactions waiting for the next flush, with the peer they came from.
     private var outbox: [(bytes: [UInt8], source: NodeID?)] = []
     private var flushScheduled = false
+    /// When this node first admitted each pending transaction, for the finality metric; bounded.
+    private var firstSeen: [Hash32: ContinuousClock.Instant] = [:]
+    private var firstSeenOrder: [Hash32] = []
+    static let maxTracked = 200_000
     let flushDelay: Duration
 
     public init(mempool: Mempool, messenger: any PeerMessenger, logger: Logger, flushDelay: Duration = .milliseconds(5)) {
@@ -27,19 +31,18 @@ public actor TransactionGossip {
     /// Admits a transaction from a local client and queues it for peers. Returns its id.
     public nonisolated func submit(encoded bytes: [UInt8]) async throws(MempoolError) -> Hash32 {
         let id = try await mempool.submit(encoded: bytes)
-        await enqueue([bytes], source: nil)
+        await enqueue([bytes], ids: [id], source: nil)
         return id
     }
 
     /// Transactions from a peer: admitted in parallel; a malformed or badly signed one scores the
     /// peer down (a duplicate or a stale nonce does not: honest peers race).
     public nonisolated func received(_ transactions: [[UInt8]], from peer: NodeID) async {
-        let admitted = await withTaskGroup(of: [UInt8]?.self) { group in
+        let admitted = await withTaskGroup(of: ([UInt8], Hash32)?.self) { group in
             for bytes in transactions {
                 group.addTask {
                     do {
-                        _ = try await self.mempool.submit(encoded: bytes)
-                        return bytes
+                        return (bytes, try await self.mempool.submit(encoded: bytes))
                     } catch let error as MempoolError {
                         switch error {
                         case .malformed, .invalidSignature, .tooLarge:
@@ -53,11 +56,11 @@ public actor TransactionGossip {
                     }
                 }
             }
-            var out: [[UInt8]] = []
-            for await bytes in group { if let bytes { out.append(bytes) } }
+            var out: [([UInt8], Hash32)] = []
+            for await entry in group { if let entry { out.append(entry) } }
             return out
         }
-        if !admitted.isEmpty { await enqueue(admitted, source: peer) }
+        if !admitted.isEmpty { await enqueue(admitted.map(\.0), ids: admitted.map(\.1), source: peer) }
     }
 
     /// Sends the pool's current transactions to a peer that just connected.
@@ -74,7 +77,24 @@ public actor TransactionGossip {
         if !batch.isEmpty { messenger.send(.transactions(batch), to: peer) }
     }
 
-    private func enqueue(_ transactions: [[UInt8]], source: NodeID?) {
+    /// How long each of `ids` took from this node's first sight to commit (those it saw).
+    public func committed(_ ids: [Hash32]) -> [Duration] {
+        let now = ContinuousClock.now
+        return ids.compactMap { id in firstSeen.removeValue(forKey: id).map { now - $0 } }
+    }
+
+    private func enqueue(_ transactions: [[UInt8]], ids: [Hash32], source: NodeID?) {
+        let now = ContinuousClock.now
+        for id in ids where firstSeen[id] == nil {
+            firstSeen[id] = now
+            firstSeenOrder.append(id)
+        }
+        if firstSeenOrder.count > Self.maxTracked {
+            // Forget the oldest half (committed ones are already gone from the map).
+            let drop = firstSeenOrder.count / 2
+            for id in firstSeenOrder[..<drop] { firstSeen[id] = nil }
+            firstSeenOrder.removeFirst(drop)
+        }
         for bytes in transactions { outbox.append((bytes, source)) }
         guard !flushScheduled else { return }
         flushScheduled = true
