@@ -185,7 +185,8 @@ struct LocalnetProcessTests {
     @Test func oneNodeStartsAnswersAndStops() async throws {
         let dir = LocalnetGenerationTests.temporaryPath("run")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let basePort = Int.random(in: 40000...60000)
+        // Below Linux's ephemeral range (32768+), where port-0 listeners of other tests land.
+        let basePort = Int.random(in: 20000...32000)
         let net = try Localnet.generate(spec: LocalnetSpec(validators: 1, basePort: basePort, blockIntervalMilliseconds: 100), directory: dir)
         let binary = try #require(cairnBinary)
 
@@ -215,7 +216,7 @@ struct LocalnetProcessTests {
     @Test func aNodeThatCannotStartIsNamedWithItsLog() async throws {
         let dir = LocalnetGenerationTests.temporaryPath("fail")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let net = try Localnet.generate(spec: LocalnetSpec(validators: 1, basePort: Int.random(in: 40000...60000)), directory: dir)
+        let net = try Localnet.generate(spec: LocalnetSpec(validators: 1, basePort: Int.random(in: 20000...32000)), directory: dir)
         // A broken config makes `cairn start` exit at once.
         try "[rpc\n".write(toFile: net.home(net.nodes[0]).configFile, atomically: true, encoding: .utf8)
         await #expect {
