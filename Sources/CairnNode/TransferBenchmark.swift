@@ -68,22 +68,9 @@ public struct TransferBenchmark: Sendable {
         }
 
         // Raw recovery rate, one core then all cores, on the same signatures.
-        let sample = Array(signed.prefix(min(4_000, signed.count)))
-        let digests = sample.map(\.unsigned.signingHash)
-        let oneCore = try Self.measure { for (tx, d) in zip(sample, digests) { _ = try tx.signature.recoverAddress(digest: d) } }
-        let perCoreRate = Double(sample.count) / oneCore
-        let cores = self.cores
-        let allCores = try await Self.measureAsync {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<cores {
-                    group.addTask {
-                        for (tx, d) in zip(sample, digests) { _ = try tx.signature.recoverAddress(digest: d) }
-                    }
-                }
-                try await group.waitForAll()
-            }
-        }
-        let allCoresRate = Double(sample.count * cores) / allCores
+        let recover = try await RecoverRate.measure(signed, cores: cores)
+        let perCoreRate = recover.perSecondOneCore
+        let allCoresRate = recover.perSecondAllCores
 
         let directory = NSTemporaryDirectory() + "cairn-bench-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -141,20 +128,6 @@ public struct TransferBenchmark: Sendable {
                       committed: committed, blocks: blocks, seconds: seconds, blockSeconds: Self.seconds(blockTime))
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
-
-    static func measure(_ body: () throws -> Void) throws -> Double {
-        let t0 = ContinuousClock.now
-        try body()
-        return seconds(ContinuousClock.now - t0)
-    }
-
-    static func measureAsync(_ body: () async throws -> Void) async throws -> Double {
-        let t0 = ContinuousClock.now
-        try await body()
-        return seconds(ContinuousClock.now - t0)
-    }
+    static func seconds(_ d: Duration) -> Double { BenchClock.seconds(d) }
 }
 
