@@ -5,7 +5,10 @@ import Testing
 
 @Suite struct PeerManagementTests {
     @Test func sendSaysNoWhenThePeersQueueIsFullInsteadOfBuffering() async throws {
-        let a = try await TestNode(config: TestNode.config { $0.sendQueueLimit = 4 })
+        let a = try await TestNode(config: TestNode.config {
+            $0.sendQueueLimit = 4
+            $0.sendQueueBytes = 3 << 20
+        })
         defer { Task { await a.stop() } }
         let raw = try await RawPeer(port: a.port)
         let identity = NodeIdentity.generate()
@@ -20,8 +23,8 @@ import Testing
                 refused = true
                 break
             }
-            let queued = try #require(a.network.core.withLock { $0.peers[identity.nodeID]?.connection.queuedFrames })
-            #expect(queued <= 4)
+            let connection = try #require(a.network.core.withLock { $0.peers[identity.nodeID]?.connection })
+            #expect(connection.queuedFrames <= 4 && connection.queuedBytes <= 3 << 20)
             try await Task.sleep(for: .milliseconds(2))
         }
         #expect(refused)

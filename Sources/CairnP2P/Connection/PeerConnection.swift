@@ -8,8 +8,10 @@ struct OutboundMessage: Sendable {
 }
 
 /// One TCP connection (handshaking or established), shared between its NIO handler and the
-/// peer manager. Its send queue is bounded: a frame counts from `trySend` until NIO has handed
-/// it to the kernel, so a peer that does not read makes `trySend` fail instead of buffering.
+/// peer manager. Its send queue is bounded in frames and in bytes: a frame counts from
+/// `trySend` until NIO has handed it to the kernel, so a peer (or link) that does not keep up
+/// makes `trySend` fail instead of buffering. This is the writability signal of the channel,
+/// measured in our own units: NIO only completes a write once the socket took it.
 final class PeerConnection: Sendable {
     let serial: UInt64
     let channel: Channel
@@ -17,15 +19,18 @@ final class PeerConnection: Sendable {
     /// The address we dialled (outbound only); the peer must turn out to have its id.
     let dialled: PeerAddress?
     let sendQueueLimit: Int
+    let sendQueueBytes: Int
     let maxPayload: Int
-    private let queued = Mutex(0)
+    private let queued = Mutex((frames: 0, bytes: 0))
 
-    init(serial: UInt64, channel: Channel, dialled: PeerAddress?, sendQueueLimit: Int, maxFrameBytes: Int) {
+    init(serial: UInt64, channel: Channel, dialled: PeerAddress?, sendQueueLimit: Int, sendQueueBytes: Int,
+         maxFrameBytes: Int) {
         self.serial = serial
         self.channel = channel
         self.isOutbound = dialled != nil
         self.dialled = dialled
         self.sendQueueLimit = sendQueueLimit
+        self.sendQueueBytes = sendQueueBytes
         // Sealed frame = channel byte ‖ payload ‖ 16-byte tag.
         self.maxPayload = maxFrameBytes - 1 - FrameCipher.tagSize
     }
@@ -39,19 +44,28 @@ final class PeerConnection: Sendable {
         return dialled.map { "\($0.host):\($0.port)" } ?? "unknown"
     }
 
-    var queuedFrames: Int { queued.withLock { $0 } }
+    var queuedFrames: Int { queued.withLock { $0.frames } }
+    var queuedBytes: Int { queued.withLock { $0.bytes } }
 
-    /// Queues a message; false if the queue is full or the message cannot fit in a frame.
+    /// Queues a message; false if the queue is full or the message cannot fit in a frame. An
+    /// empty queue always takes one message, so a frame larger than the byte budget still goes.
     func trySend(channel number: UInt8, payload: [UInt8]) -> Bool {
         guard payload.count <= maxPayload else { return false }
-        let admitted = queued.withLock { count -> Bool in
-            guard count < sendQueueLimit else { return false }
-            count += 1
+        let size = payload.count
+        let admitted = queued.withLock { queue -> Bool in
+            guard queue.frames < sendQueueLimit, queue.frames == 0 || queue.bytes + size <= sendQueueBytes else { return false }
+            queue.frames += 1
+            queue.bytes += size
             return true
         }
         guard admitted else { return false }
         let promise = channel.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenComplete { _ in self.queued.withLock { $0 -= 1 } }
+        promise.futureResult.whenComplete { _ in
+            self.queued.withLock { queue in
+                queue.frames -= 1
+                queue.bytes -= size
+            }
+        }
         channel.writeAndFlush(OutboundMessage(channel: number, payload: payload), promise: promise)
         return true
     }

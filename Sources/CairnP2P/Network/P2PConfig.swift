@@ -19,6 +19,9 @@ public struct P2PConfig: Sendable {
     public var maxFrameBytes = 8 * 1024 * 1024
     /// Frames queued per peer (written but not yet handed to the kernel) before `send` says no.
     public var sendQueueLimit = 1024
+    /// Payload bytes queued per peer before `send` says no (one message is always accepted
+    /// into an empty queue, however large).
+    public var sendQueueBytes = 16 * 1024 * 1024
     /// Messages of one peer waiting in `events` before the network stops reading its socket.
     public var inboundQueueLimit = 1024
     public var chainID: String

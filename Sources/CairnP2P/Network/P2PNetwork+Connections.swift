@@ -20,7 +20,8 @@ extension P2PNetwork: ConnectionDelegate {
                 if state.connections.count >= connectionCap { return nil }
             }
             let connection = PeerConnection(serial: state.nextSerial, channel: channel, dialled: dialled,
-                                            sendQueueLimit: config.sendQueueLimit, maxFrameBytes: config.maxFrameBytes)
+                                            sendQueueLimit: config.sendQueueLimit,
+                                            sendQueueBytes: config.sendQueueBytes, maxFrameBytes: config.maxFrameBytes)
             state.nextSerial += 1
             state.connections[connection.serial] = connection
             return (connection, info)
