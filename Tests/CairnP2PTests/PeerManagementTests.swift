@@ -99,6 +99,10 @@ import Testing
         })
         #expect(a.network.peers().map(\.id) == [b.id])
         #expect(!a.network.isBanned(c.id), "being refused is not misbehaviour")
+        // C backs off from A as after a failed dial instead of redialling at once.
+        #expect(await eventually { c.network.core.withLock { $0.book[a.id]?.failures ?? 0 } >= 2 })
+        let refusals = c.disconnectReasons(a.id).count
+        #expect(refusals >= 2 && refusals <= 6)
     }
 
     @Test func simultaneousDialsLeaveOneConnection() async throws {

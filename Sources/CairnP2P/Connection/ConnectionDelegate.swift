@@ -11,7 +11,8 @@ protocol ConnectionDelegate: AnyObject, Sendable {
     /// Channel 0 messages other than ping, pong and goodbye, which the handler answers itself.
     func receivedControl(_ connection: PeerConnection, peer: NodeID, _ message: ControlMessage)
     func misbehaved(_ connection: PeerConnection, peer: NodeID?, _ misbehaviour: Misbehaviour)
-    func closed(_ connection: PeerConnection, peer: NodeID?, reason: String)
+    /// The connection is gone; `refusedByPeer` when the peer said goodbye first.
+    func closed(_ connection: PeerConnection, peer: NodeID?, reason: String, refusedByPeer: Bool)
 }
 
 enum Admission {

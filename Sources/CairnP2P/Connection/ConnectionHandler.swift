@@ -23,6 +23,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var receiver: FrameCipher?
     private var peerID: NodeID?
     private var closeReason: String?
+    /// The peer sent a goodbye (it does not want us now, e.g. it is full).
+    private var peerSaidGoodbye = false
     private var deadline: Scheduled<Void>?
     private var keepalive: RepeatedTask?
     private var lastReceived = NIODeadline.now()
@@ -59,7 +61,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         deadline?.cancel()
         keepalive?.cancel()
         stage = .closing
-        delegate.closed(connection, peer: peerID, reason: closeReason ?? "connection closed by the other side")
+        delegate.closed(connection, peer: peerID, reason: closeReason ?? "connection closed by the other side",
+                        refusedByPeer: peerSaidGoodbye)
         context.fireChannelInactive()
     }
 
@@ -150,7 +153,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if let dialled = connection.dialled, dialled.id != id {
             return fail(context, HandshakeError.wrongPeer(expected: dialled.id, actual: id).description)
         }
-        if id == settings.identity.nodeID { return fail(context, HandshakeError.selfConnection.description) }
         if let refusal = delegate.authenticated(connection, peer: id) { return fail(context, refusal) }
         do {
             stage = .awaitingNodeInfo
@@ -224,6 +226,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case .pong: break
         case .goodbye(let reason):
             closeReason = "the peer closed: \(reason)"
+            peerSaidGoodbye = true
             stage = .closing
             context.close(promise: nil)
         case .pexRequest, .pexAddresses: delegate.receivedControl(connection, peer: peer, message)

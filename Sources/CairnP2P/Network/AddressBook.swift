@@ -87,6 +87,13 @@ struct AddressBook {
         entries[id]?.nextAttempt = instant
     }
 
+    /// A handshake with `id` completed (failures are reset only when the connection ends well,
+    /// so a peer that accepts and then refuses us still backs off).
+    mutating func markConnected(_ id: NodeID) {
+        entries[id]?.succeeded = true
+    }
+
+    /// A connection to `id` ended without the peer refusing us.
     mutating func recordSuccess(_ id: NodeID) {
         guard var entry = entries[id] else { return }
         entry.failures = 0

@@ -130,7 +130,7 @@ extension P2PNetwork: ConnectionDelegate {
                 isSeed: isSeed, since: now)
             state.peers[id] = record
             state.established.insert(connection.serial)
-            if connection.isOutbound { state.book.recordSuccess(id) }
+            if connection.isOutbound { state.book.markConnected(id) }
             if config.pexEnabled && (isSeed || outboundCount(state) < config.maxOutboundPeers) {
                 state.peers[id]!.pexRequestedAt = now
                 state.peers[id]!.lastPexSent = now
@@ -178,7 +178,7 @@ extension P2PNetwork: ConnectionDelegate {
         penalize(peer: peer, ip: connection.remoteIP, misbehaviour)
     }
 
-    func closed(_ connection: PeerConnection, peer: NodeID?, reason handlerReason: String) {
+    func closed(_ connection: PeerConnection, peer: NodeID?, reason handlerReason: String, refusedByPeer: Bool) {
         let now = ContinuousClock.now
         let (reason, wasPeer) = core.withLock { state -> (String, Bool) in
             let serial = connection.serial
@@ -191,8 +191,14 @@ extension P2PNetwork: ConnectionDelegate {
             }
             guard let peer, state.peers[peer]?.connection.serial == serial else { return (reason, false) }
             state.peers[peer] = nil
-            // Redial a lost persistent or outbound peer after the base delay, not in a tight loop.
-            state.book.postpone(peer, until: now + config.redialBaseDelay)
+            if refusedByPeer {
+                // It does not want us now (e.g. it is full): back off as after a failed dial.
+                state.book.recordFailure(peer, now: now, base: config.redialBaseDelay, max: config.redialMaxDelay)
+            } else {
+                // A connection that worked: redial after the base delay, not in a tight loop.
+                state.book.recordSuccess(peer)
+                state.book.postpone(peer, until: now + config.redialBaseDelay)
+            }
             continuation.yield(.disconnected(peer, reason: reason))
             return (reason, true)
         }
