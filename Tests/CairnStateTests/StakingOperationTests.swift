@@ -128,6 +128,29 @@ struct StakingOperationTests {
         c.expectSupplyConserved()
     }
 
+    @Test func perDelegatorPendingPairsCap() throws {
+        var c = try chain { $0.maxDelegationsPerDelegator = 2 }
+        let keys = StakingKeys.all[5...7].map(\.address)
+        try c.block(keys.map { .init(sender: bob.address, operation: .createValidator(consensusKey: $0, commission: 0, selfBond: unit)) }
+                    + [.init(sender: alice.address, operation: .delegate(validator: keys[0], amount: 3 * unit))])
+        // Bob holds 2 delegations (the third creation failed on the delegation cap).
+        let r = try c.block([
+            .init(sender: alice.address, operation: .undelegate(validator: keys[0], amount: unit / 4)),
+            .init(sender: alice.address, operation: .redelegate(source: keys[0], destination: keys[1], amount: unit / 4)),
+            .init(sender: alice.address, operation: .redelegate(source: keys[0], destination: genesisValidator.address, amount: unit / 4)),
+            .init(sender: alice.address, operation: .redelegate(source: keys[0], destination: keys[1], amount: unit / 4)),
+        ])
+        #expect(r.rejections[0] == nil && r.rejections[1] == nil && r.rejections[3] == nil)
+        // Alice now delegates to keys[0] and keys[1] (2 = the cap), so the third destination fails
+        // on the delegation cap; the pending-pair cap is checked before any state changes.
+        #expect(rejection(r.rejections[2]) == .tooManyDelegations(limit: 2))
+        try c.block([.init(sender: alice.address, operation: .undelegate(validator: keys[1], amount: unit / 8))])
+        let r2 = try c.block([.init(sender: alice.address, operation: .delegate(validator: genesisValidator.address, amount: unit)),
+                              .init(sender: alice.address, operation: .undelegate(validator: genesisValidator.address, amount: unit / 2))])
+        #expect(rejection(r2.rejections[0]) == .tooManyDelegations(limit: 2))
+        #expect(rejection(r2.rejections[1]) == .tooManyPendingPairs(limit: 2))
+    }
+
     @Test func perValidatorPendingCap() throws {
         var c = try StakingChain(validators: [(genesisValidator, 10)],
                                  balances: StakingKeys.all.map { ($0.address, 10 * unit) },

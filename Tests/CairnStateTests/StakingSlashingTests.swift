@@ -105,6 +105,13 @@ struct StakingSlashingTests {
         }
         #expect(c.state.entries == before, "nothing of an invalid block is applied")
         c.height = 10
+        var later = c
+        try later.block([.init(sender: alice.address, operation: .createValidator(
+            consensusKey: stranger.address, commission: 0, selfBond: unit))])
+        #expect(throws: EvidenceError.beforeValidatorExisted(index: 0, stranger.address, createdHeight: 11)) {
+            try later.block(evidence: [doubleSign(stranger, height: 10)])
+        }
+        c.height = 10
         // The oldest evidence still accepted is max_evidence_age blocks old.
         try c.block(evidence: [doubleSign(val, height: 3)])
         #expect(c.validator(val.address)?.tombstoned == true)

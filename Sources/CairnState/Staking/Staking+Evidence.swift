@@ -23,6 +23,9 @@ extension Staking {
             guard let validator = try store.validatorRecord(e.validator) else {
                 throw EvidenceError.unknownValidator(index: i, e.validator)
             }
+            guard e.height >= validator.createdHeight else {
+                throw EvidenceError.beforeValidatorExisted(index: i, e.validator, createdHeight: validator.createdHeight)
+            }
             guard !validator.tombstoned else { throw EvidenceError.alreadyTombstoned(index: i, e.validator) }
             guard seen.insert(e.validator) else { throw EvidenceError.duplicate(index: i, e.validator) }
         }

@@ -20,6 +20,10 @@ extension Staking {
 
     static func checkUnbondingRoom<S: StakingStore>(_ delegator: Address, _ consensus: Address, height: UInt64,
                                                     _ parameters: StakingParameters, _ store: inout S) throws {
+        let mine = try store.addressList(.delegatorUnbondings(delegator))
+        guard mine.contains(consensus) || UInt64(mine.count) < parameters.maxDelegationsPerDelegator else {
+            throw StakingRejection.tooManyPendingPairs(limit: parameters.maxDelegationsPerDelegator)
+        }
         let index = try store.addressList(.validatorUnbondings(consensus))
         try checkRoom(entries: .unbonding(delegator, consensus), validatorIndexCount: index.count,
                       newPair: !index.contains(delegator), height: height, validator: consensus, parameters, &store)
@@ -28,6 +32,10 @@ extension Staking {
     static func checkRedelegationRoom<S: StakingStore>(_ delegator: Address, _ source: Address, _ destination: Address,
                                                        height: UInt64, _ parameters: StakingParameters,
                                                        _ store: inout S) throws {
+        let mine = try store.pairList(.delegatorRedelegations(delegator))
+        guard mine.contains(AddressPair(source, destination)) || UInt64(mine.count) < parameters.maxDelegationsPerDelegator else {
+            throw StakingRejection.tooManyPendingPairs(limit: parameters.maxDelegationsPerDelegator)
+        }
         let index = try store.pairList(.validatorRedelegations(source))
         try checkRoom(entries: .redelegation(delegator, source, destination), validatorIndexCount: index.count,
                       newPair: !index.contains(AddressPair(delegator, destination)), height: height,

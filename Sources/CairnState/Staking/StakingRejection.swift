@@ -21,6 +21,7 @@ public enum StakingRejection: Error, Equatable, Sendable, CustomStringConvertibl
     case tooManyEntries(limit: UInt64)
     case validatorQueueFull(validator: Address, limit: UInt64)
     case tooManyDelegations(limit: UInt64)
+    case tooManyPendingPairs(limit: UInt64)
     case sameValidator
     case redelegationNotMatured(validator: Address)
     case notJailed(Address)
@@ -48,6 +49,7 @@ public enum StakingRejection: Error, Equatable, Sendable, CustomStringConvertibl
         case .tooManyEntries(let l): "already \(l) pending entries for this pair; wait for one to complete"
         case .validatorQueueFull(let v, let l): "validator \(v) already has \(l) delegators with pending entries"
         case .tooManyDelegations(let l): "the delegator already has delegations with the maximum of \(l) validators"
+        case .tooManyPendingPairs(let l): "the delegator already has unbondings or redelegations in progress with the maximum of \(l) validators (pairs)"
         case .sameValidator: "source and destination validator are the same"
         case .redelegationNotMatured(let v): "stake redelegated to \(v) has not completed its unbonding period yet"
         case .notJailed(let v): "validator \(v) is not jailed"
@@ -66,6 +68,7 @@ public enum EvidenceError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooOld(index: Int, age: UInt64, maximum: UInt64)
     case unknownValidator(index: Int, Address)
     case alreadyTombstoned(index: Int, Address)
+    case beforeValidatorExisted(index: Int, Address, createdHeight: UInt64)
     case duplicate(index: Int, Address)
 
     public var description: String {
@@ -76,6 +79,7 @@ public enum EvidenceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooOld(let i, let a, let m): "evidence \(i) is \(a) blocks old, the maximum age is \(m)"
         case .unknownValidator(let i, let v): "evidence \(i) names \(v), which is no validator"
         case .alreadyTombstoned(let i, let v): "evidence \(i): validator \(v) is already tombstoned"
+        case .beforeValidatorExisted(let i, let v, let c): "evidence \(i) is for a height before validator \(v) was created (at \(c))"
         case .duplicate(let i, let v): "evidence \(i): validator \(v) already has evidence in this block"
         }
     }
