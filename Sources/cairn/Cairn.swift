@@ -6,7 +6,7 @@ struct Cairn: AsyncParsableCommand {
         commandName: "cairn",
         abstract: "Cairn: a proof-of-stake chain for decentralized physical infrastructure.",
         subcommands: [
-            DevnetCommand.self, InitCommand.self, StartCommand.self, KeysCommand.self,
+            DevnetCommand.self, LocalnetCommand.self, InitCommand.self, StartCommand.self, KeysCommand.self,
             TxCommand.self, QueryCommand.self, BenchCommand.self,
         ])
 }

@@ -13,7 +13,7 @@ struct BlockProductionTests {
         defer { node.close() }
         let tx = TestNode.transfer(TestNode.alice, to: TestNode.bob.address, amount: 250, nonce: 0)
         _ = try await node.mempool.submit(tx)
-        let block = try #require(try await node.producer.produceBlock())
+        let block = try #require(try await node.produceBlock())
         #expect(block.header.height == 1)
         #expect(block.header.previousBlockID == node.chain.genesisHash)
         #expect(block.transactions == [tx])
@@ -42,24 +42,26 @@ struct BlockProductionTests {
     @Test func blockTimesStrictlyIncreaseAndEmptyBlocksFollowTheSetting() async throws {
         let node = try TestNode()
         defer { node.close() }
-        let first = try #require(try await node.producer.produceBlock())
-        let second = try #require(try await node.producer.produceBlock())
+        let first = try #require(try await node.produceBlock())
+        let second = try #require(try await node.produceBlock())
         #expect(second.header.time > first.header.time)
         #expect(second.header.previousBlockID == first.id)
         #expect(first.header.time > TestNode.genesis.genesisTime)
 
-        // With empty blocks off, an empty mempool produces nothing; a transaction produces a block.
-        let quiet = try BlockProducer(chain: node.chain, mempool: node.mempool, validatorKey: TestNode.validator,
-                                      settings: .init(interval: .milliseconds(10), createEmptyBlocks: false),
-                                      logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-                                      clock: { 1 })
-        #expect(try await quiet.produceBlock() == nil)
         #expect(try node.chain.tip().height == 2)
+    }
+
+    @Test func withoutEmptyBlocksOnlyTransactionsStartAHeight() async throws {
+        let node = try TestNode(clockStart: 1, createEmptyBlocks: false)
+        defer { node.close() }
+        #expect(try await node.produceBlock() == nil)
+        #expect(try node.chain.tip().height == 0)
         _ = try await node.mempool.submit(TestNode.transfer(TestNode.alice, to: TestNode.bob.address, amount: 1, nonce: 0))
-        let third = try #require(try await quiet.produceBlock())
-        #expect(third.header.height == 3)
-        // A clock behind the parent still gives a later time.
-        #expect(third.header.time == second.header.time + 1)
+        let first = try #require(try await node.produceBlock())
+        #expect(first.header.height == 1)
+        // A clock behind the genesis time still gives a later time.
+        #expect(first.header.time == TestNode.genesis.genesisTime + 1)
+        #expect(try await node.produceBlock() == nil)
     }
 
     @Test func restartResumesAtTheSameTipAndRoot() async throws {
@@ -69,7 +71,7 @@ struct BlockProductionTests {
             let node = try TestNode(directory: directory)
             for nonce in 0..<3 as Range<UInt64> {
                 _ = try await node.mempool.submit(TestNode.transfer(TestNode.alice, to: TestNode.bob.address, amount: 1, nonce: nonce))
-                try await node.producer.produceBlock()
+                try await node.produceBlock()
             }
             tip = try node.chain.tip()
             node.chain.close()
@@ -77,7 +79,7 @@ struct BlockProductionTests {
         let reopened = try TestNode(directory: directory)
         defer { reopened.close() }
         #expect(try reopened.chain.tip() == tip)
-        let next = try #require(try await reopened.producer.produceBlock())
+        let next = try #require(try await reopened.produceBlock())
         #expect(next.header.height == tip.height + 1)
         #expect(next.header.previousBlockID == tip.blockID)
     }

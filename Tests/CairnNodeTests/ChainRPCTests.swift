@@ -21,7 +21,7 @@ struct ChainRPCTests {
         #expect(before["nonce"] == 0)
         #expect(before["next_nonce"] == 1)
 
-        try await node.producer.produceBlock()
+        try await node.produceBlock()
         let status = try await node.result("node_status", [])
         #expect(status["latest_height"] == 1)
         #expect(status["chain_id"] == .string(TestNode.chainID))
@@ -53,9 +53,9 @@ struct ChainRPCTests {
     @Test func proofsAtOldAndNewHeights() async throws {
         let node = try TestNode()
         defer { node.close() }
-        try await node.producer.produceBlock()
+        try await node.produceBlock()
         _ = try await node.mempool.submit(TestNode.transfer(TestNode.alice, to: TestNode.bob.address, amount: 5, nonce: 0))
-        try await node.producer.produceBlock()
+        try await node.produceBlock()
         for (height, balance) in [(1, Amount(500)), (2, Amount(505))] {
             let p = try await node.result("state_getProof", ["address": .string(TestNode.bob.address.checksummed), "height": .integer(Int64(height))])
             let root = try Hash32(hex: p["state_root"]!.stringValue!)
@@ -90,7 +90,7 @@ struct ChainRPCTests {
         #expect(try await reason(TestNode.transfer(TestNode.alice, to: TestNode.bob.address, amount: 1, nonce: 1, chainID: "other")) == "wrong_chain")
         #expect(try await reason(TestNode.transfer(TestNode.alice, to: TestNode.bob.address, amount: 1, nonce: 1, fee: 1)) == "fee_too_low")
         #expect(try await reason(TestNode.transfer(TestNode.bob, to: TestNode.alice.address, amount: 10_000, nonce: 0)) == "insufficient_funds")
-        try await node.producer.produceBlock()
+        try await node.produceBlock()
         #expect(try await reason(good) == "already_committed")
         #expect(try await reason(TestNode.transfer(TestNode.alice, to: TestNode.bob.address, amount: 2, nonce: 0)) == "nonce_used")
 

@@ -1,13 +1,15 @@
 import CairnCore
 import CairnCrypto
+import CairnConsensus
 import CairnMempool
+import CairnP2P
 import CairnRPC
 @testable import CairnNode
 import Foundation
 import Logging
 
-/// An in-process node on a temporary directory: chain, mempool, producer and the RPC methods,
-/// driven by hand (no timers, no sockets).
+/// An in-process single-validator node on a temporary directory: chain, mempool, the consensus
+/// driver with heights started by hand, and the RPC methods (no sockets).
 struct TestNode {
     static let alice = try! PrivateKey(hex: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")
     static let bob = try! PrivateKey(hex: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a")
@@ -18,7 +20,8 @@ struct TestNode {
     let directory: String
     let chain: NodeChain
     let mempool: Mempool
-    let producer: BlockProducer
+    let driver: ConsensusDriver
+    let messenger = RecordingMessenger()
     let dispatcher: JSONRPCDispatcher
     let registry: RPCRegistry
 
@@ -29,7 +32,7 @@ struct TestNode {
                 validators: ValidatorSet([Validator(address: validator.address, power: 10)]))
     }
 
-    init(directory: String? = nil, clockStart: UInt64 = 10_000) throws {
+    init(directory: String? = nil, clockStart: UInt64 = 10_000, createEmptyBlocks: Bool = true) throws {
         let dir = directory ?? NSTemporaryDirectory() + "cairn-node-test-\(UInt64.random(in: 0...UInt64.max))"
         self.directory = dir
         chain = try NodeChain(directory: dir + "/chain", genesis: Self.genesis)
@@ -37,10 +40,14 @@ struct TestNode {
         mempool = Mempool(pool: TransactionPool(rules: chain.rules), state: database,
                           isCommitted: { id in try database.committedHeight(of: id) })
         let ticks = Counter(clockStart)
-        producer = try BlockProducer(chain: chain, mempool: mempool, validatorKey: Self.validator,
-                                     settings: .init(interval: .milliseconds(10), createEmptyBlocks: true),
-                                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-                                     clock: { ticks.next() })
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        driver = try ConsensusDriver(
+            chain: chain, mempool: mempool,
+            signer: try ValidatorSigner(key: Self.validator, stateFile: dir + "/sign_state.json"),
+            journal: try ConsensusJournal(path: dir + "/consensus.journal", logger: logger),
+            messenger: messenger,
+            settings: .init(createEmptyBlocks: createEmptyBlocks, startsHeightsAutomatically: false),
+            logger: logger, clock: { ticks.next() })
         var registry = RPCRegistry()
         let mempool = self.mempool
         try ChainRPC(chain: chain, mempool: mempool, validator: Self.validator.address,
@@ -48,6 +55,17 @@ struct TestNode {
                      syncing: { false }).register(in: &registry)
         self.registry = registry
         dispatcher = JSONRPCDispatcher(registry: registry)
+    }
+
+    /// Runs consensus on the next height and returns its committed block; nil when no height
+    /// starts (empty blocks off and an empty mempool).
+    @discardableResult
+    func produceBlock() async throws -> Block? {
+        try await driver.start()
+        let height = try chain.tip().height + 1
+        guard await driver.startNextHeight() else { return nil }
+        await driver.waitForCommit(of: height)
+        return try chain.database.block(height: height)
     }
 
     func close() {
@@ -87,3 +105,18 @@ struct TestError: Error, CustomStringConvertible {
 }
 
 import Synchronization
+
+/// Keeps what the node would have sent to peers.
+final class RecordingMessenger: PeerMessenger, @unchecked Sendable {
+    private let lock = NSLock()
+    private var sent: [NodeMessage] = []
+
+    var messages: [NodeMessage] { lock.withLock { sent } }
+
+    func broadcast(_ message: NodeMessage, except: NodeID?) { lock.withLock { sent.append(message) } }
+    func send(_ message: NodeMessage, to peer: NodeID) -> Bool {
+        lock.withLock { sent.append(message) }
+        return true
+    }
+    func report(_ peer: NodeID, _ misbehaviour: Misbehaviour) {}
+}

@@ -31,16 +31,21 @@ public actor ConsensusDriver {
         /// Without empty blocks, a height starts only once the mempool holds a transaction or a
         /// peer's message for the height arrives.
         public var createEmptyBlocks: Bool
+        /// Whether heights start by themselves after each commit. Off, a height starts only when
+        /// `startNextHeight()` is called: for tests and tools that pace blocks themselves.
+        public var startsHeightsAutomatically: Bool
 
         public init(timeouts: TimeoutConfig = .default, minBlockInterval: Duration = .zero,
                     maxClockDriftMilliseconds: UInt64 = 30_000, regossipInterval: Duration = .seconds(1),
-                    maxEvidencePerBlock: Int = 50, createEmptyBlocks: Bool = true) {
+                    maxEvidencePerBlock: Int = 50, createEmptyBlocks: Bool = true,
+                    startsHeightsAutomatically: Bool = true) {
             self.timeouts = timeouts
             self.minBlockInterval = minBlockInterval
             self.maxClockDriftMilliseconds = maxClockDriftMilliseconds
             self.regossipInterval = regossipInterval
             self.maxEvidencePerBlock = maxEvidencePerBlock
             self.createEmptyBlocks = createEmptyBlocks
+            self.startsHeightsAutomatically = startsHeightsAutomatically
         }
     }
 
@@ -83,6 +88,7 @@ public actor ConsensusDriver {
     private var lastValidators: ValidatorSet?
     private var engine: ConsensusEngine
     private var engineStarted = false
+    private var begun = false
     private var candidates: [Hash32: Candidate] = [:]
     private var blocks: [Hash32: Block] = [:]
     /// This height's proposal messages and own votes, re-sent while the height makes no progress.
@@ -137,10 +143,12 @@ public actor ConsensusDriver {
 
     /// Starts the current height, first replaying its journal if the node stopped in the middle of it.
     public func start() async throws {
+        guard !begun else { return }
+        begun = true
         let records = journal.height == height ? try journal.replay() : []
         if records.isEmpty {
             try journal.beginHeight(height)
-            await startHeight(height)
+            if settings.startsHeightsAutomatically { await startHeight(height) }
             return
         }
         logger.info("resuming height from the consensus journal", metadata: [
@@ -506,7 +514,20 @@ public actor ConsensusDriver {
                                          senderAccounts: accounts.filter { senders.contains($0.address) }.map { ($0.address, $0.account) })
     }
 
+    /// Starts the next height now (with `startsHeightsAutomatically` off). Returns false when
+    /// there is nothing to start: the height already runs, or empty blocks are off and the
+    /// mempool is empty.
+    @discardableResult
+    public func startNextHeight() async -> Bool {
+        guard !engineStarted else { return false }
+        if !settings.createEmptyBlocks, await mempool.size.transactions == 0 { return false }
+        let next = height
+        await startHeight(next, force: true)
+        return engineStarted || height > next
+    }
+
     private func scheduleStart(of h: UInt64, after delay: Duration) {
+        guard settings.startsHeightsAutomatically else { return }
         Task { [weak self] in
             if delay > .zero { try? await Task.sleep(for: delay) }
             await self?.startHeight(h)
