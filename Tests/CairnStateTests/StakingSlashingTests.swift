@@ -117,6 +117,20 @@ struct StakingSlashingTests {
         #expect(c.validator(val.address)?.tombstoned == true)
     }
 
+    @Test func proposersKeepOnlyAdmissibleEvidence() throws {
+        var c = try chain()
+        try c.run(to: 10)
+        let good = doubleSign(val, height: 9)
+        let candidates = [doubleSign(val, height: 9, chain: "elsewhere"), good, doubleSign(val, height: 8),
+                          doubleSign(StakingKeys.all[7], height: 9), doubleSign(other, height: 1), doubleSign(other, height: 5)]
+        let chosen = c.query {
+            try Staking.admissibleEvidence(candidates, height: 11, chainID: chainID, parameters: c.parameters.staking, &$0)
+        }
+        #expect(chosen == [good, doubleSign(other, height: 5)])
+        try c.block(evidence: chosen)
+        #expect(c.validator(val.address)?.tombstoned == true && c.validator(other.address)?.tombstoned == true)
+    }
+
     @Test func downtimeJailsSlashesAndUnjailsAfterThePeriod() throws {
         // Window 10, min signed 50 %: more than 5 misses in a full window jails for 20 blocks.
         var c = try chain()

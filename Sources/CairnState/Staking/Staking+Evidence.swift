@@ -31,6 +31,23 @@ extension Staking {
         }
     }
 
+    /// What a proposer may put in its block: the candidates that pass `validate` one by one, in
+    /// order, without a second item for the same validator, at most `max_evidence_per_block`.
+    public static func admissibleEvidence<S: StakingStore>(_ candidates: [DuplicateVoteEvidence], height: UInt64,
+                                                           chainID: String, parameters: StakingParameters,
+                                                           _ store: inout S) throws -> [DuplicateVoteEvidence] {
+        var chosen: [DuplicateVoteEvidence] = []
+        for e in candidates where UInt64(chosen.count) < parameters.maxEvidencePerBlock {
+            do {
+                try validate(evidence: chosen + [e], height: height, chainID: chainID, parameters: parameters, &store)
+                chosen.append(e)
+            } catch is EvidenceError {
+                continue
+            }
+        }
+        return chosen
+    }
+
     /// Slashes, jails and tombstones each validator the (validated) evidence names.
     static func punishDoubleSigns<S: StakingStore>(_ evidence: [DuplicateVoteEvidence], height: UInt64,
                                                    _ parameters: StakingParameters, _ store: inout S) throws {
