@@ -100,9 +100,7 @@ extension P2PNetwork {
                     return 0
                 }
                 state.peers[peer]!.pexRequestedAt = nil
-                if texts.count > config.pexMaxAddresses {
-                    problem = .invalidMessage("\(texts.count) PEX addresses, more than \(config.pexMaxAddresses)")
-                }
+                // Up to 64 is valid on the wire (the decoder enforces it); we take our share.
                 var added = 0
                 for text in texts.prefix(config.pexMaxAddresses) {
                     guard let address = try? PeerAddress(text) else {
