@@ -3,6 +3,7 @@ import CairnCrypto
 @testable import CairnNode
 import CairnRPC
 import Foundation
+import Logging
 import Testing
 
 @Suite("Chain JSON-RPC methods")
@@ -128,10 +129,16 @@ struct ChainRPCTests {
 
     /// Specs/openrpc.json is the document `rpc_discover` serves. CAIRN_WRITE_OPENRPC=1 rewrites it.
     @Test func openRPCDocumentMatchesSpecs() async throws {
-        let node = try TestNode()
-        defer { node.close() }
-        let served = try await node.result("rpc_discover", [])
-        #expect(served == node.registry.openRPCDocument())
+        // Every method a real node registers, from a real node home (no sockets are opened).
+        let home = NodeHome(NSTemporaryDirectory() + "cairn-openrpc-\(UInt64.random(in: 0...UInt64.max))")
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        try NodeInitializer.initialize(home: home, genesisPath: nil, chainID: "cairn-openrpc", validatorKeyPath: nil)
+        let fullNode = try Node(home: home, config: NodeConfig(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        defer { fullNode.chain.close() }
+        let registry = try fullNode.makeRegistry()
+        let served = try await JSONText.parse(JSONRPCDispatcher(registry: registry).handle(
+            body: JSONText.bytes(["jsonrpc": "2.0", "id": 1, "method": "rpc_discover"])) ?? [])["result"] ?? .null
+        #expect(served == registry.openRPCDocument())
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Specs/openrpc.json").path
         let text = JSONText.string(served)
@@ -141,7 +148,8 @@ struct ChainRPCTests {
         let stored = try JSONText.parse(try String(contentsOfFile: path, encoding: .utf8))
         #expect(stored == served, "Specs/openrpc.json is stale: run the tests with CAIRN_WRITE_OPENRPC=1")
         let names = served["methods"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-        for method in ["node_status", "chain_getBlock", "chain_getTransaction", "state_getAccount", "state_getProof", "tx_send", "rpc_discover"] {
+        for method in ["node_status", "chain_getBlock", "chain_getTransaction", "state_getAccount", "state_getProof", "tx_send",
+                       "consensus_validators", "consensus_state", "net_peers", "net_info", "rpc_discover"] {
             #expect(names.contains(method))
         }
     }
