@@ -66,7 +66,7 @@ struct BenchCommand: AsyncParsableCommand {
             options.blockIntervalMilliseconds = blockIntervalMs
             options.cores = cores
             options.keep = keep
-            let report = try await NetworkBenchmark(options: options).run()
+            let report = try await NetworkBenchmark(options: options).run(log: { print($0); fflush(nil) })
             print("")
             for line in report.lines { print(line) }
         }

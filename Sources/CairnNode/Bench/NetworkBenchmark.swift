@@ -62,7 +62,8 @@ public struct NetworkBenchmark: Sendable {
             do {
                 let keys = try Self.accountKeys(localnet, count: o.accounts)
                 log("signing \(total) transfers (\(o.rate)/s × \(o.warmupSeconds + o.durationSeconds) s) from \(o.accounts) accounts on \(o.cores) cores…")
-                let signed = try await Self.sign(schedule: schedule, keys: keys, cores: o.cores)
+                let firstNonces = Self.fundingTransfers(accounts: o.accounts, funded: testAccounts).map(UInt64.init)
+                let signed = try await Self.sign(schedule: schedule, keys: keys, firstNonces: firstNonces, cores: o.cores)
                 if recover == nil {
                     log("measuring the libsecp256k1 recover rate (nodes not started yet)…")
                     recover = try await RecoverRate.measure(signed.transactions, cores: o.cores)
@@ -120,9 +121,17 @@ public struct NetworkBenchmark: Sendable {
         var ids: [Hash32]
     }
 
-    /// Transaction i: account i % A pays 1 base unit to the next account, nonce i / A, the
-    /// minimum fee. Signed on `cores` tasks.
-    static func sign(schedule: FixedRateSchedule, keys: [PrivateKey], cores: Int) async throws -> Signed {
+    /// How many funding transfers each account sends before the load (account e ≥ `funded` is
+    /// funded by account e % `funded`), hence the nonce its first load transaction carries.
+    static func fundingTransfers(accounts: Int, funded: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: accounts)
+        for extra in funded..<max(funded, accounts) { counts[extra % funded] += 1 }
+        return counts
+    }
+
+    /// Transaction i: account i % A pays 1 base unit to the next account, nonce
+    /// `firstNonces[account]` + i / A, the minimum fee. Signed on `cores` tasks.
+    static func sign(schedule: FixedRateSchedule, keys: [PrivateKey], firstNonces: [UInt64], cores: Int) async throws -> Signed {
         let addresses = keys.map(\.address)
         let total = schedule.total
         let parts = try await withThrowingTaskGroup(of: (Int, [Transaction], [JSONValue], [Hash32]).self) { group in
@@ -133,7 +142,7 @@ public struct NetworkBenchmark: Sendable {
                     txs.reserveCapacity(range.count); raw.reserveCapacity(range.count); ids.reserveCapacity(range.count)
                     for i in range {
                         let from = schedule.account(of: i)
-                        let tx = UnsignedTransaction(chainID: chainID, nonce: schedule.nonce(of: i), fee: Localnet.minimumFee,
+                        let tx = UnsignedTransaction(chainID: chainID, nonce: firstNonces[from] + schedule.nonce(of: i), fee: Localnet.minimumFee,
                                                      operation: .transfer(to: addresses[(from + 1) % addresses.count], amount: 1))
                             .signed(with: keys[from])
                         let bytes = tx.canonicalBytes
@@ -154,6 +163,7 @@ public struct NetworkBenchmark: Sendable {
     /// Each account beyond the first `funded` receives `extraAccountFunding` from test account
     /// (index % funded); returns once every node has committed all of it.
     static func fundExtraAccounts(keys: [PrivateKey], funded: Int, schedule: FixedRateSchedule, clients: [JSONRPCClient]) async throws {
+        let planned = fundingTransfers(accounts: keys.count, funded: funded)
         var perFunder = [Int](repeating: 0, count: funded)
         var byNode = [[JSONValue]](repeating: [], count: clients.count)
         for extra in funded..<keys.count {
@@ -174,6 +184,7 @@ public struct NetworkBenchmark: Sendable {
                 }
             }
         }
+        precondition(Array(planned.prefix(funded)) == perFunder, "funding nonces must match the signed load")
         let funders = (0..<funded).filter { perFunder[$0] > 0 }
         let deadline = ContinuousClock.now.advanced(by: .seconds(60))
         var height: Int64 = 0
