@@ -68,6 +68,7 @@ public struct BlockExecutor: Sendable {
     }
 
     /// Applies one transaction to `overlay`, all of it or (on a thrown rejection) none of it.
+    /// `proposer` no longer receives the fee (it goes to the reward pot); kept for callers.
     public func apply(_ vtx: VerifiedTransaction, proposer: Address,
                       overlay: inout StateOverlay) throws -> TransactionResult {
         try overlay.atomically { overlay in
@@ -82,7 +83,9 @@ public struct BlockExecutor: Sendable {
             case .transfer(let to, let amount):
                 try credit(to, amount, overlay: &overlay)
             }
-            try credit(proposer, tx.fee, overlay: &overlay)
+            // The fee joins the reward pot, paid at the next block to the validators that
+            // committed this one (Specs/staking.md §7), not to the proposer alone.
+            try Staking.collectFee(tx.fee, &overlay)
             return TransactionResult(feePaid: tx.fee)
         }
     }
