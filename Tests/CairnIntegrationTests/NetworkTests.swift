@@ -37,6 +37,17 @@ struct NetworkTests {
                 logPath: localnet.home(node).root + "/test-node.log")
         }
 
+        /// A non-validator node with the network's genesis and every validator as a persistent peer.
+        func startObserver() async throws -> NodeProcess {
+            let home = NodeHome(directory + "/observer")
+            try FileManager.default.createDirectory(atPath: home.configDirectory, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: localnet.home(localnet.nodes[0]).genesisFile, toPath: home.genesisFile)
+            let peers = localnet.nodes.map { "\"\(localnet.p2pAddress($0))\"" }.joined(separator: ", ")
+            try "[p2p]\nlisten_host = \"127.0.0.1\"\npersistent_peers = [\(peers)]\n"
+                .write(toFile: home.configFile, atomically: true, encoding: .utf8)
+            return try await NodeProcess(["start", "--home", home.root], logPath: home.root + "/test-node.log")
+        }
+
         func kill(_ i: Int) {
             nodes[i]?.kill9()
             nodes[i] = nil
@@ -125,6 +136,18 @@ struct NetworkTests {
         let peers = [#"cairn_p2p_peers{direction="inbound"}"#, #"cairn_p2p_peers{direction="outbound"}"#].compactMap(gauge)
         #expect(peers.reduce(0, +) == 3, "\(peers)")
 
+        // A node that joins long after genesis (not a validator) syncs every block and then follows.
+        let late = try await net.startObserver()
+        let target = try await net.height(0)
+        _ = try await eventually("the late node reaches \(target)", timeout: .seconds(60)) { () async throws -> Bool? in
+            let status = try await late.client.call("node_status")
+            return (status["latest_height"]?.integerValue ?? 0) >= target ? true : nil
+        }
+        _ = try await eventually("the late node follows and is not syncing") { () async throws -> Bool? in
+            let status = try await late.client.call("node_status")
+            return (status["latest_height"]?.integerValue ?? 0) > target && status["syncing"] == false ? true : nil
+        }
+
         // No fork: every node holds the same block id at every height.
         let top = try await net.height(0)
         for h in 1...top {
@@ -132,6 +155,9 @@ struct NetworkTests {
             for i in 1..<4 {
                 #expect(try await net.blockID(i, h) == reference, "node \(i) differs at height \(h)")
             }
+            let lateBlock = try await late.client.call("chain_getBlock", ["block": .integer(h)])
+            #expect(lateBlock["id"]?.stringValue == reference, "the late node differs at height \(h)")
         }
+        _ = late.terminate()
     }
 }
