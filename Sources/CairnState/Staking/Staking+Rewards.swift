@@ -37,6 +37,7 @@ extension Staking {
             try store.credit(validator.operatorAddress, toOperator)
             paid += share
         }
+        guard paid > 0 else { return }
         globals.rewardPot -= paid
         store.set(.stakingGlobals, globals)
     }
