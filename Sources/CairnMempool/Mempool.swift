@@ -82,7 +82,7 @@ public actor Mempool {
         pool.reap(maxTransactions: maxTransactions, maxBytes: maxBytes)
     }
 
-    /// Called by the block producer after it commits a block, with the block's ids and its
+    /// Called by the consensus driver after it commits a block, with the block's ids and its
     /// senders' new accounts; only those senders are rechecked. Returns the dropped ids.
     @discardableResult
     public func blockCommitted(_ committedIDs: [Hash32], senderAccounts: [(Address, Account)]) -> [Hash32] {

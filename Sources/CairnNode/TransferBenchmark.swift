@@ -1,3 +1,4 @@
+import CairnConsensus
 import CairnCore
 import CairnCrypto
 import CairnMempool
@@ -6,8 +7,9 @@ import CairnStorage
 import Foundation
 import Logging
 
-/// `cairn bench transfers`: committed transfers per second through the real mempool, block builder
-/// and synced LevelDB commits, beside the raw libsecp256k1 recovery rate measured in the same run.
+/// `cairn bench transfers`: committed transfers per second through one in-process validator — the
+/// real mempool, consensus driver (signed proposal and votes, journal, double-sign guard), block
+/// builder and synced LevelDB commits — beside the raw libsecp256k1 recovery rate of the same run.
 public struct TransferBenchmark: Sendable {
     public var transactions: Int
     public var accounts: Int
@@ -31,7 +33,6 @@ public struct TransferBenchmark: Sendable {
         public var committed: Int
         public var blocks: Int
         public var seconds: Double
-        public var blockSeconds: Double
 
         public var lines: [String] {
             func f(_ v: Double) -> String { String(format: "%.0f", v) }
@@ -39,7 +40,7 @@ public struct TransferBenchmark: Sendable {
                 "libsecp256k1 recover:  \(f(recoverPerSecondOneCore))/s per core, \(f(recoverPerSecondAllCores))/s on all cores",
                 "mempool admission:     \(f(admissionPerSecond)) tx/s (signature check + pool insert)",
                 "committed transfers:   \(f(committedPerSecond)) tx/s (\(committed) txs in \(blocks) blocks, \(String(format: "%.2f", seconds)) s)",
-                "block build+commit:    \(String(format: "%.1f", blockSeconds / Double(max(blocks, 1)) * 1000)) ms per block on average",
+                "transactions a block:  \(committed / max(blocks, 1)) on average",
                 "ratio committed / recover (all cores): \(String(format: "%.2f", committedPerSecond / recoverPerSecondAllCores))",
                 "ratio committed / recover (one core):  \(String(format: "%.2f", committedPerSecond / recoverPerSecondOneCore))",
             ]
@@ -82,13 +83,16 @@ public struct TransferBenchmark: Sendable {
                                                         maxPerSender: max(1_000, transactions / accounts + 1)),
                                   rules: chain.rules),
             state: database, isCommitted: { id in try database.committedHeight(of: id) })
-        let producer = try BlockProducer(
-            chain: chain, mempool: mempool, validatorKey: validator,
-            settings: .init(interval: .milliseconds(1), createEmptyBlocks: false),
-            logger: Logger(label: "cairn.bench", factory: { _ in SwiftLogNoOpLogHandler() }),
-            clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
+        let quiet = Logger(label: "cairn.bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let driver = try ConsensusDriver(
+            chain: chain, mempool: mempool,
+            signer: try ValidatorSigner(key: validator, stateFile: directory + "/sign_state.json"),
+            journal: try ConsensusJournal(path: directory + "/consensus.journal", logger: quiet),
+            messenger: NoPeers(),
+            settings: .init(minBlockInterval: blockInterval, createEmptyBlocks: false),
+            logger: quiet, clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
 
-        log("feeding them to an in-process node (\(cores) submitting tasks, a block every \(blockInterval) of up to 5000 transactions)…")
+        log("feeding them to an in-process validator (\(cores) submitting tasks; full consensus path: proposal, prevote, precommit, journal, synced commit; a height at most every \(blockInterval), up to 5000 transactions a block)…")
         let start = ContinuousClock.now
         // Submitters: each takes whole senders so per-sender nonce order is kept.
         let submitters = Task {
@@ -104,28 +108,25 @@ public struct TransferBenchmark: Sendable {
             }
             return ContinuousClock.now
         }
+        try await driver.start()
         var committed = 0
         var blocks = 0
-        var blockTime: Duration = .zero
-        var nextBlock = start
         while committed < transactions {
-            nextBlock = max(nextBlock.advanced(by: blockInterval), ContinuousClock.now)
-            try await Task.sleep(until: nextBlock)
-            let t0 = ContinuousClock.now
-            if let block = try await producer.produceBlock() {
-                committed += block.transactions.count
-                blocks += 1
-                blockTime += ContinuousClock.now - t0
+            let height = UInt64(blocks + 1)
+            await driver.waitForCommit(of: height)
+            guard let block = try database.block(height: height) else {
+                throw NodeInitializer.Error(message: "bench: block \(height) missing after its commit")
             }
+            committed += block.transactions.count
+            blocks += 1
         }
         let end = ContinuousClock.now
         let admissionEnd = try await submitters.value
         let seconds = Self.seconds(end - start)
-        guard try database.tip()?.height == UInt64(blocks) else { throw NodeInitializer.Error(message: "bench: tip height mismatch") }
         return Report(recoverPerSecondOneCore: perCoreRate, recoverPerSecondAllCores: allCoresRate,
                       committedPerSecond: Double(committed) / seconds,
                       admissionPerSecond: Double(transactions) / Self.seconds(admissionEnd - start),
-                      committed: committed, blocks: blocks, seconds: seconds, blockSeconds: Self.seconds(blockTime))
+                      committed: committed, blocks: blocks, seconds: seconds)
     }
 
     static func seconds(_ d: Duration) -> Double { BenchClock.seconds(d) }

@@ -18,3 +18,10 @@ extension P2PNetwork: PeerMessenger {
         send(message.payload, channel: message.channel.rawValue, to: peer)
     }
 }
+
+/// A node without peers (in-process benchmarks): messages go nowhere.
+struct NoPeers: PeerMessenger {
+    func broadcast(_ message: NodeMessage, except: NodeID?) {}
+    func send(_ message: NodeMessage, to peer: NodeID) -> Bool { false }
+    func report(_ peer: NodeID, _ misbehaviour: Misbehaviour) {}
+}
