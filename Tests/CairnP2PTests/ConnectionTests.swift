@@ -26,6 +26,7 @@ import Testing
         #expect(seenByA.listenAddress == b.address)
         #expect(seenByA.remoteAddress == "127.0.0.1:\(b.port)")
         #expect(seenByA.moniker == "tester-é" + String(repeating: "é", count: 27), "cut to 64 bytes between characters")
+        await #expect(throws: P2PNetworkError.alreadyStarted) { try await b.network.start() }
         #expect(b.network.listenPort == b.port && b.network.nodeInfo?.listenPort == b.port)
         #expect(b.network.nodeInfo?.nodeID == b.id && b.network.nodeInfo?.chainID == "p2p-test")
         let seenByB = try #require(b.network.peers().first)

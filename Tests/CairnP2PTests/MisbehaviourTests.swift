@@ -112,3 +112,27 @@ import Testing
         await raw.close()
     }
 }
+
+@Suite struct PexMisbehaviourTests {
+    @Test func pexAnswersAreTakenOnlyWhenAskedForAndMalformedAddressesCost() async throws {
+        let a = try await TestNode()
+        defer { Task { await a.stop() } }
+        let raw = try await RawPeer(port: a.port)
+        let identity = NodeIdentity.generate()
+        var sender = try await raw.handshake(identity: identity)
+        // A asks every new peer for addresses while it has free outbound slots, so this answer is solicited.
+        let learned = PeerAddress(id: NodeIdentity.generate().nodeID, host: "10.1.2.3", port: 26656)
+        let answer = ControlMessage.pexAddresses([learned.description, "not an address", a.address.description])
+        try await raw.write(try RawPeer.frame(&sender, [0] + answer.canonicalBytes))
+        #expect(await eventually { a.network.core.withLock { $0.book[learned.id] != nil } })
+        #expect(a.network.core.withLock { $0.book[a.id] == nil }, "our own address is skipped")
+        #expect(await eventually { a.network.peers().first?.score == -10 })
+        // Nobody asked for this one.
+        let unsolicited = PeerAddress(id: NodeIdentity.generate().nodeID, host: "10.1.2.4", port: 26656)
+        try await raw.write(try RawPeer.frame(&sender, [0] + ControlMessage.pexAddresses([unsolicited.description]).canonicalBytes))
+        #expect(await a.waitForLog("peer misbehaved", "PEX addresses nobody asked for"))
+        #expect(a.network.core.withLock { $0.book[unsolicited.id] == nil })
+        #expect(a.network.peers().first?.score == -20)
+        await raw.close()
+    }
+}

@@ -43,6 +43,7 @@ public final class P2PNetwork: Sendable {
     }
 
     struct State {
+        var starting = false
         var running = false
         var stopped = false
         var server: (any Channel)?
@@ -110,6 +111,12 @@ public final class P2PNetwork: Sendable {
 
     /// Binds the listener, then dials the persistent peers and seeds. Returns the bound port.
     public func start() async throws -> Int {
+        let fresh = core.withLock { state -> Bool in
+            guard !state.starting else { return false }
+            state.starting = true
+            return true
+        }
+        guard fresh else { throw P2PNetworkError.alreadyStarted }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 128)
@@ -261,6 +268,16 @@ public struct P2PEvents: AsyncSequence, Sendable {
             let event = await base.next()
             if case .message(let peer, _, _)? = event { network.consumed(peer) }
             return event
+        }
+    }
+}
+
+public enum P2PNetworkError: Error, Equatable, CustomStringConvertible {
+    case alreadyStarted
+
+    public var description: String {
+        switch self {
+        case .alreadyStarted: "the P2P network was already started (a network starts once)"
         }
     }
 }
