@@ -298,6 +298,9 @@ extension NetworkBenchmark {
         var blocks: [NetworkLoad.SeenBlock]
         var seen: [Hash32: Int64]
         var pollErrors: [String: Int]
+        /// node0's metrics at the start and the end of the measured window, when it answered.
+        var metricsAtWindowStart: NodeMetricsSnapshot?
+        var metricsAtWindowEnd: NodeMetricsSnapshot?
         /// Whether every accepted transaction was seen committed before the drain deadline.
         var drained: Bool
     }
@@ -316,6 +319,14 @@ extension NetworkBenchmark {
         let commits = NetworkLoad.CommitLog()
         let observerURL = clients[0].url
         let observer = Task { await NetworkLoad.observe(url: observerURL, after: startHeight, start: start, into: commits) }
+        let metricsPort = localnet.nodes[0].rpc_port
+        let window = (start: Duration.seconds(options.warmupSeconds), end: Duration.seconds(options.warmupSeconds + options.durationSeconds))
+        let metrics = Task { () -> (NodeMetricsSnapshot?, NodeMetricsSnapshot?) in
+            try? await Task.sleep(until: start.advanced(by: window.start), clock: .continuous)
+            let first = NodeMetricsSnapshot.fetch(port: metricsPort)
+            try? await Task.sleep(until: start.advanced(by: window.end), clock: .continuous)
+            return (first, NodeMetricsSnapshot.fetch(port: metricsPort))
+        }
         let raw = signed.raw
         let senders = await withTaskGroup(of: (Int, NetworkLoad.SenderResult).self) { group in
             for (node, client) in clients.enumerated() {
@@ -335,7 +346,9 @@ extension NetworkBenchmark {
         }
         observer.cancel()
         await observer.value
+        let (windowStart, windowEnd) = await metrics.value
         return RunData(senders: senders, blocks: await commits.blocks, seen: await commits.seen,
-                       pollErrors: await commits.pollErrors, drained: drained)
+                       pollErrors: await commits.pollErrors, metricsAtWindowStart: windowStart,
+                       metricsAtWindowEnd: windowEnd, drained: drained)
     }
 }

@@ -10,6 +10,13 @@ public struct NetworkBenchmarkReport: Sendable {
     public var offeredPerSecond: Double
     /// Transactions sent during the window (due in it) and how many of those were refused.
     public var sentInWindow: Int
+    /// Transactions whose request actually left during the window, per second (below the
+    /// offered rate when the nodes answer too slowly for the senders to keep the schedule).
+    public var sentPerSecond: Double
+    /// node0's own histograms over the window: mean consensus step durations and the mean of its
+    /// finality metric (admission → commit), milliseconds; nil when /metrics did not answer.
+    public var stepMeans: [(step: String, milliseconds: Double, count: Int)]?
+    public var nodeFinalityMean: Double?
     public var committedPerSecond: Double
     /// Finality latency (first seen committed − sent) of the window's accepted transactions, µs.
     public var latency: Percentiles
@@ -62,6 +69,13 @@ public struct NetworkBenchmarkReport: Sendable {
             rejections.merge(sender.rejections, uniquingKeysWith: +)
         }
         sentInWindow = sent
+        sentPerSecond = Double(run.senders.reduce(0) { $0 + $1.sentMicroseconds.count(where: { (from..<to).contains($0) }) }) / seconds
+        if let a = run.metricsAtWindowStart, let b = run.metricsAtWindowEnd {
+            stepMeans = NodeMetrics.steps.compactMap { step in
+                b.mean("cairn_consensus_step_duration_seconds{step=\"\(step)\"}", since: a).map { (step, $0.mean * 1000, $0.count) }
+            }
+            nodeFinalityMean = b.mean("cairn_tx_finality_seconds", since: a).map { $0.mean * 1000 }
+        }
         rejectedInWindow = rejected
         self.uncommitted = uncommitted
         latency = Percentiles(latencies)
@@ -99,6 +113,7 @@ public struct NetworkBenchmarkReport: Sendable {
             "validators:            \(validators) `cairn start` processes on loopback, block interval \(blockIntervalSetting) ms, \(accounts) sending accounts",
             "window:                \(windowSeconds) s after the warm-up; load average \(loadBefore) before, \(loadAfter) after",
             "offered:               \(f0(offeredPerSecond)) tx/s (\(sentInWindow) sent in \(requests) batch requests over the whole run; send lag p50 \(ms(sendLag.percentile(50))) ms, max \(ms(sendLag.max)) ms)",
+            "sent:                  \(f0(sentPerSecond)) tx/s actually left the benchmark during the window",
             "committed:             \(f0(committedPerSecond)) tx/s",
             "finality latency:      p50 \(ms(latency.percentile(50))) ms, p90 \(ms(latency.percentile(90))) ms, p99 \(ms(latency.percentile(99))) ms, max \(ms(latency.max)) ms (\(latency.count) transactions)",
             "  measured as first seen committed − sent; commits polled on node0 every \(NetworkLoad.pollInterval) (chain_getBlock by height), so figures include up to ~5 ms of polling plus one RPC",
@@ -106,6 +121,13 @@ public struct NetworkBenchmarkReport: Sendable {
             "block interval:        mean \(msInt(blockIntervals.mean)) ms, p50 \(msInt(blockIntervals.percentile(50))) ms, p99 \(msInt(blockIntervals.percentile(99))) ms, max \(msInt(blockIntervals.max)) ms (header times)",
             "rejected:              \(rejectedInWindow) in the window; whole run by reason: \(rejections.isEmpty ? "none" : rejections.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))",
         ]
+        if let stepMeans {
+            let steps = stepMeans.map { "\($0.step) \(String(format: "%.1f", $0.milliseconds)) ms (×\($0.count))" }.joined(separator: ", ")
+            lines.append("node0 consensus steps: mean \(steps.isEmpty ? "none recorded" : steps) over the window (its /metrics)")
+            if let nodeFinalityMean { lines.append("node0 finality metric: mean \(String(format: "%.1f", nodeFinalityMean)) ms from its admission to its commit") }
+        } else {
+            lines.append("node0 /metrics did not answer at the window's start or end: no step breakdown")
+        }
         if uncommitted > 0 || !drained {
             lines.append("not committed:         \(uncommitted) accepted transactions of the window were not seen committed within \(NetworkBenchmark.drainTimeout) after the last send")
         }
