@@ -1,4 +1,5 @@
 import CairnCrypto
+import Logging
 import Testing
 @testable import CairnP2P
 
@@ -31,5 +32,18 @@ import Testing
         #expect(b.network.nodeInfo?.nodeID == b.id && b.network.nodeInfo?.chainID == "p2p-test")
         let seenByB = try #require(b.network.peers().first)
         #expect(seenByB.id == a.id && !seenByB.isOutbound && seenByB.listenAddress?.port == a.port)
+    }
+}
+
+@Suite struct StartTests {
+    @Test func aPortInUseFailsStartAndStartCanBeRetried() async throws {
+        let a = try await TestNode()
+        var logger = Logger(label: "p2p-test")
+        logger.logLevel = .critical
+        let second = P2PNetwork(identity: .generate(), config: TestNode.config { $0.listenPort = a.port }, logger: logger)
+        await #expect(throws: (any Error).self) { try await second.start() }
+        await a.stop()
+        #expect(try await second.start() == a.port)
+        await second.stop()
     }
 }

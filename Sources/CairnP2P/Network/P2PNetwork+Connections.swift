@@ -121,7 +121,7 @@ extension P2PNetwork: ConnectionDelegate {
                     return .rejected(reason: "too many inbound peers (limit \(config.maxInboundPeers))", politely: true)
                 }
             }
-            let isSeed = state.seeds[id] != nil && !persistent
+            let isSeed = connection.isOutbound && state.seeds[id] != nil && !persistent
             let record = PeerRecord(
                 connection: connection,
                 info: PeerInfo(id: id, remoteAddress: connection.remoteAddress, isOutbound: connection.isOutbound,

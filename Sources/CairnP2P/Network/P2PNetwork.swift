@@ -122,7 +122,11 @@ public final class P2PNetwork: Sendable {
             .serverChannelOption(.backlog, value: 128)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in initialize(channel, dialled: nil) }
-        let server = try await bootstrap.bind(host: config.listenHost, port: config.listenPort).get()
+        let server: any Channel
+        do { server = try await bootstrap.bind(host: config.listenHost, port: config.listenPort).get() } catch {
+            core.withLock { $0.starting = false }  // the caller may fix the cause and try again
+            throw error
+        }
         let port = server.localAddress?.port ?? config.listenPort
         var externalHost = ""
         var advertisedPort = port
