@@ -48,12 +48,7 @@ public struct ValidatorSet: Sendable, Hashable, CanonicalCodable {
 
     /// SHA-256(encode_string("cairn/validators/v1") ‖ list of (address, power)): what block
     /// headers carry to commit to the set that votes on a height.
-    public var hash: Hash32 {
-        var writer = CanonicalWriter()
-        writer.write(string: "cairn/validators/v1")
-        encode(to: &writer)
-        return Hash32.sha256(writer.bytes)
-    }
+    public var hash: Hash32 { domainHash("cairn/validators/v1") }
 
     /// Binary search: `validators` is sorted by address, and commits look up every signer.
     public func power(of address: Address) -> UInt64? {

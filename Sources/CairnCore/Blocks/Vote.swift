@@ -33,10 +33,5 @@ public struct VoteSigningPayload: Sendable, Hashable, CanonicalEncodable {
     }
 
     /// SHA-256(encode_string("cairn/vote/v1") ‖ encode(payload)).
-    public var signingHash: Hash32 {
-        var writer = CanonicalWriter()
-        writer.write(string: Self.signingDomain)
-        encode(to: &writer)
-        return Hash32.sha256(writer.bytes)
-    }
+    public var signingHash: Hash32 { domainHash(Self.signingDomain) }
 }

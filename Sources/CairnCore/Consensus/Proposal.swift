@@ -29,12 +29,7 @@ public struct ProposalSigningPayload: Sendable, Hashable, CanonicalEncodable {
     }
 
     /// SHA-256(encode_string("cairn/proposal/v1") ‖ encode(payload)).
-    public var signingHash: Hash32 {
-        var writer = CanonicalWriter()
-        writer.write(string: Self.signingDomain)
-        encode(to: &writer)
-        return Hash32.sha256(writer.bytes)
-    }
+    public var signingHash: Hash32 { domainHash(Self.signingDomain) }
 }
 
 /// A signed proposal as it travels between validators (the block itself travels beside it).

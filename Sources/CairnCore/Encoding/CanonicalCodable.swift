@@ -21,6 +21,17 @@ extension CanonicalEncodable {
     }
 }
 
+extension CanonicalEncodable {
+    /// SHA-256(encode_string(domain) ‖ encode(self)): how every signed or committed Cairn value is
+    /// hashed, the domain keeping a hash of one kind from ever being taken for another.
+    public func domainHash(_ domain: String) -> Hash32 {
+        var writer = CanonicalWriter()
+        writer.write(string: domain)
+        encode(to: &writer)
+        return Hash32.sha256(writer.bytes)
+    }
+}
+
 extension CanonicalDecodable {
     /// Decodes a whole buffer; trailing bytes are an error.
     public init(canonicalBytes bytes: [UInt8]) throws(CanonicalDecodingError) {

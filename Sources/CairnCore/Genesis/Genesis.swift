@@ -38,12 +38,7 @@ public struct Genesis: Sendable, Hashable, CanonicalEncodable {
     }
 
     /// Identifies the chain beside its id: a data dir remembers it, and block 1 points at it.
-    public var hash: Hash32 {
-        var writer = CanonicalWriter()
-        writer.write(string: "cairn/genesis/v1")
-        encode(to: &writer)
-        return Hash32.sha256(writer.bytes)
-    }
+    public var hash: Hash32 { domainHash("cairn/genesis/v1") }
 
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(string: chainID)

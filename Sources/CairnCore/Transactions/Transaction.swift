@@ -19,12 +19,7 @@ public struct UnsignedTransaction: Sendable, Hashable, CanonicalCodable {
 
     /// SHA-256(encode_string("cairn/tx/v1") ‖ encode(unsigned transaction)). The chain id is inside,
     /// so a signature is valid on one chain only.
-    public var signingHash: Hash32 {
-        var writer = CanonicalWriter()
-        writer.write(string: Self.signingDomain)
-        encode(to: &writer)
-        return Hash32.sha256(writer.bytes)
-    }
+    public var signingHash: Hash32 { domainHash(Self.signingDomain) }
 
     public func signed(with key: PrivateKey) -> Transaction {
         Transaction(unsigned: self, signature: key.sign(digest: signingHash))
