@@ -112,7 +112,7 @@ public struct NetworkBenchmarkReport: Sendable {
         var lines = [
             "validators:            \(validators) `cairn start` processes on loopback, block interval \(blockIntervalSetting) ms, \(accounts) sending accounts",
             "window:                \(windowSeconds) s after the warm-up; load average \(loadBefore) before, \(loadAfter) after",
-            "offered:               \(f0(offeredPerSecond)) tx/s (\(sentInWindow) sent in \(requests) batch requests over the whole run; send lag p50 \(ms(sendLag.percentile(50))) ms, max \(ms(sendLag.max)) ms)",
+            "offered:               \(f0(offeredPerSecond)) tx/s (\(sentInWindow) transactions due in the window; \(requests) batch requests over the whole run; send lag p50 \(ms(sendLag.percentile(50))) ms, max \(ms(sendLag.max)) ms)",
             "sent:                  \(f0(sentPerSecond)) tx/s actually left the benchmark during the window",
             "committed:             \(f0(committedPerSecond)) tx/s",
             "finality latency:      p50 \(ms(latency.percentile(50))) ms, p90 \(ms(latency.percentile(90))) ms, p99 \(ms(latency.percentile(99))) ms, max \(ms(latency.max)) ms (\(latency.count) transactions)",
