@@ -275,7 +275,10 @@ struct Simulation {
                 var other = payload
                 other.blockID = block(by: index, height: payload.height, round: payload.round, variant: 1)
                 other.polRound = nil
-                split(from: index, .proposal(proposal), .proposal(sign(other, by: node.address)))
+                let second = sign(other, by: node.address)
+                split(from: index, .proposal(proposal), .proposal(second))
+                // Its own engine knows both, so its votes can back either (below).
+                return [.proposal(proposal, valid: true), .proposal(second, valid: true)]
             } else {
                 remember(index, .proposal(proposal))
                 broadcast(from: index, .proposal(proposal))
@@ -293,9 +296,12 @@ struct Simulation {
                 prevotes.append((index, payload.height, payload.round, payload.blockID))
             }
             if node.behaviour == .equivocating {
+                // The second vote backs another proposal of the round if there is one (the most
+                // damaging lie), else nil for a block or a made-up block for nil.
                 var other = payload
-                other.blockID = payload.blockID == nil
-                    ? block(by: index, height: payload.height, round: payload.round, variant: 2) : nil
+                let proposed = nodes[index].engine.proposals(round: payload.round).map(\.blockID)
+                other.blockID = proposed.first { $0 != payload.blockID }
+                    ?? (payload.blockID == nil ? block(by: index, height: payload.height, round: payload.round, variant: 2) : nil)
                 split(from: index, .vote(vote), .vote(sign(other, by: node.address)))
             } else {
                 remember(index, .vote(vote))
@@ -428,10 +434,20 @@ struct Simulation {
         for peer in nodes.indices where peer != index { send(from: index, to: peer, message) }
     }
 
-    /// An equivocator's two versions, each to a different random half of the peers.
+    /// An equivocator's two versions, each to a different half of the peers. All equivocators
+    /// split the same way (the version for the smaller block id to the lower-numbered half), so
+    /// together they tell each half one consistent story: the split-brain attack.
     private mutating func split(from index: Int, _ a: SimulatedMessage, _ b: SimulatedMessage) {
+        func key(_ message: SimulatedMessage) -> [UInt8] {
+            switch message {
+            case .proposal(let p): [1] + p.blockID.bytes
+            case .vote(let v): v.blockID.map { [1] + $0.bytes } ?? [0]
+            case .commit, .status: []
+            }
+        }
+        let (low, high) = key(a).lexicographicallyPrecedes(key(b)) ? (a, b) : (b, a)
         for peer in nodes.indices where peer != index {
-            send(from: index, to: peer, Bool.random(using: &rng) ? a : b)
+            send(from: index, to: peer, peer < nodes.count / 2 ? low : high)
         }
     }
 
