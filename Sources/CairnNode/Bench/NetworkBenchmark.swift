@@ -59,6 +59,8 @@ public struct NetworkBenchmark: Sendable {
             log("localnet: \(o.validators) validators, ports \(base)…\(base + 2 * o.validators - 1), block interval \(o.blockIntervalMilliseconds) ms, in \(directory)")
             let localnet = try Localnet.generate(spec: spec, directory: directory)
             var cleanup = Cleanup(localnet: localnet, keep: o.keep)
+            let interrupt = InterruptCleanup(localnet: localnet, keep: o.keep)
+            defer { interrupt.cancel() }
             do {
                 let keys = try Self.accountKeys(localnet, count: o.accounts)
                 log("signing \(total) transfers (\(o.rate)/s × \(o.warmupSeconds + o.durationSeconds) s) from \(o.accounts) accounts on \(o.cores) cores…")
