@@ -123,9 +123,15 @@ import Testing
     @Test func aNodeThatFallsBehindStopsReadingThePeerAndCatchesUpLater() async throws {
         var logger = Logger(label: "p2p-test")
         logger.logLevel = .critical
-        let a = P2PNetwork(identity: .generate(), config: TestNode.config { $0.inboundQueueLimit = 20 }, logger: logger)
+        let a = P2PNetwork(identity: .generate(), config: TestNode.config {
+            $0.inboundQueueLimit = 20
+            KeepaliveTests.fastKeepalive(&$0)
+        }, logger: logger)
         let port = try await a.start()
-        let b = try await TestNode(config: TestNode.config { $0.sendQueueLimit = 5000 })
+        let b = try await TestNode(config: TestNode.config {
+            $0.sendQueueLimit = 5000
+            KeepaliveTests.fastKeepalive(&$0)
+        })
         defer { Task { await a.stop(); await b.stop() } }
         b.network.dial(PeerAddress(id: a.nodeID, host: "127.0.0.1", port: port))
         #expect(await eventually { b.connected(to: a.nodeID) && !a.peers().isEmpty })
@@ -136,17 +142,23 @@ import Testing
         #expect(sent > 500)
         // Nobody consumes A's events: A pauses reading B instead of buffering everything.
         #expect(await eventually { a.core.withLock { $0.peers[b.id]?.readingPaused ?? false } })
-        try await Task.sleep(for: .milliseconds(200))
+        // Paused for longer than the idle timeout: neither side takes that for a dead peer.
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(b.connected(to: a.nodeID) && a.peers().count == 1)
         let waiting = a.core.withLock { $0.undelivered[b.id] ?? 0 }
         #expect(waiting >= 20 && waiting < sent)
 
         // The node catches up: reading resumes and every message arrives, in order.
-        var received = 0
-        var iterator = a.events.makeAsyncIterator()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while received < sent, ContinuousClock.now < deadline, let event = await iterator.next() {
-            if case .message(let from, let channel, let bytes) = event, from == b.id, channel == 3, bytes == payload { received += 1 }
+        let log = EventLog()
+        let consumer = Task { for await event in a.events { log.append(event) } }
+        defer { consumer.cancel() }
+        let complete = await eventually(seconds: 20) {
+            log.all.count { event in
+                if case .message(let from, let channel, let bytes) = event { return from == b.id && channel == 3 && bytes == payload }
+                return false
+            } == sent
         }
-        #expect(received == sent)
+        #expect(complete)
+        #expect(!log.all.contains { if case .disconnected = $0 { true } else { false } })
     }
 }

@@ -275,6 +275,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func keepaliveTick(_ context: ChannelHandlerContext) {
         guard stage == .established else { return }
+        // While the node is behind and we do not read, silence is ours, not the peer's.
+        if (try? context.channel.syncOptions?.getOption(ChannelOptions.autoRead)) == false { lastReceived = .now() }
         if NIODeadline.now() - lastReceived > settings.idleTimeout {
             return fail(context, "nothing received for \(settings.idleTimeout.nanoseconds / 1_000_000) ms")
         }
