@@ -159,7 +159,7 @@ struct ChainRPC: Sendable {
     }
 
     func account(_ params: RPCParams) async throws -> JSONValue {
-        let address = try addressParam(params, "address", 0)
+        let address = try Self.address(params, "address", 0)
         // One snapshot, so the balance and nonce are exactly those of the height reported.
         let snapshot = try chain.database.snapshot()
         guard let tip = try chain.database.tip(snapshot: snapshot) else { throw RPCError.unavailable("no chain yet") }
@@ -172,7 +172,7 @@ struct ChainRPC: Sendable {
     }
 
     func proof(_ params: RPCParams) throws -> JSONValue {
-        let address = try addressParam(params, "address", 0)
+        let address = try Self.address(params, "address", 0)
         let tip = try chain.tip()
         let height = try params.optionalUInt64("height", at: 1) ?? tip.height
         guard height <= tip.height else {
@@ -223,7 +223,7 @@ struct ChainRPC: Sendable {
         }
     }
 
-    private func addressParam(_ params: RPCParams, _ name: String, _ position: Int) throws -> Address {
+    static func address(_ params: RPCParams, _ name: String, _ position: Int) throws -> Address {
         do { return try Address(hex: try params.string(name, at: position)) } catch let e as RPCError { throw e } catch {
             throw RPCError.invalidParams("parameter '\(name)': \(error)")
         }

@@ -109,6 +109,7 @@ public final class Node: Sendable {
             .register(in: &registry)
         try ConsensusRPC(chain: chain, driver: driver, network: network, syncer: syncer, mempool: mempool)
             .register(in: &registry)
+        try StakingRPC(chain: chain).register(in: &registry)
         return registry
     }
 
