@@ -37,6 +37,12 @@ enum StakeMath {
         return (q, r)
     }
 
+    /// a + b, or 2^64 − 1 when that overflows: heights far beyond any chain's life mean "never".
+    static func add(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
+    }
+
     /// ⌊amount · rate / 10^6⌋ for a rate in ppm (≤ 10^6, so the result never exceeds amount).
     static func ppm(_ amount: Amount, _ rate: UInt64) -> Amount {
         mulDiv(amount, UInt128(min(rate, StakingParameters.ppm)), UInt128(StakingParameters.ppm)) ?? 0

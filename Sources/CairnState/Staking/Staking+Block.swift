@@ -22,7 +22,11 @@ extension Staking {
         let parameters = context.parameters.staking
         try completeMatured(height: context.height, &store)
         var globals = try store.globals()
-        let minted = emission(at: context.height, parameters)
+        // Emission stops rather than overflow (only conceivable with an absurd genesis parameter).
+        var minted = emission(at: context.height, parameters)
+        if globals.rewardPot.addingReportingOverflow(minted).overflow || globals.emitted.addingReportingOverflow(minted).overflow {
+            minted = 0
+        }
         if minted > 0 {
             globals.rewardPot += minted
             globals.emitted += minted

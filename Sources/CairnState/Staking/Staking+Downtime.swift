@@ -26,7 +26,7 @@ extension Staking {
             if info.indexOffset >= window && info.missedCount > parameters.maxMissedPerWindow {
                 try slash(consensus, infractionHeight: height - 1, fraction: parameters.slashFractionDowntime,
                           height: height, &store)
-                try jail(consensus, until: height + parameters.downtimeJailBlocks, tombstone: false, &store)
+                try jail(consensus, until: StakeMath.add(height, parameters.downtimeJailBlocks), tombstone: false, &store)
                 try resetSigningInfo(consensus, parameters, &store)
             } else {
                 store.set(.signingInfo(consensus), info)

@@ -83,7 +83,10 @@ extension Staking {
     public static func collectFee<S: StakingStore>(_ fee: Amount, _ store: inout S) throws {
         guard fee > 0 else { return }
         var globals = try store.globals()
-        globals.rewardPot += fee
+        let (pot, overflow) = globals.rewardPot.addingReportingOverflow(fee)
+        // The pot is part of a supply that fits in 128 bits, so this cannot happen on a valid chain.
+        guard !overflow else { throw StakingRejection.balanceOverflow(Address.zero) }
+        globals.rewardPot = pot
         store.set(.stakingGlobals, globals)
     }
 

@@ -46,7 +46,7 @@ extension Staking {
     private static func addEntry<S: StakingStore>(_ key: StateKey, _ amount: Amount, height: UInt64,
                                                   _ parameters: StakingParameters, _ store: inout S) throws -> UInt64 {
         var entries = try store.pending(key)
-        let completion = height + parameters.unbondingBlocks
+        let completion = StakeMath.add(height, parameters.unbondingBlocks)
         if let last = entries.indices.last, entries[last].creationHeight == height {
             entries[last].initialAmount += amount
             entries[last].balance += amount
