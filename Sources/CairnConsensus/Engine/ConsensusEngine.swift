@@ -114,25 +114,26 @@ public struct ConsensusEngine: Sendable {
         guard proposal.height == height, acceptsRound(proposal.round),
               proposers.proposer(round: proposal.round) == proposal.proposer,
               let power = validators.power(of: proposal.proposer) else { return }
-        var messages = rounds[proposal.round] ?? RoundMessages()
-        let known = messages.proposals.contains {
+        let kept = rounds[proposal.round]?.proposals ?? []
+        let known = kept.contains {
             $0.proposal.blockID == proposal.blockID && $0.proposal.polRound == proposal.polRound
         }
-        guard !known, messages.proposals.count < Self.maxProposalsPerRound else { return }
-        messages.proposals.append(ProposalEntry(proposal: proposal, valid: valid))
+        guard !known, kept.count < Self.maxProposalsPerRound else { return }
+        // Mutated in place (not copied out and back), so large vote sets are not copied.
+        rounds[proposal.round, default: RoundMessages()].proposals.append(ProposalEntry(proposal: proposal, valid: valid))
+        rounds[proposal.round, default: RoundMessages()].noteSender(proposal.proposer, power: power)
         proposedBlocks.insert(proposal.blockID)
-        messages.noteSender(proposal.proposer, power: power)
-        rounds[proposal.round] = messages
     }
 
     private mutating func receive(_ vote: SignedVote, _ out: inout [ConsensusOutput]) {
         guard vote.height == height, acceptsRound(vote.round),
               let power = validators.power(of: vote.validator), power > 0 else { return }
-        var messages = rounds[vote.round] ?? RoundMessages()
         let proposed = proposedBlocks
         let matters: (Hash32?) -> Bool = { blockID in blockID.map { proposed.contains($0) } ?? true }
-        let result = vote.type == .prevote ? messages.prevotes.add(vote, power: power, matters: matters)
-                                           : messages.precommits.add(vote, power: power, matters: matters)
+        // Mutated in place (not copied out and back), so large vote sets are not copied per vote.
+        let result = vote.type == .prevote
+            ? rounds[vote.round, default: RoundMessages()].prevotes.add(vote, power: power, matters: matters)
+            : rounds[vote.round, default: RoundMessages()].precommits.add(vote, power: power, matters: matters)
         switch result {
         case .duplicate:
             return
@@ -144,14 +145,13 @@ public struct ConsensusEngine: Sendable {
             }
             guard stored else { return }
         case .added:
-            messages.noteSender(vote.validator, power: power)
+            rounds[vote.round, default: RoundMessages()].noteSender(vote.validator, power: power)
         }
         if vote.type == .precommit, let blockID = vote.blockID,
-           isQuorum(messages.precommits.power(for: blockID)),
-           !isQuorum(messages.precommits.power(for: blockID) - power) {
+           let tally = rounds[vote.round]?.precommits.power(for: blockID),
+           isQuorum(tally), !isQuorum(tally - power) {
             precommitQuorums.append((vote.round, blockID))
         }
-        rounds[vote.round] = messages
     }
 
     // MARK: - Thresholds
