@@ -46,4 +46,27 @@ import Testing
         #expect(try await second.start() == a.port)
         await second.stop()
     }
+
+    @Test func invalidSettingsAreRefusedWithAReason() async throws {
+        var logger = Logger(label: "p2p-test")
+        logger.logLevel = .critical
+        let cases: [(P2PConfig, String)] = [
+            (TestNode.config { $0.externalAddress = "no-port" }, "external address 'no-port' must be host:port"),
+            (TestNode.config { $0.maxFrameBytes = 100 }, "max frame bytes 100 is below 4096"),
+            (TestNode.config(chainID: "Not Valid"), "chain id 'Not Valid' may hold only"),
+        ]
+        for (config, reason) in cases {
+            let network = P2PNetwork(identity: .generate(), config: config, logger: logger)
+            await #expect {
+                try await network.start()
+            } throws: { error in
+                "\(error)".contains(reason)
+            }
+        }
+        let external = TestNode.config { $0.externalAddress = "[2001:db8::1]:30000" }
+        let network = P2PNetwork(identity: .generate(), config: external, logger: logger)
+        _ = try await network.start()
+        #expect(network.nodeInfo?.externalHost == "2001:db8::1" && network.nodeInfo?.listenPort == 30000)
+        await network.stop()
+    }
 }

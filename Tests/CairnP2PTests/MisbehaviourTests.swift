@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import Crypto
 import Testing
 @testable import CairnP2P
 
@@ -29,16 +30,26 @@ import Testing
     }
 
     @Test func anOversizedFrameLengthClosesTheConnection() async throws {
-        let a = try await Self.banningNode { $0.maxFrameBytes = 1024 }
+        let a = try await Self.banningNode { $0.maxFrameBytes = 4096 }
         defer { Task { await a.stop() } }
         let raw = try await RawPeer(port: a.port)
         var sender = try await raw.handshake()
         #expect(await eventually { a.network.peers().count == 1 })
         _ = try RawPeer.frame(&sender, [1, 2, 3])
-        try await raw.write([0x00, 0x00, 0x04, 0x01])  // 1025 bytes, one above the limit
+        try await raw.write([0x00, 0x00, 0x10, 0x01])  // 4097 bytes, one above the limit
+        #expect(await raw.waitForClose())
+        #expect(await a.waitForLog("frame of 4097 bytes is above the limit of 4096"))
+        #expect(await eventually { a.network.peers().isEmpty })
+    }
+
+    @Test func aLargeFrameDuringTheHandshakeIsRefused() async throws {
+        let a = try await Self.banningNode()
+        defer { Task { await a.stop() } }
+        let raw = try await RawPeer(port: a.port)
+        try await raw.write(Hello(ephemeralKey: Curve25519.KeyAgreement.PrivateKey().publicKey.rawRepresentation.map { $0 }).bytes
+                            + [0x00, 0x00, 0x04, 0x01])  // a 1025-byte "auth" frame
         #expect(await raw.waitForClose())
         #expect(await a.waitForLog("frame of 1025 bytes is above the limit of 1024"))
-        #expect(await eventually { a.network.peers().isEmpty })
     }
 
     @Test func aTamperedFrameClosesTheConnectionAndRepeatsBanTheNode() async throws {

@@ -1,3 +1,4 @@
+import CairnCore
 import CairnCrypto
 
 /// Settings of the peer-to-peer layer. The defaults are the values Specs/p2p.md names; tests
@@ -62,5 +63,34 @@ public struct P2PConfig: Sendable {
     public init(chainID: String, genesisHash: Hash32) {
         self.chainID = chainID
         self.genesisHash = genesisHash
+    }
+
+    /// `externalAddress` split into host and port (brackets around an IPv6 host removed); nil
+    /// if unset or malformed.
+    var externalHostPort: (host: String, port: Int)? {
+        guard let external = externalAddress, let colon = external.lastIndex(of: ":"),
+              let port = Int(external[external.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+        var host = String(external[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, host.utf8.count <= NodeInfo.maxHostLength,
+              (try? PeerAddress(PeerAddress(id: NodeID(unchecked: [UInt8](repeating: 0, count: 20)), host: host, port: port).description)) != nil
+        else { return nil }
+        return (host, port)
+    }
+
+    /// What is wrong with these settings, if anything.
+    var problem: String? {
+        if let why = ChainID.validate(chainID) { return why }
+        if externalAddress != nil && externalHostPort == nil {
+            return "external address '\(externalAddress!)' must be host:port (an IPv6 host in brackets)"
+        }
+        if !(0...65535).contains(listenPort) { return "listen port \(listenPort) is not 0…65535" }
+        if maxFrameBytes < 4096 { return "max frame bytes \(maxFrameBytes) is below 4096" }
+        if sendQueueLimit < 1 || inboundQueueLimit < 2 { return "queue limits must be at least 1 (send) and 2 (inbound)" }
+        if maxInboundPeers < 0 || maxOutboundPeers < 0 { return "peer limits must not be negative" }
+        if !(1...ControlMessage.maxAddresses).contains(pexMaxAddresses) {
+            return "pex max addresses must be 1…\(ControlMessage.maxAddresses)"
+        }
+        return nil
     }
 }

@@ -117,6 +117,10 @@ public final class P2PNetwork: Sendable {
             return true
         }
         guard fresh else { throw P2PNetworkError.alreadyStarted }
+        if let problem = config.problem {
+            core.withLock { $0.starting = false }
+            throw P2PNetworkError.invalidConfig(problem)
+        }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 128)
@@ -128,13 +132,9 @@ public final class P2PNetwork: Sendable {
             throw error
         }
         let port = server.localAddress?.port ?? config.listenPort
-        var externalHost = ""
-        var advertisedPort = port
-        if let external = config.externalAddress, let colon = external.lastIndex(of: ":"),
-           let p = Int(external[external.index(after: colon)...]), (1...65535).contains(p) {
-            externalHost = String(external[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-            advertisedPort = p
-        }
+        let external = config.externalHostPort
+        let externalHost = external?.host ?? ""
+        let advertisedPort = external?.port ?? port
         let info = NodeInfo(nodeID: identity.nodeID, chainID: config.chainID, genesisHash: config.genesisHash,
                             listenPort: advertisedPort, externalHost: externalHost,
                             moniker: Self.truncated(config.moniker, to: NodeInfo.maxMonikerLength),
@@ -278,10 +278,12 @@ public struct P2PEvents: AsyncSequence, Sendable {
 
 public enum P2PNetworkError: Error, Equatable, CustomStringConvertible {
     case alreadyStarted
+    case invalidConfig(String)
 
     public var description: String {
         switch self {
         case .alreadyStarted: "the P2P network was already started (a network starts once)"
+        case .invalidConfig(let why): "invalid P2P configuration: \(why)"
         }
     }
 }
