@@ -127,6 +127,12 @@ struct StakingSlashingTests {
             try Staking.admissibleEvidence(candidates, height: 11, chainID: chainID, parameters: c.parameters.staking, &$0)
         }
         #expect(chosen == [good, doubleSign(other, height: 5)])
+        #expect(try Staking.admissibleEvidence(candidates, height: 11, chainID: chainID, parameters: c.parameters.staking,
+                                               state: c.state) == chosen)
+        #expect(throws: EvidenceError.duplicate(index: 1, val.address)) {
+            try Staking.validate(evidence: [good, doubleSign(val, height: 8)], height: 11, chainID: chainID,
+                                 parameters: c.parameters.staking, state: c.state)
+        }
         try c.block(evidence: chosen)
         #expect(c.validator(val.address)?.tombstoned == true && c.validator(other.address)?.tombstoned == true)
     }

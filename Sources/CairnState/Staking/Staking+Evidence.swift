@@ -48,6 +48,20 @@ extension Staking {
         return chosen
     }
 
+    /// `validate` against committed state (an evidence pool checking what it holds).
+    public static func validate(evidence: [DuplicateVoteEvidence], height: UInt64, chainID: String,
+                                parameters: StakingParameters, state: any StateReader) throws {
+        var overlay = StateOverlay(base: state)
+        try validate(evidence: evidence, height: height, chainID: chainID, parameters: parameters, &overlay)
+    }
+
+    /// `admissibleEvidence` against committed state (a proposer choosing its block's evidence).
+    public static func admissibleEvidence(_ candidates: [DuplicateVoteEvidence], height: UInt64, chainID: String,
+                                          parameters: StakingParameters, state: any StateReader) throws -> [DuplicateVoteEvidence] {
+        var overlay = StateOverlay(base: state)
+        return try admissibleEvidence(candidates, height: height, chainID: chainID, parameters: parameters, &overlay)
+    }
+
     /// Slashes, jails and tombstones each validator the (validated) evidence names.
     static func punishDoubleSigns<S: StakingStore>(_ evidence: [DuplicateVoteEvidence], height: UInt64,
                                                    _ parameters: StakingParameters, _ store: inout S) throws {
