@@ -85,7 +85,7 @@ extension Staking {
         var globals = try store.globals()
         let (pot, overflow) = globals.rewardPot.addingReportingOverflow(fee)
         // The pot is part of a supply that fits in 128 bits, so this cannot happen on a valid chain.
-        guard !overflow else { throw StakingRejection.balanceOverflow(Address.zero) }
+        guard !overflow else { throw StakingRejection.rewardPotOverflow }
         globals.rewardPot = pot
         store.set(.stakingGlobals, globals)
     }
