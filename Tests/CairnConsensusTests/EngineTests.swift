@@ -90,6 +90,27 @@ import Testing
                                                           polRound: 0, blockID: v)])
     }
 
+    @Test func line36InThePrecommitStepUpdatesValidValueOnlyAndTheProposerReproposesIt() {
+        // Validator 2 proposes round 1. In round 0 it times out to a nil precommit, then sees the
+        // polka for v: validValue = v without a lock (line 42–43), and it re-proposes v.
+        var other = f.engine(me: 2)
+        _ = other.handle(.start)
+        _ = other.handle(timeout(.propose, 0))
+        _ = other.handle(.vote(f.vote(.prevote, 0, round: 0, v)))
+        _ = other.handle(.vote(f.vote(.prevote, 2, round: 0, nil)))
+        _ = other.handle(.vote(f.vote(.prevote, 3, round: 0, v)))
+        #expect(other.handle(timeout(.prevote, 0)).votes.map(\.blockID) == [nil])
+        #expect(other.step == .precommit)
+        // The proposal and the third prevote for v arrive late: a polka seen in the precommit step.
+        _ = other.handle(.proposal(f.proposal(round: 0, v), valid: true))
+        let late = other.handle(.vote(f.vote(.prevote, 1, round: 0, v)))
+        #expect(late.votes.isEmpty, "no second precommit")
+        #expect(other.lockedValue == nil && other.validValue == v && other.validRound == 0)
+        for i in [0, 1, 3] { _ = other.handle(.vote(f.vote(.precommit, i, round: 0, nil))) }
+        let next = other.handle(timeout(.precommit, 0))
+        #expect(next.proposals.map(\.blockID) == [v] && next.proposals.first?.polRound == 0)
+    }
+
     @Test func nilPrevotesDoNotUnlock() {
         var engine = f.engine(me: 0)
         _ = engine.handle(.start)
