@@ -175,6 +175,29 @@ struct StakingSlashingTests {
         c.expectSupplyConserved()
     }
 
+    @Test func theWindowSpansChunksAndForgetsOldMisses() throws {
+        // Window 1 030 (two chunks); at most 10 misses allowed.
+        var c = try chain { $0.signedBlocksWindow = 1_030; $0.minSignedPerWindow = 990_292 }
+        #expect(c.parameters.staking.maxMissedPerWindow == 10)
+        let v = val.address
+        try c.run(to: 1)
+        // Window index i is block i + 1, recorded at height i + 2. Miss indices 1 020…1 027.
+        while c.height < 1_029 {
+            let index = c.height + 1 - 2
+            try c.block(signers: (1_020...1_027).contains(index) ? [other.address] : nil)
+        }
+        #expect(c.query { try Staking.signingInfo(v, &$0) } == SigningInfo(indexOffset: 1_028, missedCount: 8))
+        let low = try #require(c.read(MissedChunk.self, .missedChunk(v, 0)))
+        let high = try #require(c.read(MissedChunk.self, .missedChunk(v, 1)))
+        #expect((1_016...1_023).map { low.bit(UInt64($0)) } == [false, false, false, false, true, true, true, true])
+        #expect((0...4).map { high.bit(UInt64($0)) } == [true, true, true, true, false])
+        // One window later every miss has been overwritten by a signed block.
+        try c.run(to: 2_060)
+        #expect(c.query { try Staking.signingInfo(v, &$0) }.missedCount == 0)
+        #expect(c.read(MissedChunk.self, .missedChunk(v, 0)) == nil && c.read(MissedChunk.self, .missedChunk(v, 1)) == nil)
+        #expect(c.validator(v)?.jailed == false)
+    }
+
     @Test func signingInBetweenKeepsTheCountBelowTheLimit() throws {
         var c = try chain()
         let v = val.address
