@@ -40,8 +40,8 @@ struct ScoreBook {
 
     private static func recovered(_ entry: Entry, now: ContinuousClock.Instant, interval: Duration) -> Int {
         guard interval > .zero, now > entry.updated else { return entry.score }
-        let points = (now - entry.updated) / interval
-        return min(0, entry.score + Int(min(points, Double(Int32.max))))
+        let points = milliseconds(now - entry.updated) / max(1, milliseconds(interval))
+        return min(0, entry.score + Int(min(points, Int64(Int32.max))))
     }
 
     /// Lowers the score of `key`; true when this reaches the threshold and the key is now banned.
@@ -71,5 +71,12 @@ struct ScoreBook {
     mutating func prune(now: ContinuousClock.Instant) {
         bans = bans.filter { now < $0.value }
         scores = scores.filter { Self.recovered($0.value, now: now, interval: recoveryInterval) < 0 }
+    }
+
+    /// Whole milliseconds, saturating (integer arithmetic only).
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        return overflow ? Int64.max : ms + attoseconds / 1_000_000_000_000_000
     }
 }
