@@ -162,3 +162,38 @@ import Testing
         #expect(!log.all.contains { if case .disconnected = $0 { true } else { false } })
     }
 }
+
+@Suite struct LimitAndBanExpiryTests {
+    @Test func persistentPeersAreAcceptedBeyondTheInboundLimit() async throws {
+        let b = try await TestNode()
+        // A knows B's id as persistent but not a working address, so B can only come in.
+        let a = try await TestNode(config: TestNode.config {
+            $0.maxInboundPeers = 0
+            $0.persistentPeers = [PeerAddress(id: b.id, host: "127.0.0.1", port: 1)]
+        })
+        let c = try await TestNode()
+        defer { Task { await a.stop(); await b.stop(); await c.stop() } }
+        b.network.dial(a.address)
+        #expect(await a.waitFor { $0.connectedPeer == b.id })
+        #expect(a.network.peers().first?.isPersistent == true)
+        c.network.dial(a.address)
+        #expect(await c.waitFor {
+            if case .disconnected(let id, let reason) = $0 { return id == a.id && reason.contains("too many inbound peers") }
+            return false
+        })
+    }
+
+    @Test func aBannedPeerComesBackWhenTheBanExpires() async throws {
+        let a = try await TestNode(config: TestNode.config { $0.banDuration = .milliseconds(700) })
+        let b = try await TestNode()
+        defer { Task { await a.stop(); await b.stop() } }
+        b.network.dial(a.address)
+        #expect(await a.waitFor { $0.connectedPeer == b.id })
+        a.network.report(b.id, .custom(penalty: 1000, reason: "test ban"))
+        #expect(a.network.isBanned(b.id))
+        // B keeps redialling A (with backoff); once the ban is over A takes it back.
+        #expect(await a.waitFor(seconds: 15) { _ in a.events.count { $0.connectedPeer == b.id } == 2 })
+        #expect(!a.network.isBanned(b.id))
+        #expect(a.network.peers().first?.score == 0)
+    }
+}
