@@ -316,7 +316,8 @@ public actor ConsensusDriver {
             }
         case .propose(let payload):
             guard payload.height == engine.height, let block = blocks[payload.blockID],
-                  let signature = sign({ (s) throws(SignError) in try s.signProposal(payload) }, "proposal \(payload.height)/\(payload.round)")
+                  let signature = await sign({ (s) throws(SignError) in try s.signProposal(payload) }, "proposal \(payload.height)/\(payload.round)"),
+                  payload.height == engine.height
             else { return }
             let proposal = SignedProposal(height: payload.height, round: payload.round, polRound: payload.polRound,
                                           blockID: payload.blockID, proposer: signer!.address, signature: signature)
@@ -327,7 +328,8 @@ public actor ConsensusDriver {
             inbox.append(.proposal(proposal, valid: true))
         case .vote(let payload):
             guard payload.height == engine.height,
-                  let signature = sign({ (s) throws(SignError) in try s.signVote(payload) }, "\(payload.type) \(payload.height)/\(payload.round)")
+                  let signature = await sign({ (s) throws(SignError) in try s.signVote(payload) }, "\(payload.type) \(payload.height)/\(payload.round)"),
+                  payload.height == engine.height
             else { return }
             let vote = SignedVote(payload: payload, validator: signer!.address, signature: signature)
             seenMessages.insert(Hash32.sha256(vote.canonicalBytes))
@@ -352,22 +354,29 @@ public actor ConsensusDriver {
         }
     }
 
-    /// Signs through the double-sign guard, first making every journaled input durable (so after
-    /// a crash the node replays what made it sign). A refusal is logged, never signed around.
-    private func sign(_ body: (ValidatorSigner) throws(SignError) -> RecoverableSignature, _ what: String) -> RecoverableSignature? {
+    /// Signs through the double-sign guard while making every journaled input durable (so after
+    /// a crash the node replays what made it sign). The two disk syncs run at the same time, and
+    /// the signature is used only when both succeeded. A refusal is logged, never signed around.
+    private func sign(_ body: (ValidatorSigner) throws(SignError) -> RecoverableSignature, _ what: String) async -> RecoverableSignature? {
         guard let signer else { return nil }
-        if journalHasUnsynced && !replaying {
-            do {
-                try journal.append(JournalEntry.barrier.bytes, sync: true)
-                journalHasUnsynced = false
-            } catch {
-                logger.error("cannot sync the consensus journal, not signing \(what): \(error)")
-                return nil
-            }
+        let needsBarrier = journalHasUnsynced && !replaying
+        journalHasUnsynced = false
+        let journal = self.journal
+        async let barrier: JournalError? = {
+            guard needsBarrier else { return nil }
+            do throws(JournalError) { try journal.append(JournalEntry.barrier.bytes, sync: true) } catch { return error }
+            return nil
+        }()
+        let signed: Result<RecoverableSignature, SignError> = Result { () throws(SignError) in try body(signer) }
+        if let error = await barrier {
+            journalHasUnsynced = true
+            logger.error("cannot sync the consensus journal, not sending \(what): \(error)")
+            return nil
         }
-        do {
-            return try body(signer)
-        } catch {
+        switch signed {
+        case .success(let signature):
+            return signature
+        case .failure(let error):
             if replaying {
                 logger.debug("not re-signing during replay: \(error)")
             } else {

@@ -38,8 +38,14 @@ public actor TransactionGossip {
     /// Transactions from a peer: admitted in parallel; a malformed or badly signed one scores the
     /// peer down (a duplicate or a stale nonce does not: honest peers race).
     public nonisolated func received(_ transactions: [[UInt8]], from peer: NodeID) async {
+        // Every peer relays what it admits, so most arrivals are already pooled here: skip those
+        // before the expensive part (signature recovery), by id alone.
+        let ids = transactions.map(Transaction.id(ofEncoding:))
+        let pooled = await mempool.knownSenders(of: ids)
+        let fresh = zip(transactions, ids).filter { pooled[$0.1] == nil }.map(\.0)
+        guard !fresh.isEmpty else { return }
         let admitted = await withTaskGroup(of: ([UInt8], Hash32)?.self) { group in
-            for bytes in transactions {
+            for bytes in fresh {
                 group.addTask {
                     do {
                         return (bytes, try await self.mempool.submit(encoded: bytes))
