@@ -221,7 +221,7 @@ public final class P2PNetwork: Sendable {
         }
     }
 
-    /// Whether `peer` (or, with `ip`, that address) is currently banned.
+    /// Whether the node id `peer` is currently banned.
     public func isBanned(_ peer: NodeID) -> Bool {
         let now = ContinuousClock.now
         return core.withLock { $0.scores.isBanned(.node(peer), now: now) }
