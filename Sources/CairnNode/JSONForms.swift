@@ -14,6 +14,31 @@ enum JSONForms {
         switch op {
         case .transfer(let to, let amount):
             ["type": "transfer", "to": .string(to.checksummed), "amount": JSONForms.amount(amount)]
+        case .staking(let op):
+            staking(op)
+        }
+    }
+
+    /// Field names as in Specs/staking.md §4.
+    static func staking(_ op: StakingOperation) -> JSONValue {
+        switch op {
+        case .createValidator(let key, let commission, let selfBond):
+            ["type": "create_validator", "consensus_key": .string(key.checksummed), "commission": int(commission),
+             "self_bond": amount(selfBond)]
+        case .editValidator(let validator, let commission):
+            ["type": "edit_validator", "validator": .string(validator.checksummed),
+             "commission": commission.map(int) ?? .null]
+        case .delegate(let validator, let a):
+            ["type": "delegate", "validator": .string(validator.checksummed), "amount": amount(a)]
+        case .undelegate(let validator, let a):
+            ["type": "undelegate", "validator": .string(validator.checksummed), "amount": amount(a)]
+        case .redelegate(let source, let destination, let a):
+            ["type": "redelegate", "source": .string(source.checksummed), "destination": .string(destination.checksummed),
+             "amount": amount(a)]
+        case .unjail(let validator):
+            ["type": "unjail", "validator": .string(validator.checksummed)]
+        case .withdrawRewards(let validator):
+            ["type": "withdraw_rewards", "validator": .string(validator.checksummed)]
         }
     }
 

@@ -18,6 +18,7 @@ extension Error {
             case .insufficientFunds: return "insufficient_funds"
             case .balanceOverflow: return "balance_overflow"
             case .badSignature: return "bad_signature"
+            case .staking: return "staking_rejected"
             }
         case .replacementUnderpriced: return "replacement_underpriced"
         case .senderLimit: return "sender_limit"

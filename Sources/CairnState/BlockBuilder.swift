@@ -43,7 +43,7 @@ public struct BlockBuilder: Sendable {
             guard UInt64(included.count) < limits.maxBlockTransactions else { break }
             guard bytes + UInt64(vtx.encodedSize) <= limits.maxBlockBytes else { continue }
             do {
-                results.append(try executor.apply(vtx, proposer: proposer, overlay: &overlay))
+                results.append(try executor.apply(vtx, context: context, overlay: &overlay))
                 included.append(vtx)
                 bytes += UInt64(vtx.encodedSize)
             } catch let rejection as TransactionRejection {

@@ -46,7 +46,7 @@ public struct BlockExecutor: Sendable {
         results.reserveCapacity(transactions.count)
         for (index, vtx) in transactions.enumerated() {
             do {
-                results.append(try apply(vtx, proposer: context.proposer, overlay: &overlay))
+                results.append(try apply(vtx, context: context, overlay: &overlay))
             } catch let rejection as TransactionRejection {
                 throw BlockExecutionError(index: index, rejection: rejection)
             }
@@ -67,9 +67,16 @@ public struct BlockExecutor: Sendable {
         try Staking.endBlock(context, &overlay)
     }
 
-    /// Applies one transaction to `overlay`, all of it or (on a thrown rejection) none of it.
-    /// `proposer` no longer receives the fee (it goes to the reward pot); kept for callers.
+    /// A transaction of a block at height 1 proposed by `proposer`, for callers with no block
+    /// context (tests of transfers).
     public func apply(_ vtx: VerifiedTransaction, proposer: Address,
+                      overlay: inout StateOverlay) throws -> TransactionResult {
+        try apply(vtx, context: BlockContext(height: 1, proposer: proposer, parameters: rules.parameters), overlay: &overlay)
+    }
+
+    /// Applies one transaction of the block described by `context` to `overlay`, all of it or
+    /// (on a thrown rejection) none of it.
+    public func apply(_ vtx: VerifiedTransaction, context: BlockContext,
                       overlay: inout StateOverlay) throws -> TransactionResult {
         try overlay.atomically { overlay in
             let tx = vtx.transaction
@@ -79,13 +86,20 @@ public struct BlockExecutor: Sendable {
             sender.balance -= cost
             sender.nonce += 1
             overlay.set(vtx.sender, sender)
-            switch tx.operation {
-            case .transfer(let to, let amount):
-                try credit(to, amount, overlay: &overlay)
+            do {
+                switch tx.operation {
+                case .transfer(let to, let amount):
+                    try credit(to, amount, overlay: &overlay)
+                case .staking(let op):
+                    try Staking.apply(op, sender: vtx.sender, height: context.height,
+                                      parameters: rules.parameters.staking, &overlay)
+                }
+                // The fee joins the reward pot, paid at the next block to the validators that
+                // committed this one (Specs/staking.md §7), not to the proposer alone.
+                try Staking.collectFee(tx.fee, &overlay)
+            } catch let rejection as StakingRejection {
+                throw TransactionRejection.staking(rejection)
             }
-            // The fee joins the reward pot, paid at the next block to the validators that
-            // committed this one (Specs/staking.md §7), not to the proposer alone.
-            try Staking.collectFee(tx.fee, &overlay)
             return TransactionResult(feePaid: tx.fee)
         }
     }

@@ -15,9 +15,11 @@ public enum StateCommitment {
 
     /// Genesis state: every allocation, committed into an empty tree.
     public static func genesis(_ genesis: Genesis) throws -> (changes: [StateChange], tree: SparseMerkleUpdate) {
-        let changes = genesis.allocations.map {
+        let accounts = genesis.allocations.map {
             StateChange(key: .account($0.address), value: Account(balance: $0.balance, nonce: 0).canonicalBytes)
-        }.sorted { $0.key < $1.key }
+        }
+        // The genesis validators' records, self-delegations and the staking globals (Specs/staking.md §9).
+        let changes = (accounts + (try Staking.genesisChanges(genesis))).sorted { $0.key < $1.key }
         let tree = try update(root: .zero, changes: changes, nodes: InMemorySparseMerkleNodeStore())
         return (changes, tree)
     }

@@ -12,6 +12,8 @@ public enum TransactionRejection: Error, Equatable, Sendable, CustomStringConver
     case insufficientFunds(needed: Amount, available: Amount)
     case balanceOverflow(Address)
     case badSignature(String)
+    /// A staking operation's own rule failed (Specs/staking.md §4).
+    case staking(StakingRejection)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum TransactionRejection: Error, Equatable, Sendable, CustomStringConver
         case .insufficientFunds(let n, let a): "insufficient funds: needs \(n) base units (amount + fee), has \(a)"
         case .balanceOverflow(let a): "balance of \(a) would exceed 2^128-1"
         case .badSignature(let reason): "bad signature: \(reason)"
+        case .staking(let rejection): "\(rejection)"
         }
     }
 }

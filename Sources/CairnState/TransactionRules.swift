@@ -25,6 +25,7 @@ public struct TransactionRules: Sendable {
     public static func cost(of tx: Transaction) -> Amount? {
         let spend: Amount = switch tx.operation {
         case .transfer(_, let amount): amount
+        case .staking(let op): op.spend
         }
         let (total, overflow) = spend.addingReportingOverflow(tx.fee)
         return overflow ? nil : total

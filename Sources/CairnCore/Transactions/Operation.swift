@@ -4,6 +4,8 @@ import CairnCrypto
 public enum Operation: Sendable, Hashable {
     /// Moves `amount` base units from the sender to `to`.
     case transfer(to: Address, amount: Amount)
+    /// Validators, delegation, rewards (tags 1–7, Specs/staking.md §4).
+    case staking(StakingOperation)
 
     public static let transferTag: UInt64 = 0
 }
@@ -15,6 +17,8 @@ extension Operation: CanonicalCodable {
             writer.write(varint: Operation.transferTag)
             writer.write(address: to)
             writer.write(varint: amount)
+        case .staking(let op):
+            op.encode(to: &writer)
         }
     }
 
@@ -26,7 +30,10 @@ extension Operation: CanonicalCodable {
             let amount = try reader.readVarint128("transfer.amount")
             self = .transfer(to: to, amount: amount)
         default:
-            throw .unknownTag(type: "operation", tag: tag)
+            guard let op = try StakingOperation(tag: tag, from: &reader) else {
+                throw .unknownTag(type: "operation", tag: tag)
+            }
+            self = .staking(op)
         }
     }
 }

@@ -1,0 +1,58 @@
+import CairnCore
+import CairnCrypto
+@testable import CairnState
+import Testing
+
+/// Staking operations carried by signed transactions through the executor (Specs/transactions.md
+/// §3, §6; Specs/staking.md §4).
+struct StakingTransactionTests {
+    let v = StakingKeys.all[0]
+    let alice = StakingKeys.all[1]
+
+    func signed(_ op: StakingOperation, by key: PrivateKey, nonce: UInt64, fee: Amount = 100) throws -> VerifiedTransaction {
+        try VerifiedTransaction(UnsignedTransaction(chainID: chainID, nonce: nonce, fee: fee, operation: .staking(op)).signed(with: key))
+    }
+
+    @Test func aDelegationTransactionBondsAndPaysTheFeeIntoThePot() throws {
+        let chain = try StakingChain(validators: [(v, 10)], balances: [(alice.address, 100 * unit)], staking: testStakingParameters())
+        let executor = BlockExecutor(rules: TransactionRules(chainID: chainID, parameters: chain.parameters))
+        let tx = try signed(.delegate(validator: v.address, amount: 5 * unit), by: alice, nonce: 0)
+        #expect(TransactionRules.cost(of: tx.transaction) == 5 * unit + 100)
+        let context = BlockContext(height: 1, proposer: v.address, parameters: chain.parameters)
+        let outcome = try executor.execute([tx], context: context, state: chain.state)
+        var state = chain.state
+        for change in outcome.changes { state.entries[change.key] = change.value }
+        #expect(try state.account(alice.address) == Account(balance: 95 * unit - 100, nonce: 1))
+        var overlay = StateOverlay(base: state)
+        #expect(try Staking.validator(v.address, &overlay)?.tokens == 15 * unit)
+        #expect(try Staking.globals(&overlay).rewardPot == 100)
+        #expect(outcome.validatorUpdate == ValidatorSet([Validator(address: v.address, power: 15)]))
+    }
+
+    @Test func aFailingStakingRuleRejectsTheWholeTransaction() throws {
+        let chain = try StakingChain(validators: [(v, 10)], balances: [(alice.address, 100 * unit)], staking: testStakingParameters())
+        let executor = BlockExecutor(rules: TransactionRules(chainID: chainID, parameters: chain.parameters))
+        let stranger = StakingKeys.all[7].address
+        let tx = try signed(.delegate(validator: stranger, amount: unit), by: alice, nonce: 0)
+        let context = BlockContext(height: 1, proposer: v.address, parameters: chain.parameters)
+        #expect(throws: BlockExecutionError(index: 0, rejection: .staking(.unknownValidator(stranger)))) {
+            try executor.execute([tx], context: context, state: chain.state)
+        }
+        var overlay = StateOverlay(base: chain.state)
+        #expect(throws: TransactionRejection.staking(.unknownValidator(stranger))) {
+            try executor.apply(tx, context: context, overlay: &overlay)
+        }
+        #expect(overlay.changes.isEmpty, "nothing of it applied: no nonce, no fee")
+    }
+
+    @Test func stakingOperationsRoundTripInsideTransactions() throws {
+        let op = StakingOperation.redelegate(source: v.address, destination: alice.address, amount: 7)
+        let tx = UnsignedTransaction(chainID: chainID, nonce: 3, fee: 1, operation: .staking(op)).signed(with: alice)
+        #expect(try Transaction(canonicalBytes: tx.canonicalBytes) == tx)
+        #expect(try Transaction(canonicalBytes: tx.canonicalBytes).recoverSender() == alice.address)
+        var bytes = UnsignedTransaction(chainID: chainID, nonce: 3, fee: 1, operation: .staking(op)).canonicalBytes
+        #expect(bytes[12] == 5, "tag 5 follows chain id (11 bytes), nonce and fee")
+        bytes[12] = 8
+        #expect(throws: CanonicalDecodingError.unknownTag(type: "operation", tag: 8)) { try UnsignedTransaction(canonicalBytes: bytes) }
+    }
+}
