@@ -399,6 +399,26 @@ import Testing
         #expect(engine.handle(.start).decisions.map(\.blockID) == [v])
     }
 
+    @Test func aLargeWeightedSetDecidesWithTheSmallestQuorumItHears() throws {
+        // 150 validators, powers 1…150: the precommits arrive heaviest first, and the decision
+        // comes with the first one that takes the power strictly above two thirds.
+        let count = 150
+        let big = EngineFixture(count: count, powers: (1...UInt64(count)).map { $0 })
+        var engine = big.engine(me: 0)
+        _ = engine.handle(.start)
+        _ = engine.handle(.proposal(big.proposal(round: 0, v), valid: true))
+        let total = big.validators.totalPower
+        var signed: UInt64 = 0
+        var commit: Commit?
+        for i in (0..<count).reversed() where commit == nil {
+            signed += UInt64(i + 1)
+            commit = engine.handle(.vote(big.vote(.precommit, i, round: 0, v))).decisions.first
+            #expect((commit != nil) == (3 * signed > 2 * total), "after \(signed) of \(total)")
+        }
+        let decided = try #require(commit)
+        #expect(decided.signatures.map(\.validator) == decided.signatures.map(\.validator).sorted())
+    }
+
     @Test func timeoutsGrowLinearlyAndSaturate() {
         let t = TimeoutConfig.default
         #expect(t.milliseconds(.propose, round: 0) == 1000)
