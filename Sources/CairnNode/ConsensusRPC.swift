@@ -119,7 +119,7 @@ struct ConsensusRPC: Sendable {
         let pool = await mempool.size
         return [
             "node_id": .string(network.nodeID.description),
-            "listen_address": .string("\(network.config.listenHost):\(network.config.listenPort)"),
+            "listen_address": .string("\(network.config.listenHost):\(network.listenPort ?? network.config.listenPort)"),
             "chain_id": .string(chain.genesis.chainID),
             "peers": .integer(Int64(peers.count)),
             "inbound_peers": .integer(Int64(peers.filter { !$0.isOutbound }.count)),
