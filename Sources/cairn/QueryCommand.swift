@@ -5,7 +5,7 @@ import CairnRPC
 struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query", abstract: "Read chain data from a node over JSON-RPC.",
-        subcommands: [Status.self, Account.self, Block.self, Tx.self])
+        subcommands: [Status.self, Account.self, Block.self, Tx.self, Validators.self, Delegations.self])
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Chain id, latest block and sync state.")
@@ -71,6 +71,48 @@ struct QueryCommand: AsyncParsableCommand {
             print("status:    \(t["status"]?.stringValue ?? "?")")
             if let height = t["height"]?.integerValue { print("height:    \(height) (index \(t["index"]?.integerValue ?? 0))") }
             if let sender = t["transaction"]?["sender"]?.stringValue { print("sender:    \(sender)") }
+        }
+    }
+
+    struct Validators: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validator candidates, their stake and the active set.")
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let v = try await JSONRPCClient(url: client.rpc).call("staking_getValidators")
+            if client.json { return print(JSONText.string(v)) }
+            print("height \(v["height"]?.integerValue ?? 0)")
+            for validator in v["validators"]?.arrayValue ?? [] {
+                let tokens = validator["tokens"]?.stringValue.flatMap { UInt128($0) } ?? 0
+                let state = validator["tombstoned"]?.boolValue == true ? "tombstoned"
+                    : validator["jailed"]?.boolValue == true ? "jailed"
+                    : validator["active"]?.boolValue == true ? "active, power \(validator["power"]?.integerValue ?? 0)" : "inactive"
+                print("\(validator["address"]?.stringValue ?? "?")  \(AmountFormat.display(tokens))  commission \(validator["commission_ppm"]?.integerValue ?? 0) ppm  \(state)")
+            }
+        }
+    }
+
+    struct Delegations: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A delegator's delegations, rewards and unbonding entries.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Delegator address.") var delegator: String
+
+        func run() async throws {
+            let rpc = JSONRPCClient(url: client.rpc)
+            let d = try await rpc.call("staking_getDelegations", ["delegator": .string(delegator)])
+            let u = try await rpc.call("staking_getUnbonding", ["delegator": .string(delegator)])
+            if client.json { return print(JSONText.string(["delegations": d, "unbonding": u])) }
+            for entry in d["delegations"]?.arrayValue ?? [] {
+                let tokens = entry["tokens"]?.stringValue.flatMap { UInt128($0) } ?? 0
+                let rewards = entry["pending_rewards"]?.stringValue.flatMap { UInt128($0) } ?? 0
+                print("delegated \(AmountFormat.display(tokens)) to \(entry["validator"]?.stringValue ?? "?") (rewards \(AmountFormat.display(rewards)))")
+            }
+            for entry in u["unbonding"]?.arrayValue ?? [] {
+                for pending in entry["entries"]?.arrayValue ?? [] {
+                    let balance = pending["balance"]?.stringValue.flatMap { UInt128($0) } ?? 0
+                    print("unbonding \(AmountFormat.display(balance)) from \(entry["validator"]?.stringValue ?? "?") until height \(pending["completion_height"]?.integerValue ?? 0)")
+                }
+            }
         }
     }
 }

@@ -120,6 +120,24 @@ struct CLITests {
         let block = try JSONText.parse(try cairn(["query", "block", "latest", "--json"] + rpc).out)
         #expect(block["header"]?["chain_id"] == "cairn-devnet")
 
+        // Staking from the CLI: carol delegates to the devnet validator, then starts unbonding part.
+        let validator = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+        let delegated = try cairn(["tx", "delegate", "--from", "carol", "--validator", validator, "--amount", "100cairn", "--wait"]
+                                  + keyring + rpc, environment: wallet)
+        #expect(delegated.status == 0, "\(delegated.err)")
+        let undelegated = try cairn(["tx", "undelegate", "--from", "carol", "--validator", validator, "--amount", "40cairn", "--wait"]
+                                    + keyring + rpc, environment: wallet)
+        #expect(undelegated.status == 0, "\(undelegated.err)")
+        let carol = try JSONText.parse(try cairn(["keys", "show", "carol", "--json"] + keyring).out)["address"]?.stringValue ?? ""
+        let stake = try JSONText.parse(try cairn(["query", "delegations", carol, "--json"] + rpc).out)
+        #expect(stake["delegations"]?["delegations"]?[0]?["tokens"] == "60000000000000000000", "\(stake)")
+        #expect(stake["unbonding"]?["unbonding"]?[0]?["entries"]?[0]?["balance"] == "40000000000000000000", "\(stake)")
+        let validators = try cairn(["query", "validators"] + rpc)
+        #expect(validators.out.contains(validator) && validators.out.contains("active"), "\(validators.out)")
+        let badCommission = try cairn(["tx", "create-validator", "--from", "carol", "--consensus-address", dave,
+                                       "--commission", "150%", "--self-bond", "1cairn"] + keyring + rpc, environment: wallet)
+        #expect(badCommission.status != 0 && badCommission.err.contains("above 100%"), "\(badCommission.err)")
+
         // Mistakes get a message that says what is wrong, and a non-zero exit.
         let badAmount = try cairn(["tx", "transfer", "--from", "carol", "--to", dave, "--amount", "lots"] + keyring + rpc,
                                   environment: wallet)
