@@ -78,8 +78,14 @@ struct DecodingErrorTests {
         var bytes = Self.tx.unsigned.canonicalBytes
         let tagOffset = 1 + 10 + 1 + 2
         #expect(bytes[tagOffset] == 0x00)
+        // 0 is transfer and 1–7 the staking operations (Specs/transactions.md §3): 8 is the first unknown tag.
+        bytes[tagOffset] = 0x08
+        #expect(decodeResult(UnsignedTransaction.self, bytes) == .failure(.unknownTag(type: "operation", tag: 8)))
+        bytes[tagOffset] = 99
+        #expect(decodeResult(UnsignedTransaction.self, bytes) == .failure(.unknownTag(type: "operation", tag: 99)))
+        // A known staking tag is read as that operation (here create_validator, cut short), not rejected as unknown.
         bytes[tagOffset] = 0x01
-        #expect(decodeResult(UnsignedTransaction.self, bytes) == .failure(.unknownTag(type: "operation", tag: 1)))
+        #expect(decodeResult(UnsignedTransaction.self, bytes).failureKind == "truncated")
     }
 
     @Test func invalidValues() {

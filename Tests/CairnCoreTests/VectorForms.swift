@@ -148,7 +148,10 @@ struct GenesisVectorFile: Codable, Equatable {
         var genesisTimeMs: String
         var encoding: String
         var hash: String
-        /// Sparse Merkle root of the genesis accounts (Specs/state.md).
+        /// Every entry of the state at height 0, sorted by state key: the accounts and the
+        /// genesis validators' staking records (Specs/genesis.md §3, Specs/staking.md §9).
+        var stateEntries: [StateEntryForm]
+        /// Sparse Merkle root of those entries (Specs/state.md).
         var stateRoot: String
     }
     var description: String
@@ -173,5 +176,16 @@ struct ExecutionFile: Codable, Equatable {
     var feesPaid: [String]
     /// Every account the block changed, sorted by address, with its new value.
     var changedAccounts: [AccountEntry]
+    /// Every other state entry the block changed, sorted by state key, with its new encoding.
+    var changedStakingEntries: [StateEntryForm]
+    /// `reward_pot` of the staking globals after the block: the block's fees (Specs/staking.md §3).
+    var rewardPot: String
     var stateRoot: String
+}
+
+/// One state entry (Specs/state.md): namespace byte, key bytes, value encoding.
+struct StateEntryForm: Codable, Equatable {
+    var namespace: Int
+    var key: String
+    var encoding: String
 }

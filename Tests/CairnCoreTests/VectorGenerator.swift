@@ -183,7 +183,8 @@ enum VectorGenerator {
         ("string: length 3, only 2 bytes", "string48", "0x036161"),
         ("optional hash: flag 2", "optional_hash", "0x02" + String(repeating: "00", count: 32)),
         ("optional hash: present but short", "optional_hash", "0x01" + String(repeating: "00", count: 31)),
-        ("operation tag 1 (undefined)", "operation", "0x01" + String(repeating: "00", count: 20) + "00"),
+        ("operation tag 8 (undefined: 0 is transfer, 1-7 the staking operations)", "operation", "0x08" + String(repeating: "00", count: 20) + "00"),
+        ("operation tag 99 (undefined)", "operation", "0x63" + String(repeating: "00", count: 20) + "00"),
         ("transfer amount with non-minimal varint", "operation", "0x00" + String(repeating: "00", count: 20) + "8000"),
     ]
 
@@ -263,24 +264,46 @@ enum VectorGenerator {
          "accounts": [],
          "validators": [{"address": "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "power": 1}]}
         """),
+        ("params.staking given in part (the other fields take their defaults), three validators", """
+        {"chain_id": "cairn-staking", "genesis_time": "2026-06-01T12:00:00Z", "protocol_version": 1,
+         "params": {"max_block_transactions": 500, "max_block_bytes": 65536, "min_transaction_fee": "10",
+                    "staking": {"max_validators": 3, "power_reduction": "1000", "unbonding_blocks": 20,
+                                "max_evidence_age": 20, "epoch_length": 10, "emission_per_epoch": "5000",
+                                "min_self_bond": "500", "slash_fraction_double_sign": 200000}},
+         "accounts": [{"address": "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF", "balance": "77"}],
+         "validators": [{"address": "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf", "power": 3},
+                        {"address": "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69", "power": 1},
+                        {"address": "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF", "power": 2}]}
+        """),
     ]
 
     static func genesis() -> GenesisVectorFile {
         GenesisVectorFile(
-            description: "Genesis (Specs/genesis.md): JSON file -> genesis encoding -> genesis hash = SHA-256(encode_string(\"cairn/genesis/v1\") || encoding).",
+            description: "Genesis (Specs/genesis.md): JSON file -> genesis encoding -> genesis hash = SHA-256(encode_string(\"cairn/genesis/v1\") || encoding); the state at height 0 (every entry: namespace, key, value encoding; accounts and the genesis validators' staking records of Specs/staking.md §9) and its root.",
             vectors: genesisInputs.map { comment, json in
                 let g = try! GenesisFile.parse(Array(json.utf8))
-                let accounts = g.allocations.map { ($0.address, Account(balance: $0.balance, nonce: 0)) }
+                let model = SpecModel.genesis(g)
                 return .init(comment: comment, json: json, genesisTimeMs: String(g.genesisTime),
                              encoding: Hex.prefixed(g.canonicalBytes), hash: g.hash.hex,
-                             stateRoot: SpecModel.stateRoot(accounts).hex)
+                             stateEntries: model.all.map(SpecModel.form), stateRoot: model.root.hex)
             })
     }
 }
 
-/// A direct transcription of Specs/merkle.md §2.2, Specs/state.md and Specs/transactions.md §6,
-/// independent of the tree and executor code, so the vectors check that code against the specs.
-enum SpecModel {
+/// A direct transcription of Specs/merkle.md §2.2, Specs/state.md, Specs/genesis.md §3,
+/// Specs/staking.md §2, §3, §7.4, §9 and Specs/transactions.md §6, independent of the tree,
+/// executor and staking code, so the vectors check that code against the specs. Record layouts
+/// are written here field by field from the spec; only the primitive encodings (varint, bool,
+/// raw address) come from `CanonicalWriter`, which encoding.json checks on its own.
+///
+/// It models block 1 only (no previous set, so no evidence, downtime or reward distribution in
+/// beginBlock; no maturity queue) and valid transfers.
+struct SpecModel {
+    /// Accounts by address.
+    var accounts: [Address: Account] = [:]
+    /// Every other entry: state key bytes (namespace ‖ key) → value encoding.
+    var entries: [[UInt8]: [UInt8]] = [:]
+
     static func bit(_ key: [UInt8], _ i: Int) -> Int { Int(key[i / 8] >> (7 - UInt8(i % 8))) & 1 }
 
     /// hash(T(S, d)) of the spec, by recursion over the entries.
@@ -291,31 +314,162 @@ enum SpecModel {
         return Hash32.sha256([0x01] + root(left, depth: depth + 1) + root(right, depth: depth + 1)).bytes
     }
 
-    static func stateRoot(_ accounts: [(Address, Account)]) -> Hash32 {
-        Hash32(unchecked: root(accounts.map { address, account in
-            var w = CanonicalWriter()
-            w.write(varint: account.balance)
-            w.write(varint: account.nonce)
-            return (key: Hash32.sha256([0x01] + address.bytes).bytes, value: Hash32.sha256(w.bytes).bytes)
-        }))
+    static func accountEncoding(_ account: Account) -> [UInt8] {
+        var w = CanonicalWriter()
+        w.write(varint: account.balance)
+        w.write(varint: account.nonce)
+        return w.bytes
     }
 
-    /// Applies valid transfers (the vector's inputs are chosen valid) with the spec's effects.
-    static func execute(_ state: inout [Address: Account], _ txs: [(sender: Address, tx: UnsignedTransaction)],
-                        proposer: Address) -> Set<Address> {
-        var changed = Set<Address>()
+    /// Every entry as (state key bytes, value encoding), sorted by state key.
+    var all: [(key: [UInt8], value: [UInt8])] {
+        (accounts.map { (key: [0x01] + $0.key.bytes, value: Self.accountEncoding($0.value)) }
+            + entries.map { (key: $0.key, value: $0.value) })
+            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+    }
+
+    /// Tree key SHA-256(namespace ‖ key), leaf value SHA-256(encoding).
+    var root: Hash32 {
+        Hash32(unchecked: Self.root(all.map { (key: Hash32.sha256($0.key).bytes, value: Hash32.sha256($0.value).bytes) }))
+    }
+
+    static func form(_ entry: (key: [UInt8], value: [UInt8])) -> StateEntryForm {
+        StateEntryForm(namespace: Int(entry.key[0]), key: Hex.prefixed(Array(entry.key.dropFirst())),
+                       encoding: Hex.prefixed(entry.value))
+    }
+
+    // MARK: Staking records (Specs/staking.md §2.2)
+
+    static let validatorNS: UInt8 = 0x02, delegationNS: UInt8 = 0x03, delegatorDelegationsNS: UInt8 = 0x09
+    static let candidatesNS: UInt8 = 0x0E, globalsNS: UInt8 = 0x0F
+
+    /// ValidatorRecord of a genesis validator: operator, tokens, total_shares, commission 0,
+    /// commission_changed_epoch 0, jailed false, jailed_until 0, tombstoned false,
+    /// reward_per_share 0, reward_carry 0, reward_pool 0, created_height 0.
+    static func genesisValidatorRecord(_ address: Address, tokens: UInt128) -> [UInt8] {
+        var w = CanonicalWriter()
+        w.write(address: address)
+        w.write(varint: tokens)
+        w.write(varint: tokens)
+        w.write(varint: UInt64(0))
+        w.write(varint: UInt64(0))
+        w.write(bool: false)
+        w.write(varint: UInt64(0))
+        w.write(bool: false)
+        w.write(varint: UInt128(0))
+        w.write(varint: UInt128(0))
+        w.write(varint: UInt128(0))
+        w.write(varint: UInt64(0))
+        return w.bytes
+    }
+
+    static func addressList(_ addresses: [Address]) -> [UInt8] {
+        var w = CanonicalWriter()
+        w.write(varint: UInt64(addresses.count))
+        for a in addresses.sorted() { w.write(address: a) }
+        return w.bytes
+    }
+
+    /// The staking globals as they stand: reward_pot, emitted, burned, active_set.
+    struct Globals: Equatable {
+        var rewardPot: UInt128 = 0
+        var emitted: UInt128 = 0
+        var burned: UInt128 = 0
+        var activeSet: [(address: Address, power: UInt64)] = []
+
+        static func == (a: Globals, b: Globals) -> Bool {
+            a.rewardPot == b.rewardPot && a.emitted == b.emitted && a.burned == b.burned
+                && a.activeSet.map(\.address) == b.activeSet.map(\.address) && a.activeSet.map(\.power) == b.activeSet.map(\.power)
+        }
+
+        var encoding: [UInt8] {
+            var w = CanonicalWriter()
+            w.write(varint: rewardPot)
+            w.write(varint: emitted)
+            w.write(varint: burned)
+            w.write(varint: UInt64(activeSet.count))
+            for v in activeSet { w.write(address: v.address); w.write(varint: v.power) }
+            return w.bytes
+        }
+    }
+
+    /// The model's own copy of what it wrote, so it never decodes the node's records.
+    var globals = Globals()
+    /// Bonded tokens and jailed flag of every validator, by consensus address.
+    var validators: [Address: (tokens: UInt128, jailed: Bool)] = [:]
+    let parameters: StakingParameters
+
+    init(parameters: StakingParameters) { self.parameters = parameters }
+
+    mutating func storeGlobals() { entries[[Self.globalsNS]] = globals.encoding }
+
+    /// The state at height 0 (Specs/genesis.md §3, Specs/staking.md §9).
+    static func genesis(_ g: Genesis) -> SpecModel {
+        var m = SpecModel(parameters: g.parameters.staking)
+        for a in g.allocations { m.accounts[a.address] = Account(balance: a.balance, nonce: 0) }
+        let set = g.validators.validators.map { (address: $0.address, power: $0.power) }.sorted { $0.address < $1.address }
+        for v in set {
+            let tokens = UInt128(v.power) * m.parameters.powerReduction
+            m.entries[[validatorNS] + v.address.bytes] = genesisValidatorRecord(v.address, tokens: tokens)
+            var d = CanonicalWriter()
+            d.write(varint: tokens)          // shares
+            d.write(varint: UInt128(0))      // reward_start
+            m.entries[[delegationNS] + v.address.bytes + v.address.bytes] = d.bytes
+            m.entries[[delegatorDelegationsNS] + v.address.bytes] = addressList([v.address])
+            m.validators[v.address] = (tokens, false)
+        }
+        m.entries[[candidatesNS]] = addressList(set.map(\.address))
+        m.globals.activeSet = set
+        m.storeGlobals()
+        return m
+    }
+
+    /// Block 1 of valid transfers (Specs/transactions.md §6, Specs/staking.md §3): beginBlock does
+    /// nothing at height 1; each fee joins the reward pot; endBlock adds emission (§7.4) and
+    /// recomputes the active set (§3.1). Returns the state keys it wrote.
+    mutating func executeBlock1(_ txs: [(sender: Address, tx: UnsignedTransaction)]) -> (accounts: Set<Address>, entries: Set<[UInt8]>) {
+        var changed = Set<Address>(), written = Set<[UInt8]>()
         for (sender, tx) in txs {
-            guard case .transfer(let to, let amount) = tx.operation else { fatalError() }
-            var s = state[sender] ?? .empty
+            guard case .transfer(let to, let amount) = tx.operation else { fatalError("the model applies transfers only") }
+            var s = accounts[sender] ?? .empty
             precondition(tx.nonce == s.nonce && s.balance >= amount + tx.fee, "vector input must be valid")
             s.balance -= amount + tx.fee
             s.nonce += 1
-            state[sender] = s
+            accounts[sender] = s
             changed.insert(sender)
-            if amount > 0 { state[to, default: .empty].balance += amount; changed.insert(to) }
-            if tx.fee > 0 { state[proposer, default: .empty].balance += tx.fee; changed.insert(proposer) }
+            if amount > 0 { accounts[to, default: .empty].balance += amount; changed.insert(to) }
+            if tx.fee > 0 { globals.rewardPot += tx.fee; storeGlobals(); written.insert([Self.globalsNS]) }
         }
-        return changed
+        // endBlock of height 1: no maturity queue yet; emission; the active set.
+        let h: UInt64 = 1
+        let e = parameters.emissionPerEpoch, l = UInt128(parameters.epochLength), k = UInt128((h - 1) % parameters.epochLength)
+        let (hi, o1) = e.multipliedReportingOverflow(by: k + 1), (lo, o2) = e.multipliedReportingOverflow(by: k)
+        precondition(!o1 && !o2, "the model's inputs keep emission products in 128 bits")
+        let emission = hi / l - lo / l
+        if emission > 0 {
+            globals.rewardPot += emission
+            globals.emitted += emission
+            storeGlobals()
+            written.insert([Self.globalsNS])
+        }
+        let cap = UInt64((UInt64(Int64.max) / 8) / parameters.maxValidators)
+        let candidates = validators.compactMap { address, v -> (address: Address, tokens: UInt128, power: UInt64)? in
+            guard !v.jailed else { return nil }
+            let q = v.tokens / parameters.powerReduction
+            let power = q > UInt128(cap) ? cap : UInt64(q)
+            return power >= 1 ? (address, v.tokens, power) : nil
+        }.sorted { $0.tokens != $1.tokens ? $0.tokens > $1.tokens : $0.address < $1.address }
+        let active = candidates.prefix(Int(parameters.maxValidators)).map { (address: $0.address, power: $0.power) }
+            .sorted { $0.address < $1.address }
+        let before = globals
+        globals.activeSet = active
+        if !active.isEmpty && globals != before {
+            storeGlobals()
+            written.insert([Self.globalsNS])
+        } else {
+            globals = before
+        }
+        return (changed, written)
     }
 }
 
@@ -325,7 +479,7 @@ extension VectorGenerator {
     static func execution() -> ExecutionFile {
         let json = genesisInputs[0].1
         let g = try! GenesisFile.parse(Array(json.utf8))
-        var state = Dictionary(uniqueKeysWithValues: g.allocations.map { ($0.address, Account(balance: $0.balance, nonce: 0)) })
+        var model = SpecModel.genesis(g)
         let k1 = key(one(1)), k2 = key(one(2)), proposer = key(one(3)).address
         let fresh = Address(unchecked: [UInt8](repeating: 0x42, count: 20))
         let inputs: [(PrivateKey, UnsignedTransaction)] = [
@@ -335,16 +489,19 @@ extension VectorGenerator {
             (k1, UnsignedTransaction(chainID: g.chainID, nonce: 2, fee: 1_000, operation: .transfer(to: fresh, amount: 0))),
         ]
         let txs = inputs.map { $0.1.signed(with: $0.0) }
-        let genesisRoot = stateRoot(state.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        let changed = SpecModel.execute(&state, inputs.map { ($0.0.address, $0.1) }, proposer: proposer).sorted()
+        let genesisRoot = model.root
+        let changed = model.executeBlock1(inputs.map { ($0.0.address, $0.1) })
+        let stakingChanges = changed.entries.sorted { $0.lexicographicallyPrecedes($1) }
+            .map { SpecModel.form((key: $0, value: model.entries[$0]!)) }
         return ExecutionFile(
-            description: "Execution of block 1 on the genesis of genesis.json's first vector (Specs/transactions.md §6, Specs/state.md): the transactions, the fees paid, every changed account and the resulting state root. The zero transfer to 0x4242…42 creates no entry.",
+            description: "Execution of block 1 on the genesis of genesis.json's first vector (Specs/transactions.md §6, Specs/staking.md §3, Specs/state.md): the transactions, the fees paid, every changed account, every other changed entry (the staking globals, whose reward_pot collected the fees: nothing goes to the proposer), and the resulting state root. The zero transfer to 0x4242…42 creates no entry. At height 1 beginBlock distributes nothing (there is no previous set); endBlock mints no emission (emission_per_epoch defaults to 0) and keeps the genesis active set.",
             genesisJson: json, genesisStateRoot: genesisRoot.hex, height: "1", proposer: proposer.checksummed,
             transactions: txs.map { Hex.prefixed($0.canonicalBytes) }, transactionIds: txs.map(\.id.hex),
             transactionsRoot: MerkleRoot.of(txs.map(\.id)).hex, feesPaid: txs.map { String($0.fee) },
-            changedAccounts: changed.map { .init(address: $0.checksummed, balance: String(state[$0]!.balance), nonce: String(state[$0]!.nonce)) },
-            stateRoot: stateRoot(state.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).hex)
+            changedAccounts: changed.accounts.sorted().map {
+                .init(address: $0.checksummed, balance: String(model.accounts[$0]!.balance), nonce: String(model.accounts[$0]!.nonce))
+            },
+            changedStakingEntries: stakingChanges, rewardPot: String(model.globals.rewardPot),
+            stateRoot: model.root.hex)
     }
-
-    static func stateRoot(_ accounts: [(Address, Account)]) -> Hash32 { SpecModel.stateRoot(accounts) }
 }

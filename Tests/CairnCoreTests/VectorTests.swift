@@ -126,7 +126,19 @@ struct VectorTests {
             w.write(string: "cairn/genesis/v1")
             #expect(try Hash32.sha256(w.bytes + Hex.decode(v.encoding)).hex == v.hash)
             #expect(g.hash.hex == v.hash)
+            // The listed entries are the whole state: their root is the state root, accounts
+            // and one validator record per genesis validator among them.
+            let entries = try v.stateEntries.map { e -> (key: [UInt8], value: [UInt8]) in
+                let stateKey = [UInt8(e.namespace)] + (try Hex.decode(e.key))
+                return (key: Hash32.sha256(stateKey).bytes, value: Hash32.sha256(try Hex.decode(e.encoding)).bytes)
+            }
+            #expect(Hex.prefixed(SpecModel.root(entries)) == v.stateRoot)
+            #expect(v.stateEntries.filter { $0.namespace == 0x01 }.count == g.allocations.count)
+            #expect(v.stateEntries.filter { $0.namespace == 0x02 }.map(\.key)
+                    == g.validators.validators.map { Hex.prefixed($0.address.bytes) })
+            #expect(v.stateEntries.map(\.namespace).last == 0x0F, "the staking globals")
         }
+        #expect(file.vectors.contains { $0.json.contains("\"staking\"") }, "a vector sets params.staking")
     }
 
     @Test func execution() throws {
@@ -135,6 +147,10 @@ struct VectorTests {
         let txs = try file.transactions.map { try Transaction.decode(Hex.decode($0)) }
         #expect(txs.map(\.id.hex) == file.transactionIds)
         #expect(MerkleRoot.of(txs.map(\.id)).hex == file.transactionsRoot)
+        // Fees go to the reward pot, not to the proposer (Specs/transactions.md §6).
+        #expect(file.rewardPot == String(txs.reduce(Amount(0)) { $0 + $1.fee }))
+        #expect(file.changedStakingEntries.map(\.namespace) == [0x0F])
+        #expect(file.changedAccounts.first { $0.address == file.proposer }?.balance == "1000000000000000000")
     }
 
     /// The spec model's tree root agrees with the worked example of Specs/merkle.md §3.

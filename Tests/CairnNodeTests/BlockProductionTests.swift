@@ -23,10 +23,20 @@ struct BlockProductionTests {
         let commit = try #require(try node.chain.database.commit(height: 1))
         try TestNode.genesis.validators.verify(commit: commit, chainID: TestNode.chainID, height: 1, blockID: block.id)
 
-        // Balances, nonce, fee to the proposer.
+        // Balances and nonce; the fee waits in the staking reward pot, not in the proposer's account.
         #expect(try node.chain.database.account(TestNode.alice.address) == Account(balance: 1_000_000 - 250 - TestNode.minFee, nonce: 1))
         #expect(try node.chain.database.account(TestNode.bob.address) == Account(balance: 750, nonce: 0))
-        #expect(try node.chain.database.account(TestNode.validator.address).balance == TestNode.minFee)
+        #expect(try node.chain.database.account(TestNode.validator.address) == .empty)
+        var state = StateOverlay(base: node.chain.database)
+        #expect(try Staking.globals(&state).rewardPot == TestNode.minFee)
+
+        // Block 2's beginBlock pays the pot to the signers of block 1: the single validator, whose
+        // commission is 0, so all of it is credited to its delegators (its own self-bond) to withdraw.
+        _ = try #require(try await node.produceBlock())
+        var after = StateOverlay(base: node.chain.database)
+        #expect(try Staking.globals(&after).rewardPot == 0)
+        #expect(try Staking.validator(TestNode.validator.address, &after)?.rewardPool == TestNode.minFee)
+        #expect(try node.chain.database.account(TestNode.validator.address) == .empty)
 
         // The header's state root is the root of the stored tree, and proves the accounts.
         let proof = try SparseMerkleTree(store: node.chain.database.treeNodes)

@@ -49,19 +49,36 @@ struct BlockBuilderTests {
         }
     }
 
-    @Test func stateRootCommitsToEveryAccount() throws {
+    @Test func stateRootCommitsToEveryEntry() throws {
         try withChain(genesis) { db in
             let parent = try #require(try db.tip())
             let built = try BlockBuilder(rules: rules, protocolVersion: 1).build(
                 parent: parent, time: 1, proposer: proposer,
                 candidates: [transfer(from: TestKeys.alice, to: bob, amount: 100, nonce: 0)], database: db)
-            let store = InMemorySparseMerkleNodeStore()
-            let all: [(Address, Account)] = [(alice, Account(balance: 890, nonce: 1)), (bob, Account(balance: 150, nonce: 0)),
-                                             (proposer, Account(balance: 10, nonce: 0))]
-            let fresh = try SparseMerkleTree(store: store).update(root: .zero, changes: all.map {
-                (key: StateKey.account($0.0).treeKey, valueHash: StateKey.valueHash(encoded: $0.1.canonicalBytes))
+            // Every entry of the state after the block, written out: the two accounts (no fee to
+            // the proposer), the genesis validator's staking records (power 1 = 10^18 base units
+            // bonded by itself, Specs/staking.md §9) and the globals, whose pot holds the fee.
+            let stake: Amount = 1_000_000_000_000_000_000
+            let all: [(StateKey, [UInt8])] = [
+                (.account(alice), Account(balance: 890, nonce: 1).canonicalBytes),
+                (.account(bob), Account(balance: 150, nonce: 0).canonicalBytes),
+                (.validator(proposer), ValidatorRecord(operatorAddress: proposer, tokens: stake, totalShares: stake,
+                                                       commission: 0, createdHeight: 0).canonicalBytes),
+                (.delegation(proposer, proposer), DelegationRecord(shares: stake, rewardStart: 0).canonicalBytes),
+                (.delegatorDelegations(proposer), AddressList([proposer]).canonicalBytes),
+                (.candidates, AddressList([proposer]).canonicalBytes),
+                (.stakingGlobals, StakingGlobals(rewardPot: 10, activeSet: [Validator(address: proposer, power: 1)]).canonicalBytes),
+            ]
+            let fresh = try SparseMerkleTree(store: InMemorySparseMerkleNodeStore()).update(root: .zero, changes: all.map {
+                (key: $0.0.treeKey, valueHash: StateKey.valueHash(encoded: $0.1))
             })
             #expect(fresh.root == built.block.header.stateRoot)
+            // The same entries with a pot that missed the fee give another root.
+            let wrong = try SparseMerkleTree(store: InMemorySparseMerkleNodeStore()).update(root: .zero, changes: all.dropLast().map {
+                (key: $0.0.treeKey, valueHash: StateKey.valueHash(encoded: $0.1))
+            } + [(key: StateKey.stakingGlobals.treeKey,
+                  valueHash: StateKey.valueHash(encoded: StakingGlobals(activeSet: [Validator(address: proposer, power: 1)]).canonicalBytes))])
+            #expect(wrong.root != built.block.header.stateRoot)
         }
     }
 
@@ -117,15 +134,32 @@ struct BlockBuilderTests {
         }
     }
 
-    @Test func genesisStateHoldsTheAllocations() throws {
+    @Test func genesisStateHoldsTheAllocationsAndTheStakingRecords() throws {
         let (changes, tree) = try StateCommitment.genesis(genesis)
-        #expect(changes.map(\.key) == [alice, bob].sorted().map(StateKey.account))
-        #expect(changes.allSatisfy { (try? Account(canonicalBytes: $0.value ?? []))?.nonce == 0 })
+        // The accounts, then the validator's records (Specs/staking.md §9), in state-key order.
+        #expect(changes.map(\.key) == [alice, bob].sorted().map(StateKey.account)
+                + [.validator(proposer), .delegation(proposer, proposer), .delegatorDelegations(proposer), .candidates, .stakingGlobals])
+        let accounts = changes.filter { $0.key.namespace == StateKey.accountNamespace }
+        #expect(try accounts.map { try Account(canonicalBytes: $0.value ?? []) }
+                == [(alice, 1_000), (bob, 50)].sorted { $0.0 < $1.0 }.map { Account(balance: $0.1, nonce: 0) })
+        let stake = parameters.staking.powerReduction   // power 1
+        let value = Dictionary(uniqueKeysWithValues: changes.map { ($0.key, $0.value) })
+        #expect(value[.validator(proposer)] == ValidatorRecord(operatorAddress: proposer, tokens: stake, totalShares: stake,
+                                                                commission: 0, createdHeight: 0).canonicalBytes)
+        #expect(value[.delegation(proposer, proposer)] == DelegationRecord(shares: stake, rewardStart: 0).canonicalBytes)
+        #expect(value[.candidates] == AddressList([proposer]).canonicalBytes)
+        #expect(value[.stakingGlobals] == StakingGlobals(activeSet: [Validator(address: proposer, power: 1)]).canonicalBytes)
+
         let store = InMemorySparseMerkleNodeStore()
         store.apply(tree)
         let t = SparseMerkleTree(store: store)
         #expect(try t.get(root: tree.root, key: StateKey.account(alice).treeKey) == StateKey.valueHash(encoded: Account(balance: 1_000, nonce: 0).canonicalBytes))
+        // A validator's stake is minted and bonded, not an account balance.
         #expect(try t.get(root: tree.root, key: StateKey.account(proposer).treeKey) == nil)
-        #expect(try StateCommitment.genesis(makeGenesis(balances: [])).tree.root == .zero)
+        #expect(try t.get(root: tree.root, key: StateKey.stakingGlobals.treeKey) != nil)
+        // No allocations: the staking records alone, so not the empty root.
+        let (bare, bareTree) = try StateCommitment.genesis(makeGenesis(balances: []))
+        #expect(bare.map(\.key) == Array(changes.map(\.key).dropFirst(2)))
+        #expect(bareTree.root != .zero)
     }
 }

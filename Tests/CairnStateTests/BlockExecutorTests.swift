@@ -22,17 +22,25 @@ struct BlockExecutorTests {
         Dictionary(uniqueKeysWithValues: try! outcome.changedAccounts().map { ($0.address, $0.account) })
     }
 
-    @Test func transferMovesAmountAndPaysTheFeeToTheProposer() throws {
+    func pot(_ outcome: ExecutionOutcome, over base: MemoryAccounts? = nil) throws -> Amount {
+        try outcome.stakingGlobals(over: base ?? state).rewardPot
+    }
+
+    @Test func transferMovesAmountAndPaysTheFeeIntoTheRewardPot() throws {
         let outcome = try executor.execute([transfer(from: TestKeys.alice, to: bob, amount: 300, fee: 25, nonce: 0)],
                                            proposer: proposer, state: state)
         let c = changes(outcome)
         #expect(c[alice] == Account(balance: 675, nonce: 1))
         #expect(c[bob] == Account(balance: 300, nonce: 0))
-        #expect(c[proposer] == Account(balance: 25, nonce: 0))
+        // The fee is not the proposer's: it waits in the staking reward pot for the next block's
+        // signers (Specs/transactions.md §6, Specs/staking.md §7.1).
+        #expect(c[proposer] == nil)
+        #expect(try pot(outcome) == 25)
         #expect(outcome.results == [TransactionResult(feePaid: 25)])
         // Touched accounts come out sorted by address, whatever order they were touched in.
         #expect((try outcome.changedAccounts()).map(\.address) == (try outcome.changedAccounts()).map(\.address).sorted())
-        #expect(outcome.changes.count == 3)
+        // Two accounts and the staking globals, nothing else.
+        #expect(outcome.changes.map(\.key) == [StateKey.account(alice), .account(bob)].sorted() + [.stakingGlobals])
     }
 
     @Test func rejectsTheWrongChain() {
@@ -81,27 +89,30 @@ struct BlockExecutorTests {
         let c = changes(try executor.execute(txs, proposer: proposer, state: state))
         #expect(c[bob] == Account(balance: 0, nonce: 1))
         #expect(c[TestKeys.carol.address] == Account(balance: 490, nonce: 0))
-        #expect(c[proposer] == Account(balance: 20, nonce: 0))
+        #expect(c[proposer] == nil)
+        #expect(try pot(try executor.execute(txs, proposer: proposer, state: state)) == 20, "both fees")
     }
 
     @Test func selfTransferCostsOnlyTheFee() throws {
         let c = changes(try executor.execute([transfer(from: TestKeys.alice, to: alice, amount: 400, fee: 10, nonce: 0)],
                                              proposer: proposer, state: state))
         #expect(c[alice] == Account(balance: 990, nonce: 1))
-        // Proposer sending to itself: balance unchanged, nonce advanced.
+        // The proposer sending to itself pays the fee like anyone: it goes to the pot, not back.
         let s = MemoryAccounts(accounts: [proposer: Account(balance: 50, nonce: 0)])
-        let p = changes(try executor.execute([transfer(from: TestKeys.proposer, to: proposer, amount: 40, fee: 10, nonce: 0)],
-                                             proposer: proposer, state: s))
-        #expect(p[proposer] == Account(balance: 50, nonce: 1))
+        let outcome = try executor.execute([transfer(from: TestKeys.proposer, to: proposer, amount: 40, fee: 10, nonce: 0)],
+                                           proposer: proposer, state: s)
+        #expect(changes(outcome)[proposer] == Account(balance: 40, nonce: 1))
+        #expect(try pot(outcome, over: s) == 10)
     }
 
     @Test func zeroCreditsDoNotTouchAccounts() throws {
         let executorWithoutMinimum = BlockExecutor(rules: TransactionRules(chainID: chainID, parameters: ChainParameters()))
         let free = try executorWithoutMinimum.execute([transfer(from: TestKeys.alice, to: bob, amount: 0, fee: 0, nonce: 0)],
                                                       proposer: proposer, state: MemoryAccounts(accounts: [alice: Account(balance: 1, nonce: 0)]))
-        // Only the sender changes: neither the recipient of 0 nor the proposer of a 0 fee gets an entry.
+        // Only the sender changes: neither the recipient of 0 nor the reward pot of a 0 fee is written.
         #expect((try free.changedAccounts()).map(\.address) == [alice])
         #expect((try free.changedAccounts()).first?.account == Account(balance: 1, nonce: 1))
+        #expect(free.changes.map(\.key) == [StateKey.account(alice)])
     }
 
     @Test func aBlockIsAllOrNothing() {

@@ -7,8 +7,11 @@ import Testing
 /// Invariants over many random transaction sequences (seeded, so failures reproduce).
 @Suite("Execution invariants")
 struct ExecutionInvariantTests {
-    /// Supply is conserved (fees move to the proposer, nothing is created or burnt), each sender's
-    /// nonce counts its applied transactions, and a rejected transaction changes no balance.
+    /// Supply is conserved as Specs/staking.md §7.5 counts it (accounts + the reward pot, which
+    /// collects every fee; no validators, emission or slashing here, so bonded tokens, emitted and
+    /// burned stay 0), the pot holds exactly the fees of the applied transactions, each sender's
+    /// nonce counts its applied transactions, and a rejected transaction changes no balance and
+    /// no pot.
     @Test(arguments: 0..<12)
     func supplyIsConservedAndNoncesCountAppliedTransactions(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
@@ -22,6 +25,7 @@ struct ExecutionInvariantTests {
         var overlay = StateOverlay(base: base)
         var applied: [Address: UInt64] = [:]
         var nextNonce: [Address: UInt64] = [:]
+        var fees: Amount = 0
         for _ in 0..<60 {
             let from = keys.randomElement(using: &rng)!
             let to = everyone.randomElement(using: &rng)!
@@ -31,16 +35,23 @@ struct ExecutionInvariantTests {
             let vtx = transfer(from: from, to: to, amount: Amount(UInt64.random(in: 0...800, using: &rng)),
                                fee: Amount(UInt64.random(in: 10...30, using: &rng)), nonce: nonce)
             let before = try everyone.map { try overlay.account($0).balance }
+            let potBefore = try Staking.globals(&overlay).rewardPot
             do {
                 _ = try executor.apply(vtx, proposer: proposer, overlay: &overlay)
                 applied[from.address, default: 0] += 1
                 nextNonce[from.address] = expected + 1
+                fees += vtx.transaction.fee
             } catch is TransactionRejection {
                 #expect(try everyone.map { try overlay.account($0).balance } == before)
+                #expect(try Staking.globals(&overlay).rewardPot == potBefore)
             }
+            let globals = try Staking.globals(&overlay)
+            #expect(globals.rewardPot == fees)
+            #expect(globals.emitted == 0 && globals.burned == 0)
             let total = try everyone.reduce(Amount(0)) { $0 + (try overlay.account($1).balance) }
-            #expect(total == supply)
+            #expect(total + globals.rewardPot == supply + globals.emitted - globals.burned)
         }
+        #expect(fees > 0, "the seed applied some transactions")
         for k in keys {
             #expect(try overlay.account(k.address).nonce == applied[k.address, default: 0])
         }

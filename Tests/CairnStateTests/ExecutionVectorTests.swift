@@ -13,8 +13,10 @@ struct ExecutionVectorTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Specs/vectors")
 
+    struct StateEntry: Decodable, Equatable { var namespace: Int; var key: String; var encoding: String }
+
     struct GenesisVectors: Decodable {
-        struct Entry: Decodable { var json: String; var hash: String; var stateRoot: String }
+        struct Entry: Decodable { var json: String; var hash: String; var stateEntries: [StateEntry]; var stateRoot: String }
         var vectors: [Entry]
     }
 
@@ -27,7 +29,14 @@ struct ExecutionVectorTests {
         var transactionsRoot: String
         var feesPaid: [String]
         var changedAccounts: [AccountEntry]
+        var changedStakingEntries: [StateEntry]
+        var rewardPot: String
         var stateRoot: String
+    }
+
+    static func form(_ change: StateChange) -> StateEntry {
+        StateEntry(namespace: Int(change.key.namespace), key: Hex.prefixed(change.key.key),
+                   encoding: change.value.map(Hex.prefixed) ?? "deleted")
     }
 
     static func load<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
@@ -40,7 +49,10 @@ struct ExecutionVectorTests {
         for v in try Self.load("genesis.json", as: GenesisVectors.self).vectors {
             let g = try GenesisFile.parse(Array(v.json.utf8))
             #expect(g.hash.hex == v.hash)
-            #expect(try StateCommitment.genesis(g).tree.root.hex == v.stateRoot)
+            let (changes, tree) = try StateCommitment.genesis(g)
+            // The node writes exactly the entries the spec model lists (accounts and staking records).
+            #expect(changes.map(Self.form) == v.stateEntries)
+            #expect(tree.root.hex == v.stateRoot)
         }
     }
 
@@ -58,6 +70,9 @@ struct ExecutionVectorTests {
             #expect((try outcome.changedAccounts()).map { String($0.account.balance) } == v.changedAccounts.map(\.balance))
             #expect((try outcome.changedAccounts()).map { String($0.account.nonce) } == v.changedAccounts.map(\.nonce))
             #expect(outcome.results.map { String($0.feePaid) } == v.feesPaid)
+            // Everything else the block wrote: the staking globals, whose pot holds the fees.
+            #expect(outcome.changes.filter { $0.key.namespace != StateKey.accountNamespace }.map(Self.form) == v.changedStakingEntries)
+            #expect(String(try outcome.stakingGlobals(over: db).rewardPot) == v.rewardPot)
             let root = try StateCommitment.update(root: parent.stateRoot, changes: outcome.changes, nodes: db.treeNodes).root
             #expect(root.hex == v.stateRoot)
             // The proposer's builder includes all of them and fills the same roots into the header.

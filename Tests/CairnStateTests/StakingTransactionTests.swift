@@ -51,8 +51,13 @@ struct StakingTransactionTests {
         #expect(try Transaction(canonicalBytes: tx.canonicalBytes) == tx)
         #expect(try Transaction(canonicalBytes: tx.canonicalBytes).recoverSender() == alice.address)
         var bytes = UnsignedTransaction(chainID: chainID, nonce: 3, fee: 1, operation: .staking(op)).canonicalBytes
-        #expect(bytes[12] == 5, "tag 5 follows chain id (11 bytes), nonce and fee")
-        bytes[12] = 8
+        // chain id "cairn-test" (1 length byte + 10), nonce 3 (1 byte), fee 1 (1 byte), then the tag.
+        let tagOffset = 11 + 1 + 1
+        #expect(bytes[tagOffset] == 5, "redelegate is tag 5")
+        // Every tag 1–7 decodes to a staking operation; 8 and beyond are unknown.
+        bytes[tagOffset] = 8
         #expect(throws: CanonicalDecodingError.unknownTag(type: "operation", tag: 8)) { try UnsignedTransaction(canonicalBytes: bytes) }
+        bytes[tagOffset] = 99
+        #expect(throws: CanonicalDecodingError.unknownTag(type: "operation", tag: 99)) { try UnsignedTransaction(canonicalBytes: bytes) }
     }
 }

@@ -21,6 +21,31 @@ extension BlockExecutor {
     }
 }
 
+extension StateOverlay {
+    /// Writes a block's changes over this overlay's base: the state after the block.
+    mutating func replay(_ changes: [StateChange]) {
+        for change in changes {
+            if let value = change.value { set(change.key, EncodedValue(bytes: value)) } else { delete(change.key) }
+        }
+    }
+}
+
+/// Already-encoded bytes, written as they are.
+private struct EncodedValue: CanonicalEncodable {
+    let bytes: [UInt8]
+    func encode(to writer: inout CanonicalWriter) { writer.write(fixed: bytes) }
+}
+
+extension ExecutionOutcome {
+    /// The staking globals after the block over `base` (Specs/staking.md §2.2): `reward_pot` holds
+    /// the block's fees.
+    func stakingGlobals(over base: any StateReader) throws -> StakingGlobals {
+        var overlay = StateOverlay(base: base)
+        overlay.replay(changes)
+        return try Staking.globals(&overlay)
+    }
+}
+
 extension BlockBuilder {
     /// A block whose validator set is `validators` at every height, with no last commit or evidence.
     func build(parent: ChainTip, time: UInt64, proposer: Address, candidates: [VerifiedTransaction],
