@@ -1,3 +1,6 @@
+import CairnCore
+import CairnCrypto
+
 /// The JSON shapes of Specs/vectors/*.json. Integers that can exceed 2^53 are decimal strings;
 /// bytes are 0x-prefixed lower-case hex; addresses are EIP-55.
 
@@ -12,11 +15,58 @@ struct KeysFile: Codable, Equatable {
     var vectors: [Entry]
 }
 
+/// An operation's fields by name (Specs/transactions.md §3); a field the variant lacks is absent.
 struct OperationForm: Codable, Equatable {
     var type: String
     var tag: Int
-    var to: String
-    var amount: String
+    var to: String?
+    var amount: String?
+    var consensusKey: String?
+    /// ppm; absent in an edit_validator that keeps the commission.
+    var commission: String?
+    var selfBond: String?
+    var validator: String?
+    var source: String?
+    var destination: String?
+
+    init(type: String, tag: UInt64, to: Address? = nil, amount: Amount? = nil, consensusKey: Address? = nil,
+         commission: UInt64? = nil, selfBond: Amount? = nil, validator: Address? = nil,
+         source: Address? = nil, destination: Address? = nil) {
+        self.type = type
+        self.tag = Int(tag)
+        self.to = to?.checksummed
+        self.amount = amount.map { String($0) }
+        self.consensusKey = consensusKey?.checksummed
+        self.commission = commission.map { String($0) }
+        self.selfBond = selfBond.map { String($0) }
+        self.validator = validator?.checksummed
+        self.source = source?.checksummed
+        self.destination = destination?.checksummed
+    }
+
+    init(_ operation: Operation) {
+        switch operation {
+        case .transfer(let to, let amount):
+            self.init(type: "transfer", tag: Operation.transferTag, to: to, amount: amount)
+        case .staking(let op):
+            switch op {
+            case .createValidator(let key, let commission, let selfBond):
+                self.init(type: "create_validator", tag: op.tag, consensusKey: key, commission: commission, selfBond: selfBond)
+            case .editValidator(let v, let commission):
+                self.init(type: "edit_validator", tag: op.tag, commission: commission, validator: v)
+            case .delegate(let v, let amount):
+                self.init(type: "delegate", tag: op.tag, amount: amount, validator: v)
+            case .undelegate(let v, let amount):
+                self.init(type: "undelegate", tag: op.tag, amount: amount, validator: v)
+            case .redelegate(let s, let d, let amount):
+                self.init(type: "redelegate", tag: op.tag, amount: amount, source: s, destination: d)
+            case .unjail(let v):
+                self.init(type: "unjail", tag: op.tag, validator: v)
+            case .withdrawRewards(let v):
+                self.init(type: "withdraw_rewards", tag: op.tag, validator: v)
+            }
+        }
+    }
 }
 
 struct TransactionsFile: Codable, Equatable {

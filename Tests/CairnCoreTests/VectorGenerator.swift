@@ -49,20 +49,42 @@ enum VectorGenerator {
         ("longest chain id (48 characters), self-transfer", one(3),
          UnsignedTransaction(chainID: String(repeating: "z", count: 47) + "9", nonce: 300, fee: 16_384,
                              operation: .transfer(to: key(one(3)).address, amount: 1))),
+        ("create_validator (tag 1): consensus key, commission 50 000 ppm, self-bond 10 CAIRN", one(1),
+         UnsignedTransaction(chainID: "cairn-test", nonce: 2, fee: 1_000,
+                             operation: .staking(.createValidator(consensusKey: key(one(3)).address, commission: 50_000,
+                                                                  selfBond: 10_000_000_000_000_000_000)))),
+        ("edit_validator (tag 2) setting the commission to 60 000 ppm", one(1),
+         UnsignedTransaction(chainID: "cairn-test", nonce: 3, fee: 1_000,
+                             operation: .staking(.editValidator(validator: key(one(3)).address, commission: 60_000)))),
+        ("edit_validator (tag 2) with no commission (optional absent: flag 00)", one(1),
+         UnsignedTransaction(chainID: "cairn-test", nonce: 4, fee: 1_000,
+                             operation: .staking(.editValidator(validator: key(one(3)).address, commission: nil)))),
+        ("delegate (tag 3) 1.5 CAIRN", one(2),
+         UnsignedTransaction(chainID: "cairn-test", nonce: 0, fee: 1_000,
+                             operation: .staking(.delegate(validator: key(one(3)).address, amount: 1_500_000_000_000_000_000)))),
+        ("undelegate (tag 4) 1 base unit", one(2),
+         UnsignedTransaction(chainID: "cairn-test", nonce: 1, fee: 1_000,
+                             operation: .staking(.undelegate(validator: key(one(3)).address, amount: 1)))),
+        ("redelegate (tag 5) 300 base units", one(2),
+         UnsignedTransaction(chainID: "cairn-test", nonce: 2, fee: 1_000,
+                             operation: .staking(.redelegate(source: key(one(3)).address, destination: key(one(1)).address, amount: 300)))),
+        ("unjail (tag 6)", one(1),
+         UnsignedTransaction(chainID: "cairn-test", nonce: 5, fee: 1_000,
+                             operation: .staking(.unjail(validator: key(one(3)).address)))),
+        ("withdraw_rewards (tag 7)", one(2),
+         UnsignedTransaction(chainID: "cairn-test", nonce: 3, fee: 0,
+                             operation: .staking(.withdrawRewards(validator: key(one(3)).address)))),
     ]
 
     static func transactions() -> TransactionsFile {
         TransactionsFile(
-            description: "Transactions (Specs/transactions.md): fields -> unsigned encoding -> signing preimage (encode_string(\"cairn/tx/v1\") || unsigned encoding) -> signing hash (SHA-256 of the preimage) -> signature (RFC 6979 deterministic, low-S, r||s||v) -> full encoding (unsigned || signature) -> id (SHA-256 of the full encoding) -> sender (address recovered from the signature).",
+            description: "Transactions (Specs/transactions.md): fields (operation: a transfer, tag 0, or a staking operation, tags 1-7 of Specs/staking.md §4) -> unsigned encoding -> signing preimage (encode_string(\"cairn/tx/v1\") || unsigned encoding) -> signing hash (SHA-256 of the preimage) -> signature (RFC 6979 deterministic, low-S, r||s||v) -> full encoding (unsigned || signature) -> id (SHA-256 of the full encoding) -> sender (address recovered from the signature).",
             vectors: transactionInputs.map { input in
                 let u = input.tx
                 let tx = u.signed(with: key(input.key))
-                guard case .transfer(let to, let amount) = u.operation else { fatalError() }
                 return .init(
                     comment: input.comment, privateKey: input.key, chainId: u.chainID, nonce: String(u.nonce),
-                    fee: String(u.fee),
-                    operation: OperationForm(type: "transfer", tag: Int(Operation.transferTag), to: to.checksummed,
-                                             amount: String(amount)),
+                    fee: String(u.fee), operation: OperationForm(u.operation),
                     unsignedEncoding: Hex.prefixed(u.canonicalBytes),
                     signingPreimage: Hex.prefixed(preimage(UnsignedTransaction.signingDomain, u)),
                     signingHash: u.signingHash.hex, signature: tx.signature.hex,
