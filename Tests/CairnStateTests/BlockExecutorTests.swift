@@ -86,11 +86,12 @@ struct BlockExecutorTests {
     @Test func fundsReceivedEarlierInTheBlockCanBeSpent() throws {
         let txs = [transfer(from: TestKeys.alice, to: bob, amount: 500, nonce: 0),
                    transfer(from: TestKeys.bob, to: TestKeys.carol.address, amount: 490, nonce: 0)]
-        let c = changes(try executor.execute(txs, proposer: proposer, state: state))
+        let outcome = try executor.execute(txs, proposer: proposer, state: state)
+        let c = changes(outcome)
         #expect(c[bob] == Account(balance: 0, nonce: 1))
         #expect(c[TestKeys.carol.address] == Account(balance: 490, nonce: 0))
         #expect(c[proposer] == nil)
-        #expect(try pot(try executor.execute(txs, proposer: proposer, state: state)) == 20, "both fees")
+        #expect(try pot(outcome) == 20, "both fees")
     }
 
     @Test func selfTransferCostsOnlyTheFee() throws {
