@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "CairnStateTests", dependencies: ["CairnTestSupport", "CairnState"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnMempoolTests", dependencies: ["CairnTestSupport", "CairnMempool"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnConsensusTests", dependencies: ["CairnTestSupport", "CairnConsensus"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnP2PTests", dependencies: ["CairnP2P"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnP2PTests", dependencies: ["CairnTestSupport", "CairnP2P"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnRPCTests", dependencies: [
             "CairnRPC", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),

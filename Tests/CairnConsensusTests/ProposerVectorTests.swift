@@ -2,6 +2,7 @@
 import CairnCore
 import CairnCrypto
 import Foundation
+import CairnTestSupport
 import Testing
 
 /// Specs/vectors/proposer-selection.json is produced by this code. With CAIRN_WRITE_VECTORS=1 the
@@ -22,9 +23,6 @@ import Testing
     struct Scenario: Codable, Equatable { var name: String; var genesis: [ValidatorForm]; var heights: [HeightForm] }
     struct File: Codable, Equatable { var description: String; var scenarios: [Scenario] }
 
-    static let url = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Specs/vectors/proposer-selection.json")
 
     static func address(_ n: UInt8) -> Address { Address(unchecked: [UInt8](repeating: n, count: 20)) }
     static func set(_ powers: [(UInt8, UInt64)]) -> ValidatorSet {
@@ -72,16 +70,7 @@ import Testing
 
     @Test func vectors() throws {
         let generated = try Self.generate()
-        if ProcessInfo.processInfo.environment["CAIRN_WRITE_VECTORS"] == "1" {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            try (encoder.encode(generated) + Data("\n".utf8)).write(to: Self.url)
-            return
-        }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let stored = try decoder.decode(File.self, from: Data(contentsOf: Self.url))
+        let stored = try SpecVectors.load("proposer-selection.json", generated: generated)
         #expect(stored == generated, "proposer-selection.json differs from what the code produces; rerun with CAIRN_WRITE_VECTORS=1 if the change is intended")
         for scenario in stored.scenarios {
             for h in scenario.heights {

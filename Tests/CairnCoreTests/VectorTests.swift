@@ -1,6 +1,7 @@
 import CairnCore
 import CairnCrypto
 import Foundation
+import CairnTestSupport
 import Testing
 
 /// Specs/vectors/*.json are produced by this code. With CAIRN_WRITE_VECTORS=1 the tests (re)write
@@ -8,25 +9,9 @@ import Testing
 /// files in the other direction too (decode the encodings, recover the signers).
 @Suite("Spec vectors")
 struct VectorTests {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Specs/vectors", isDirectory: true)
-    static let writing = ProcessInfo.processInfo.environment["CAIRN_WRITE_VECTORS"] == "1"
-
     /// Writes `generated` (writing mode) or returns the stored file after checking it equals `generated`.
     static func roundTrip<F: Codable & Equatable>(_ name: String, _ generated: F) throws -> F {
-        let url = directory.appendingPathComponent(name)
-        if writing {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try (encoder.encode(generated) + Data("\n".utf8)).write(to: url)
-            return generated
-        }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let stored = try decoder.decode(F.self, from: Data(contentsOf: url))
+        let stored = try SpecVectors.load(name, generated: generated)
         #expect(stored == generated, "\(name) differs from what the code produces; rerun with CAIRN_WRITE_VECTORS=1 if the change is intended")
         return stored
     }

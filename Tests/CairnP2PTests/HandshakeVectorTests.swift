@@ -2,6 +2,7 @@ import CairnCore
 import CairnCrypto
 import Crypto
 import Foundation
+import CairnTestSupport
 import Testing
 @testable import CairnP2P
 
@@ -45,8 +46,6 @@ import Testing
         var vectors: [Vector]
     }
 
-    static let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Specs/vectors/p2p-handshake.json")
 
     static func vector(_ description: String, seedA: UInt8, seedB: UInt8) throws -> Vector {
         let a = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: seedA, count: 32))
@@ -90,16 +89,7 @@ import Testing
 
     @Test func handshakeKeyDerivationMatchesTheSpecVectors() throws {
         let generated = try Self.generate()
-        if ProcessInfo.processInfo.environment["CAIRN_WRITE_VECTORS"] == "1" {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            try (encoder.encode(generated) + Data("\n".utf8)).write(to: Self.url)
-            return
-        }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let stored = try decoder.decode(File.self, from: Data(contentsOf: Self.url))
+        let stored = try SpecVectors.load("p2p-handshake.json", generated: generated)
         #expect(stored == generated, "p2p-handshake.json differs from what the code produces; rerun with CAIRN_WRITE_VECTORS=1 if the change is intended")
         // The other direction: the stored frames open under the stored key.
         for v in stored.vectors {

@@ -57,17 +57,7 @@ extension Staking {
                          delegation.shares)
         let value = shares == validator.totalShares ? validator.tokens : min(tokens(ofShares: shares, validator), amount)
         try settle(delegator, &delegation, &validator, &store)
-        validator.tokens -= value
-        validator.totalShares -= shares
-        delegation.shares -= shares
-        if delegation.shares == 0 {
-            store.delete(.delegation(delegator, consensus))
-            var index = try store.addressList(.delegatorDelegations(delegator))
-            index.remove(consensus)
-            store.put(.delegatorDelegations(delegator), index)
-        } else {
-            store.set(.delegation(delegator, consensus), delegation)
-        }
+        try removeShares(shares, worth: value, of: delegator, &delegation, from: consensus, &validator, &store)
         store.set(.validator(consensus), validator)
         return value
     }

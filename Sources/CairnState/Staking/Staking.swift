@@ -43,6 +43,25 @@ public enum Staking {
 
     /// Pays `delegator` its pending rewards and restarts its accrual. The caller writes both records.
     @discardableResult
+    /// Takes `shares` (worth `tokens`) out of a delegation and its validator; a delegation left
+    /// with no shares is deleted and dropped from the delegator's index. The caller stores the
+    /// validator.
+    static func removeShares<S: StakingStore>(_ shares: UInt128, worth tokens: Amount, of delegator: Address,
+                                              _ delegation: inout DelegationRecord, from consensus: Address,
+                                              _ validator: inout ValidatorRecord, _ store: inout S) throws {
+        validator.tokens -= tokens
+        validator.totalShares -= shares
+        delegation.shares -= shares
+        if delegation.shares == 0 {
+            store.delete(.delegation(delegator, consensus))
+            var index = try store.addressList(.delegatorDelegations(delegator))
+            index.remove(consensus)
+            store.put(.delegatorDelegations(delegator), index)
+        } else {
+            store.set(.delegation(delegator, consensus), delegation)
+        }
+    }
+
     static func settle<S: StakingStore>(_ delegator: Address, _ delegation: inout DelegationRecord,
                                         _ validator: inout ValidatorRecord, _ store: inout S) throws -> Amount {
         let owed = pendingRewards(delegation, validator)
@@ -107,17 +126,7 @@ public enum Staking {
         if tokens(ofShares: delegation.shares - shares, validator) == 0 { shares = delegation.shares }
         let out = shares == validator.totalShares ? validator.tokens : amount
         try settle(delegator, &delegation, &validator, &store)
-        validator.tokens -= out
-        validator.totalShares -= shares
-        delegation.shares -= shares
-        if delegation.shares == 0 {
-            store.delete(.delegation(delegator, consensus))
-            var index = try store.addressList(.delegatorDelegations(delegator))
-            index.remove(consensus)
-            store.put(.delegatorDelegations(delegator), index)
-        } else {
-            store.set(.delegation(delegator, consensus), delegation)
-        }
+        try removeShares(shares, worth: out, of: delegator, &delegation, from: consensus, &validator, &store)
         return out
     }
 
