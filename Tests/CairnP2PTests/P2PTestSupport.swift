@@ -16,14 +16,16 @@ final class TestNode: Sendable {
 
     static let genesis = Hash32.sha256(Array("cairn-p2p-tests".utf8))
 
-    /// Short intervals so the tests run quickly.
+    /// Short intervals so the tests run quickly; deadlines generous, because the whole suite runs
+    /// in parallel with multi-process tests on two shared cores (a handshake must not time out
+    /// just because the machine is busy).
     static func config(chainID: String = "p2p-test", genesis: Hash32 = TestNode.genesis,
                        _ adjust: (inout P2PConfig) -> Void = { _ in }) -> P2PConfig {
         var config = P2PConfig(chainID: chainID, genesisHash: genesis)
         config.listenHost = "127.0.0.1"
         config.listenPort = 0
-        config.handshakeTimeout = .seconds(3)
-        config.dialTimeout = .seconds(2)
+        config.handshakeTimeout = .seconds(15)
+        config.dialTimeout = .seconds(10)
         config.maintenanceInterval = .milliseconds(100)
         config.redialBaseDelay = .milliseconds(100)
         config.redialMaxDelay = .milliseconds(500)
