@@ -43,7 +43,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Measured seconds, after the warm-up.") var duration: Int = 20
         @Option(help: "Warm-up seconds (load offered, not measured).") var warmup: Int = 3
         @Option(help: "Sending accounts (the localnet funds 100; more are funded by them first).") var accounts: Int = 400
-        @Option(help: "The nodes' block interval, milliseconds.") var blockIntervalMs: Int = 100
+        @Option(help: "The nodes' block interval, milliseconds.") var blockIntervalMs: Int = 25
         @Option(help: "Cores for signing and the recover-rate measurement (default: all).") var cores: Int = ProcessInfo.processInfo.activeProcessorCount
         @Flag(help: "Keep the localnet directory (node homes and logs).") var keep = false
 
