@@ -94,6 +94,8 @@ public actor ConsensusDriver {
     /// This height's proposal messages and own votes, re-sent while the height makes no progress.
     private var regossip: [NodeMessage] = []
     private var seenMessages: Set<Hash32> = []
+    /// Valid-signature proposals taken per round of this height.
+    private var proposalsSeen: [UInt64: Int] = [:]
     /// Messages for heights just above this one, replayed when that height starts.
     private var future: [(height: UInt64, message: NodeMessage, peer: NodeID?)] = []
     private var pendingEvidence: [DuplicateVoteEvidence] = []
@@ -238,6 +240,11 @@ public actor ConsensusDriver {
             if let peer { messenger.report(peer, .invalidMessage("proposal with a bad signature, block or proposer")) }
             return
         }
+        // A proposer can sign any number of blocks for its round; checking each costs a block
+        // execution, so only the first few per round are looked at (the engine keeps as many).
+        let seen = proposalsSeen[proposal.round, default: 0]
+        guard seen < ConsensusEngine.maxProposalsPerRound else { return }
+        proposalsSeen[proposal.round] = seen + 1
         messenger.broadcast(.proposal(proposal, block), except: peer)
         blocks[block.id] = block
         let valid = await validate(block)
@@ -503,6 +510,7 @@ public actor ConsensusDriver {
         blocks = [:]
         regossip = []
         seenMessages = []
+        proposalsSeen = [:]
         inbox.removeAll()
         let included = Set(block.evidence)
         pendingEvidence.removeAll { included.contains($0) || $0.height + 1_000 < block.header.height }
