@@ -15,6 +15,12 @@ public struct Address: Hashable, Comparable, Sendable {
         self.bytes = bytes
     }
 
+    /// One call over the raw bytes: these are dictionary and set keys on hot paths (mempool,
+    /// block verification, state), where hashing byte by byte showed up in profiles.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     public static func < (a: Address, b: Address) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 
 }

@@ -37,5 +37,11 @@ public struct Hash32: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var hex: String { Hex.prefixed(bytes) }
     public var description: String { hex }
 
+    /// One call over the raw bytes: these are dictionary and set keys on hot paths (mempool,
+    /// block verification, state), where hashing byte by byte showed up in profiles.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     public static func < (a: Hash32, b: Hash32) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 }

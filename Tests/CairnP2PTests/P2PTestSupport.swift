@@ -51,12 +51,12 @@ final class TestNode: Sendable {
     var events: [P2PEvent] { recorded.all }
 
     /// Polls the recorded events until `predicate` holds for one of them or `seconds` pass.
-    func waitFor(seconds: Double = 10, _ predicate: (P2PEvent) -> Bool) async -> Bool {
+    func waitFor(seconds: Double = 30, _ predicate: (P2PEvent) -> Bool) async -> Bool {
         await eventually(seconds: seconds) { self.events.contains(where: predicate) }
     }
 
     /// Waits for a log line whose message and metadata mention every one of `parts`.
-    func waitForLog(seconds: Double = 10, _ parts: String...) async -> Bool {
+    func waitForLog(seconds: Double = 30, _ parts: String...) async -> Bool {
         await eventually(seconds: seconds) { self.logs.contains(parts) }
     }
 
@@ -89,7 +89,7 @@ final class EventLog: Sendable {
 }
 
 /// Polls `condition` every 20 ms for up to `seconds`; the result says whether it became true.
-func eventually(seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+func eventually(seconds: Double = 30, _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if condition() { return true }

@@ -81,7 +81,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))
         let b2 = try await TestNode(identity: identityB, config: TestNode.config { $0.listenPort = port })
         defer { Task { await b2.stop() } }
-        #expect(await a.waitFor(seconds: 15) { _ in a.events.count { $0.connectedPeer == identityB.nodeID } == 2 })
+        #expect(await a.waitFor(seconds: 30) { _ in a.events.count { $0.connectedPeer == identityB.nodeID } == 2 })
         #expect(await b2.waitFor { $0.connectedPeer == a.id })
     }
 
@@ -192,7 +192,7 @@ import Testing
         a.network.report(b.id, .custom(penalty: 1000, reason: "test ban"))
         #expect(a.network.isBanned(b.id))
         // B keeps redialling A (with backoff); once the ban is over A takes it back.
-        #expect(await a.waitFor(seconds: 15) { _ in a.events.count { $0.connectedPeer == b.id } == 2 })
+        #expect(await a.waitFor(seconds: 30) { _ in a.events.count { $0.connectedPeer == b.id } == 2 })
         #expect(!a.network.isBanned(b.id))
         #expect(a.network.peers().first?.score == 0)
     }

@@ -59,7 +59,7 @@ final class RawPeer: Sendable {
                    genesis: Hash32 = TestNode.genesis) async throws -> FrameCipher {
         let ephemeral = Curve25519.KeyAgreement.PrivateKey()
         try await write(Hello(ephemeralKey: Array(ephemeral.publicKey.rawRepresentation)).bytes)
-        guard await eventually(seconds: 10, { self.received.count >= Hello.size }) else { throw RawPeerError.noHello }
+        guard await eventually(seconds: 30, { self.received.count >= Hello.size }) else { throw RawPeerError.noHello }
         let hello = try Hello(bytes: Array(received.prefix(Hello.size)))
         let keys = try HandshakeKeys(ours: ephemeral, theirs: hello.ephemeralKey)
         var sender = FrameCipher(key: keys.sendKey)
