@@ -66,8 +66,8 @@ import Testing
 
 @Suite struct KeepaliveTests {
     static func fastKeepalive(_ config: inout P2PConfig) {
-        config.pingInterval = .milliseconds(50)
-        config.idleTimeout = .milliseconds(800)
+        config.pingInterval = .milliseconds(100)
+        config.idleTimeout = .milliseconds(2_000)
     }
 
     @Test func aPeerThatGoesSilentIsDisconnected() async throws {
@@ -91,7 +91,7 @@ import Testing
         defer { Task { await a.stop(); await b.stop() } }
         a.network.dial(b.address)
         #expect(await a.waitFor { $0.connectedPeer == b.id })
-        try await Task.sleep(for: .seconds(2))  // more than two idle timeouts without node messages
+        try await Task.sleep(for: .seconds(5))  // more than two idle timeouts without node messages
         #expect(a.connected(to: b.id) && b.connected(to: a.id))
         #expect(a.disconnectReasons(b.id).isEmpty)
     }
