@@ -77,13 +77,16 @@ public struct BlockVerifier: Sendable {
     /// produces only after the block was found valid (`verify(commit:…)` checks it when syncing).
     /// - Parameters:
     ///   - parent: the tip the block must extend; `parentTime` is its time (the genesis time at height 0).
+    ///   - encoded: the block's transactions encoded and identified, when the caller already did it.
     ///   - knownSenders: senders already recovered for some transaction ids (the mempool's), so a
     ///     proposal made of transactions this node admitted costs no signature recovery.
     public func verify(_ block: Block, parent: ChainTip, parentTime: UInt64, validators: BlockValidators,
-                       knownSenders: [Hash32: Address] = [:], database: ChainDatabase) throws -> ExecutedBlock {
+                       encoded: EncodedTransactions? = nil, knownSenders: [Hash32: Address] = [:],
+                       database: ChainDatabase) throws -> ExecutedBlock {
         let header = block.header
         let rules = executor.rules
-        let encodings = block.transactions.map(\.canonicalBytes)
+        let encoded = encoded ?? EncodedTransactions(block)
+        let encodings = encoded.encodings
         for (i, encoding) in encodings.enumerated() where encoding.count > Transaction.maxEncodedBytes {
             throw BlockValidationError.transactionTooLarge(index: i, size: encoding.count)
         }
@@ -119,7 +122,7 @@ public struct BlockVerifier: Sendable {
         guard bytes <= rules.parameters.maxBlockBytes else {
             throw BlockValidationError.tooManyBytes(bytes: bytes, limit: rules.parameters.maxBlockBytes)
         }
-        let ids = encodings.map(Transaction.id(ofEncoding:))
+        let ids = encoded.ids
         let transactionsRoot = MerkleRoot.of(ids)
         guard header.transactionsRoot == transactionsRoot else {
             throw BlockValidationError.transactionsRootMismatch(header: header.transactionsRoot, computed: transactionsRoot)
@@ -237,5 +240,17 @@ private struct ResultSlots: @unchecked Sendable {
     init(count: Int) {
         buffer = .allocate(capacity: count)
         buffer.initialize(repeating: nil)
+    }
+}
+
+/// A block's transactions encoded and identified once, for everything that checks the block
+/// (the mempool lookup of known senders, then the verifier).
+public struct EncodedTransactions: Sendable {
+    public let encodings: [[UInt8]]
+    public let ids: [Hash32]
+
+    public init(_ block: Block) {
+        encodings = block.transactions.map(\.canonicalBytes)
+        ids = encodings.map(Transaction.id(ofEncoding:))
     }
 }

@@ -275,12 +275,13 @@ public actor ConsensusDriver {
         if case .valid(let known)? = candidates[block.id] {
             executed = known
         } else {
-            let known = await mempool.knownSenders(of: block.transactions.map(\.id))
+            let encoded = EncodedTransactions(block)
+            let known = await mempool.knownSenders(of: encoded.ids)
             guard block.header.height == height else { return false }
             do {
                 executed = try verifier.verify(block, parent: tip, parentTime: tipTime,
                                                validators: schedule.blockValidators(last: lastValidators),
-                                               knownSenders: known, database: chain.database)
+                                               encoded: encoded, knownSenders: known, database: chain.database)
             } catch let error as BlockValidationError {
                 throw .invalidBlock(error)
             } catch {
@@ -462,12 +463,13 @@ public actor ConsensusDriver {
             candidates[id] = .invalid("block time \(block.header.time) is too far ahead of this node's clock")
             return false
         }
-        let known = await mempool.knownSenders(of: block.transactions.map(\.id))
+        let encoded = EncodedTransactions(block)
+        let known = await mempool.knownSenders(of: encoded.ids)
         guard block.header.height == height else { return false }
         do {
             let executed = try verifier.verify(block, parent: tip, parentTime: tipTime,
                                                validators: schedule.blockValidators(last: lastValidators),
-                                               knownSenders: known, database: chain.database)
+                                               encoded: encoded, knownSenders: known, database: chain.database)
             candidates[id] = .valid(executed)
             return true
         } catch {
