@@ -132,6 +132,13 @@ struct DevnetEndToEndTests {
                 }
                 try await Task.sleep(for: .milliseconds(15))
             }
+            // At least one block must be committed for the check to mean anything (a slow first
+            // height under load could leave the last status at height 0).
+            while lastSeen.height == 0 {
+                let s = try await rpc.call("node_status")
+                lastSeen = (s["latest_height"]?.integerValue ?? 0, s["latest_block_id"], s["latest_state_root"])
+                try await Task.sleep(for: .milliseconds(20))
+            }
             node.kill9()
             let again = try await NodeProcess(devnetArguments(home), logPath: home + "/node.log")
             let block = try await again.client.call("chain_getBlock", ["block": .integer(lastSeen.height)])

@@ -6,6 +6,8 @@ final class NodeProcess: @unchecked Sendable {
     let process = Process()
     let logPath: String
     private(set) var rpcURL = ""
+    /// Where this process's output starts in the log file.
+    private var logStart = 0
 
     static var repoRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
@@ -26,9 +28,12 @@ final class NodeProcess: @unchecked Sendable {
     /// JSON-RPC answers.
     init(_ arguments: [String], logPath: String) async throws {
         self.logPath = logPath
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        if !FileManager.default.fileExists(atPath: logPath) {
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        try log.seekToEnd()
+        // Only what this process appends counts: an earlier process may have logged its port here.
+        logStart = Int(try log.seekToEnd())
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
             + (arguments.contains("--rpc-port") ? [] : ["--rpc-port", "0"])
@@ -48,10 +53,14 @@ final class NodeProcess: @unchecked Sendable {
         throw TestFailure("cairn did not report its RPC port:\n\(self.log)")
     }
 
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    /// This process's part of the log file.
+    var log: String {
+        guard let data = FileManager.default.contents(atPath: logPath), data.count >= logStart else { return "" }
+        return String(decoding: data[logStart...], as: UTF8.self)
+    }
 
     private func readPort() -> Int? {
-        // The last "JSON-RPC ready at http://127.0.0.1:PORT" line belongs to this process.
+        // The "JSON-RPC ready at http://127.0.0.1:PORT" line of this process.
         guard let line = log.split(separator: "\n").last(where: { $0.contains("JSON-RPC ready at") }),
               let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else { return nil }
         return port
