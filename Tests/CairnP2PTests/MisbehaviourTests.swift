@@ -126,7 +126,9 @@ import Testing
 
 @Suite struct PexMisbehaviourTests {
     @Test func pexAnswersAreTakenOnlyWhenAskedForAndMalformedAddressesCost() async throws {
-        let a = try await TestNode()
+        // A asks once, at connect; a long interval keeps it from asking again while the test
+        // runs (on a loaded machine the second answer could otherwise meet a fresh request).
+        let a = try await TestNode(config: TestNode.config { $0.pexRequestInterval = .seconds(600) })
         defer { Task { await a.stop() } }
         let raw = try await RawPeer(port: a.port)
         let identity = NodeIdentity.generate()
