@@ -28,13 +28,14 @@ import Testing
             let raw = try await RawPeer(port: a.port)
             switch round % 3 {
             case 0:  // garbage instead of a hello, of any length
-                try await raw.write(Self.bytes(Int.random(in: 1...200, using: &rng), &rng))
+                // The node may already have closed the connection; that is a fine answer to garbage.
+                try? await raw.write(Self.bytes(Int.random(in: 1...200, using: &rng), &rng))
             case 1:  // a valid hello, then garbage where the frames should be
                 var hello = Hello(ephemeralKey: Self.bytes(32, &rng)).bytes
                 hello += Self.bytes(Int.random(in: 1...100, using: &rng), &rng)
-                try await raw.write(hello)
+                try? await raw.write(hello)
             default:  // a full handshake, then well-encrypted random messages on channel 0 and others
-                var sender = try await raw.handshake()
+                guard var sender = try? await raw.handshake() else { break }
                 for _ in 0..<10 {
                     let channel: UInt8 = Bool.random(using: &rng) ? 0 : UInt8.random(in: 1...255, using: &rng)
                     let payload = Self.bytes(Int.random(in: 0...64, using: &rng), &rng)
