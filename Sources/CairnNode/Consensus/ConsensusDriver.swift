@@ -491,6 +491,11 @@ public actor ConsensusDriver {
             logger.critical("cannot commit the decided block: \(error)")
             return
         }
+        // The decided height's journal is no longer needed once its block is durable: replace it
+        // now, while the block interval runs, rather than on the next height's critical path.
+        do { try journal.beginHeight(height) } catch {
+            logger.error("cannot start the consensus journal of height \(height): \(error)")
+        }
         let elapsed = ContinuousClock.now - heightStartedAt
         scheduleStart(of: height, after: settings.minBlockInterval > elapsed ? settings.minBlockInterval - elapsed : .zero)
     }
