@@ -20,9 +20,9 @@ public struct ProposerPriorities: Sendable, Hashable, ProposerSelection {
         }
     }
 
-    /// CometBFT's `MaxTotalVotingPower` (Int64.max / 8): with it, −1.125 × (2 × total) and every
-    /// intermediate sum in the algorithm fit an `Int64`.
-    public static let maxTotalPower: UInt64 = UInt64(Int64.max / 8)
+    /// CometBFT's `MaxTotalVotingPower` (Int64.max / 8), the bound of every validator set: with
+    /// it, −1.125 × (2 × total) and every intermediate sum in the algorithm fit an `Int64`.
+    public static var maxTotalPower: UInt64 { ValidatorSet.maxTotalPower }
 
     /// Sorted by address, strictly; every power is at least 1.
     public private(set) var entries: [Entry]

@@ -9,13 +9,11 @@ public enum Staking {
     /// base units, so even a validator with 10^30 shares accrues small rewards.
     public static let rewardScale: UInt128 = 1_000_000_000_000_000_000_000_000_000
 
-    /// Total voting power of a set never exceeds this (the commit check's bound, Specs/blocks.md §5).
-    public static let maxTotalPower: UInt64 = ValidatorSet.maxTotalPower
 
     /// Voting power of `tokens`: ⌊tokens / power_reduction⌋, capped so a full set stays within
     /// `maxTotalPower`.
     public static func power(tokens: Amount, parameters: StakingParameters) -> UInt64 {
-        let cap = maxTotalPower / max(parameters.maxValidators, 1)
+        let cap = ValidatorSet.maxTotalPower / max(parameters.maxValidators, 1)
         let p = tokens / parameters.powerReduction
         return p > UInt128(cap) ? cap : UInt64(p)
     }
