@@ -25,8 +25,8 @@ final class NodeProcess: @unchecked Sendable {
     }
 
     /// Starts `cairn ARGS --rpc-port 0 --p2p-port 0` (unless ARGS name ports) and waits until its
-    /// JSON-RPC answers.
-    init(_ arguments: [String], logPath: String) async throws {
+    /// JSON-RPC answers; in `workingDirectory` if given, else in the test's.
+    init(_ arguments: [String], logPath: String, workingDirectory: String? = nil) async throws {
         self.logPath = logPath
         if !FileManager.default.fileExists(atPath: logPath) {
             FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -40,6 +40,7 @@ final class NodeProcess: @unchecked Sendable {
             + (arguments.contains("--p2p-port") ? [] : ["--p2p-port", "0"])
         process.standardOutput = log
         process.standardError = log
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         try process.run()
         let deadline = ContinuousClock.now.advanced(by: .seconds(60))
         while ContinuousClock.now < deadline {
