@@ -60,7 +60,9 @@ public final class Node: Sendable {
         } else {
             signer = nil
         }
-        let journal = try ConsensusJournal(path: home.consensusJournalFile, logger: logger)
+        // A node with committed blocks has opened (so created) its journal before: a missing one is reported.
+        let journal = try ConsensusJournal(path: home.consensusJournalFile, logger: logger,
+                                           expectExisting: try chain.tip().height > 0)
         network = P2PNetwork(identity: identity, config: try Self.p2pConfig(config, chain: chain), logger: logger)
         let timeouts = TimeoutConfig(
             propose: UInt64(config.timeoutProposeMilliseconds), proposeDelta: UInt64(config.timeoutProposeDeltaMilliseconds),

@@ -19,9 +19,8 @@ import Testing
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            sink.lines.withLock { $0.append("\(level): \(message)") }
+        func log(event: LogEvent) {
+            sink.lines.withLock { $0.append("\(event.level): \(event.message)") }
         }
     }
 
@@ -34,6 +33,17 @@ import Testing
     }
     static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
     static func store(_ bytes: [UInt8], _ path: String) throws { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
+
+    /// The exact warnings of Specs/validator-signing.md §5, one per recovery.
+    static func cutWarning(_ path: String, dropped: Int, problem: String, kept: Int, height: UInt64 = 0) -> String {
+        "warning: consensus journal \(path): dropped the last \(dropped) byte(s) because \(problem); kept the \(kept) intact record(s) before them (height \(height)); a crash during a write leaves this"
+    }
+    static func discardWarning(_ path: String, size: Int, problem: String) -> String {
+        "warning: consensus journal \(path): discarded the whole file (\(size) byte(s)) because \(problem); without an intact header none of its records can be trusted, so an empty journal (height 0) replaces it"
+    }
+    static func missingWarning(_ path: String) -> String {
+        "warning: consensus journal \(path): the file is missing although this node has committed blocks (deleted or lost?); created an empty journal (height 0), so what the node journaled for the current height is forgotten"
+    }
 
     static let records: [[UInt8]] = [Array("height-start".utf8), [], [UInt8](repeating: 0xAB, count: 1_000), Array("vote".utf8)]
 
@@ -70,8 +80,11 @@ import Testing
             let j = try ConsensusJournal(path: path, logger: Self.logger(sink))
             #expect(try j.replay() == Array(Self.records.dropLast()), "cut at \(cut)")
             #expect(try Self.bytes(path).count == lastStart)
-            #expect(sink.all.count == (cut == lastStart ? 0 : 1), "cut at \(cut): \(sink.all)")
-            if cut > lastStart { #expect(sink.all[0].contains("dropped the last \(cut - lastStart) byte(s)")) }
+            let left = cut - lastStart
+            let problem = left < 8 ? "the last record's frame is cut short (\(left) of 8 bytes)"
+                                   : "the last record is cut short (\(left - 8) of 4 bytes)"
+            #expect(sink.all == (left == 0 ? [] : [Self.cutWarning(path, dropped: left, problem: problem, kept: 3)]),
+                    "cut at \(cut)")
             try j.append(Array("after".utf8), sync: false)
             #expect(try ConsensusJournal(path: path).replay() == Array(Self.records.dropLast()) + [Array("after".utf8)])
         }
@@ -88,8 +101,7 @@ import Testing
         try Self.store(bytes, path)
         let sink = Captured()
         #expect(try ConsensusJournal(path: path, logger: Self.logger(sink)).replay() == Array(Self.records.prefix(2)))
-        #expect(sink.all.count == 1 && sink.all[0].contains("checksum does not match"))
-        #expect(sink.all[0].contains("dropped the last \(bytes.count - third) byte(s)"))
+        #expect(sink.all == [Self.cutWarning(path, dropped: bytes.count - third, problem: "a record's checksum does not match", kept: 2)])
     }
 
     @Test func lengthAboveMaximumIsDamage() throws {
@@ -105,7 +117,7 @@ import Testing
         try Self.store(bytes, path)
         let sink = Captured()
         #expect(try ConsensusJournal(path: path, maxRecordSize: 2_000, logger: Self.logger(sink)).replay() == Array(Self.records.dropLast()))
-        #expect(sink.all.first?.contains("above the maximum") == true)
+        #expect(sink.all == [Self.cutWarning(path, dropped: 12, problem: "a record claims 4095 bytes, above the maximum of 2000", kept: 3)])
     }
 
     @Test func damageFoundAtReplayIsCutToo() throws {
@@ -119,7 +131,7 @@ import Testing
         try handle.write(contentsOf: Data([0, 0, 0, 5, 9, 9]))
         try handle.close()
         #expect(try journal.replay() == [[1, 2, 3]])
-        #expect(sink.all.count == 1)
+        #expect(sink.all == [Self.cutWarning(path, dropped: 6, problem: "the last record's frame is cut short (6 of 8 bytes)", kept: 1)])
         try journal.append([4], sync: true)
         #expect(try journal.replay() == [[1, 2, 3], [4]])
     }
@@ -151,12 +163,54 @@ import Testing
         let reopened = try ConsensusJournal(path: path, logger: Self.logger(sink))
         #expect(reopened.height == 0)
         #expect(try reopened.replay().isEmpty)
-        #expect(sink.all.count == 1 && sink.all[0].contains("header checksum"))
+        #expect(sink.all == [Self.discardWarning(path, size: bytes.count, problem: "the header checksum does not match")])
         for short in [0, 5, 19] {
             try Self.store(Array(JournalFormat.header(height: 3).prefix(short)), path)
-            #expect(try ConsensusJournal(path: path).replay().isEmpty)
+            let shortSink = Captured()
+            #expect(try ConsensusJournal(path: path, logger: Self.logger(shortSink)).replay().isEmpty)
             #expect(try Self.bytes(path) == JournalFormat.header(height: 0))
+            #expect(shortSink.all == [Self.discardWarning(path, size: short, problem: "the header is cut short (\(short) of 20 bytes)")])
         }
+        // Not a journal at all.
+        try Self.store(Array("not a journal, longer than a header".utf8), path)
+        let foreign = Captured()
+        #expect(try ConsensusJournal(path: path, logger: Self.logger(foreign)).replay().isEmpty)
+        #expect(foreign.all == [Self.discardWarning(path, size: 35, problem: "the file does not start with \"CAIRNJNL\"")])
+    }
+
+    @Test func damagedHeaderFoundAtReplayDiscardsTheFile() throws {
+        let path = try Self.path()
+        let sink = Captured()
+        let journal = try ConsensusJournal(path: path, logger: Self.logger(sink))
+        try journal.beginHeight(4)
+        try journal.append([1], sync: true)
+        // Overwritten in place behind the journal's back (the open descriptor sees it).
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.write(contentsOf: Data("XX".utf8))
+        try handle.close()
+        #expect(try journal.replay().isEmpty)
+        #expect(journal.height == 0)
+        #expect(sink.all == [Self.discardWarning(path, size: 29, problem: "the file does not start with \"CAIRNJNL\"")])
+    }
+
+    @Test func missingFileWarnsOnlyWhereOneWasExpected() throws {
+        let path = try Self.path()
+        // A new node: created without a word.
+        let sink = Captured()
+        let journal = try ConsensusJournal(path: path, logger: Self.logger(sink), expectExisting: false)
+        try journal.beginHeight(7)
+        try journal.append([1], sync: true)
+        #expect(sink.all.isEmpty)
+        // Reopened where it is expected and present: nothing to say either.
+        #expect(try ConsensusJournal(path: path, logger: Self.logger(sink), expectExisting: true).replay() == [[1]])
+        #expect(sink.all.isEmpty)
+        // Deleted while the node was down: recreated empty, with one warning.
+        try FileManager.default.removeItem(atPath: path)
+        let recreated = try ConsensusJournal(path: path, logger: Self.logger(sink), expectExisting: true)
+        #expect(recreated.height == 0)
+        #expect(try recreated.replay().isEmpty)
+        #expect(try Self.bytes(path) == JournalFormat.header(height: 0))
+        #expect(sink.all == [Self.missingWarning(path)])
     }
 
     @Test func frameLayout() {

@@ -11,8 +11,10 @@ import Synchronization
 /// the round state it had, instead of starting the height over and voting differently.
 ///
 /// A class around a `Mutex` (like `ValidatorSigner`): appends are short blocking writes that must
-/// not interleave. A torn or damaged tail (a crash mid-write) is cut off at the last intact record
-/// with one warning; it never stops the node and never needs an operator.
+/// not interleave. A torn or damaged tail (a crash mid-write) is cut off at the last intact record,
+/// a damaged header replaces the whole file by an empty journal, and a file missing where one was
+/// expected is recreated empty; each with one warning. None of them stops the node or needs an
+/// operator.
 public final class ConsensusJournal: Sendable {
     /// Large enough for a proposal with its block; larger records are refused when appended and
     /// treated as damage when read.
@@ -34,14 +36,18 @@ public final class ConsensusJournal: Sendable {
     private let file: Mutex<Open>
 
     /// Opens `path`, creating an empty journal (height 0) if it does not exist, and cuts off a
-    /// damaged tail.
+    /// damaged tail. `expectExisting` says the file should be there (the node has committed
+    /// blocks, so it opened a journal before): then a missing file is reported with a warning; for
+    /// a new node it is created silently.
     public init(path: String, maxRecordSize: Int = ConsensusJournal.defaultMaxRecordSize,
-                logger: Logger = Logger(label: "cairn.consensus.journal")) throws(JournalError) {
+                logger: Logger = Logger(label: "cairn.consensus.journal"),
+                expectExisting: Bool = false) throws(JournalError) {
         precondition(maxRecordSize >= 0 && maxRecordSize <= Int(UInt32.max))
         self.path = path
         self.maxRecordSize = maxRecordSize
         self.logger = logger
-        let (fd, scan) = try Self.openAndRecover(path: path, maxRecordSize: maxRecordSize, logger: logger)
+        let (fd, scan) = try Self.openAndRecover(path: path, maxRecordSize: maxRecordSize, logger: logger,
+                                                 expectExisting: expectExisting)
         file = Mutex(Open(fd: fd, size: scan.intactLength, height: scan.height ?? 0))
     }
 
@@ -79,13 +85,13 @@ public final class ConsensusJournal: Sendable {
             if let problem = scan.problem {
                 guard scan.intactLength > 0 else {
                     // The header itself is damaged: nothing can be trusted; start an empty journal.
-                    Self.warn(logger, path: path, dropped: bytes.count, problem: problem)
                     let fresh = try Self.createFresh(path: path, height: 0)
+                    Self.warnDiscarded(logger, path: path, size: bytes.count, problem: problem)
                     open = Open(fd: fresh, size: JournalFormat.headerSize, height: 0)
                     return []
                 }
                 try Self.truncate(open.fd, to: scan.intactLength, path: path)
-                Self.warn(logger, path: path, dropped: bytes.count - scan.intactLength, problem: problem)
+                Self.warnCut(logger, path: path, scan: scan, dropped: bytes.count - scan.intactLength, problem: problem)
             }
             open.size = scan.intactLength
             return scan.records
@@ -103,13 +109,17 @@ public final class ConsensusJournal: Sendable {
 
     // MARK: - File handling
 
-    private static func openAndRecover(path: String, maxRecordSize: Int, logger: Logger) throws(JournalError)
-        -> (Int32, JournalFormat.Scan) {
+    private static func openAndRecover(path: String, maxRecordSize: Int, logger: Logger,
+                                       expectExisting: Bool) throws(JournalError) -> (Int32, JournalFormat.Scan) {
+        let empty = JournalFormat.Scan(height: 0, records: [], intactLength: JournalFormat.headerSize)
         let fd = open(path, O_RDWR | O_CLOEXEC)
         if fd < 0 {
             guard errno == ENOENT else { throw .storage(FileSystemError("open", path)) }
             let fresh = try createFresh(path: path, height: 0)
-            return (fresh, JournalFormat.Scan(height: 0, records: [], intactLength: JournalFormat.headerSize))
+            if expectExisting {
+                logger.warning("consensus journal \(path): the file is missing although this node has committed blocks (deleted or lost?); created an empty journal (height 0), so what the node journaled for the current height is forgotten")
+            }
+            return (fresh, empty)
         }
         let bytes: [UInt8]
         do throws(FileSystemError) { bytes = try read(fd, path: path) } catch {
@@ -120,20 +130,26 @@ public final class ConsensusJournal: Sendable {
         guard let problem = scan.problem else { return (fd, scan) }
         guard scan.intactLength > 0 else {
             close(fd)
-            warn(logger, path: path, dropped: bytes.count, problem: problem)
             let fresh = try createFresh(path: path, height: 0)
-            return (fresh, JournalFormat.Scan(height: 0, records: [], intactLength: JournalFormat.headerSize))
+            warnDiscarded(logger, path: path, size: bytes.count, problem: problem)
+            return (fresh, empty)
         }
         do { try truncate(fd, to: scan.intactLength, path: path) } catch {
             close(fd)
             throw error
         }
-        warn(logger, path: path, dropped: bytes.count - scan.intactLength, problem: problem)
+        warnCut(logger, path: path, scan: scan, dropped: bytes.count - scan.intactLength, problem: problem)
         return (fd, scan)
     }
 
-    private static func warn(_ logger: Logger, path: String, dropped: Int, problem: String) {
-        logger.warning("consensus journal \(path): dropped the last \(dropped) byte(s) because \(problem) (a crash during a write leaves this; the intact records before it are kept)")
+    /// A damaged tail was cut off after the last intact record.
+    private static func warnCut(_ logger: Logger, path: String, scan: JournalFormat.Scan, dropped: Int, problem: String) {
+        logger.warning("consensus journal \(path): dropped the last \(dropped) byte(s) because \(problem); kept the \(scan.records.count) intact record(s) before them (height \(scan.height ?? 0)); a crash during a write leaves this")
+    }
+
+    /// The header is damaged: the whole file was replaced by an empty journal.
+    private static func warnDiscarded(_ logger: Logger, path: String, size: Int, problem: String) {
+        logger.warning("consensus journal \(path): discarded the whole file (\(size) byte(s)) because \(problem); without an intact header none of its records can be trusted, so an empty journal (height 0) replaces it")
     }
 
     private static func createFresh(path: String, height: UInt64) throws(JournalError) -> Int32 {
