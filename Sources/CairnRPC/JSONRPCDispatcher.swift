@@ -66,11 +66,12 @@ public struct JSONRPCDispatcher: Sendable {
             return Self.errorResponse(.invalidRequest("Invalid Request: expected an object, got \(request.typeName)"), id: .null)
         }
         // The id is echoed whenever it is itself valid, even if the rest of the request is not,
-        // so clients can match the error to their call.
+        // so clients can match the error to their call. A number comes back as its exact text
+        // (`JSONValue.number`), never rounded through a Double.
         let id: JSONValue?
         switch members["id"] {
         case nil: id = nil
-        case .string?, .integer?, .double?, .null?: id = members["id"]
+        case .string?, .integer?, .number?, .null?: id = members["id"]
         case let other?:
             return Self.errorResponse(
                 .invalidRequest("Invalid Request: id must be a string, a number or null, got \(other.typeName)"), id: .null

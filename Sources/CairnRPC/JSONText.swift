@@ -2,8 +2,9 @@
 ///
 /// A hand-written parser rather than Foundation's because the RPC endpoint faces the network:
 /// nesting depth is bounded (no stack exhaustion from `[[[[...`), duplicate object keys are
-/// rejected (no ambiguity about which value a handler sees), integers and fractional numbers are
-/// told apart exactly, and invalid UTF-8 is an error instead of being silently replaced.
+/// rejected (no ambiguity about which value a handler sees), integers and other numbers are told
+/// apart exactly (other numbers keep their text), and invalid UTF-8 is an error instead of being
+/// silently replaced.
 public enum JSONText {
     /// Deepest array/object nesting accepted by `parse`.
     public static let defaultMaxDepth = 64
@@ -26,7 +27,7 @@ public enum JSONText {
     }
 
     /// Compact UTF-8 JSON with object keys sorted by their UTF-8 bytes, so equal values always
-    /// serialise to equal bytes. Non-finite doubles (not representable in JSON) become `null`.
+    /// serialise to equal bytes. Numbers the parser read are written exactly as they were read.
     public static func bytes(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
         write(value, into: &out)
@@ -47,12 +48,8 @@ public enum JSONText {
             out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .integer(let number):
             out.append(contentsOf: String(number).utf8)
-        case .double(let number):
-            if number.isFinite {
-                out.append(contentsOf: number.description.utf8)
-            } else {
-                out.append(contentsOf: "null".utf8)
-            }
+        case .number(let text):
+            out.append(contentsOf: text.utf8)
         case .string(let text):
             writeString(text, into: &out)
         case .array(let elements):
@@ -328,15 +325,12 @@ public enum JSONText {
                 skipDigits()
             }
             let text = String(decoding: bytes[start..<position], as: UTF8.self)
-            if isInteger, let integer = Int64(text) {
+            // "-0" is the one integer text that `String(Int64)` would not give back.
+            if isInteger, text != "-0", let integer = Int64(text) {
                 return .integer(integer)
             }
-            // Fractional, exponent, or an integer beyond Int64: only meaningful as a double.
-            guard let number = Double(text), number.isFinite else {
-                position = start
-                throw fail("number out of range")
-            }
-            return .double(number)
+            // Fractional, exponent, or an integer beyond Int64: kept as written, never rounded.
+            return .number(text)
         }
 
         func isDigit(_ byte: UInt8) -> Bool {

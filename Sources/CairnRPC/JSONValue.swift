@@ -4,13 +4,17 @@
 /// (JSON-RPC 2.0 rules, parameter checking) can inspect exactly what the client sent, and so that
 /// output is byte-stable: objects are always written with sorted keys.
 ///
-/// `double` exists only because JSON has fractional numbers; nothing that decides validity or
-/// state may be derived from it. Amounts travel as decimal strings, heights as integers.
+/// `number` exists only because JSON has fractional and huge numbers; nothing that decides
+/// validity or state may be derived from it. Amounts travel as decimal strings, heights as integers.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case integer(Int64)
-    case double(Double)
+    /// Any other JSON number (a fraction, an exponent, an integer beyond Int64, `-0`), kept as its
+    /// exact text so that it is written back unchanged: a request id `18446744073709551616` or
+    /// `1e400` is echoed as sent. Two texts of the same quantity (`1.5`, `1.50`) are different
+    /// values. Made by the parser or from a float literal; the text must be a JSON number.
+    case number(String)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -34,10 +38,11 @@ extension JSONValue {
         return nil
     }
 
-    /// A numeric value as a `Double`, integers included (for display and tests only).
+    /// A numeric value as a `Double`, integers included (for display and tests only; rounded,
+    /// and infinite beyond the `Double` range).
     public var doubleValue: Double? {
         switch self {
-        case .double(let value): return value
+        case .number(let text): return Double(text)
         case .integer(let value): return Double(value)
         default: return nil
         }
@@ -75,7 +80,7 @@ extension JSONValue {
         case .null: return "null"
         case .bool: return "boolean"
         case .integer: return "integer"
-        case .double: return "number"
+        case .number: return "number"
         case .string: return "string"
         case .array: return "array"
         case .object: return "object"
@@ -98,7 +103,7 @@ extension JSONValue: ExpressibleByIntegerLiteral {
 }
 
 extension JSONValue: ExpressibleByFloatLiteral {
-    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(floatLiteral value: Double) { self = .number(value.description) }
 }
 
 extension JSONValue: ExpressibleByStringLiteral {
@@ -120,6 +125,7 @@ extension JSONValue: ExpressibleByDictionaryLiteral {
 
 // MARK: - Codable
 
+/// Through `Double` for fractional numbers: only `JSONText` keeps a number's exact text.
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -130,7 +136,7 @@ extension JSONValue: Codable {
         } else if let value = try? container.decode(Int64.self) {
             self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
+            self = .number(value.description)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
@@ -148,7 +154,11 @@ extension JSONValue: Codable {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .integer(let value): try container.encode(value)
-        case .double(let value): try container.encode(value)
+        case .number(let text):
+            guard let value = Double(text), value.isFinite else {
+                throw EncodingError.invalidValue(text, .init(codingPath: encoder.codingPath, debugDescription: "number beyond Double"))
+            }
+            try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)

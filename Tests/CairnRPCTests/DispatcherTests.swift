@@ -41,12 +41,35 @@ import Testing
     }
 
     @Test(arguments: [
-        (JSONValue.string("abc"), "string"), (JSONValue.integer(-4), "integer"), (JSONValue.double(2.5), "double"), (JSONValue.null, "null"),
+        (JSONValue.string("abc"), "string"), (JSONValue.integer(-4), "integer"), (JSONValue.number("2.5"), "number"), (JSONValue.null, "null"),
     ])
     func echoesTheID(_ id: JSONValue, _ label: String) async throws {
         let request: JSONValue = ["jsonrpc": "2.0", "method": "test_add", "params": [1, 1], "id": id]
         let response = try await send(JSONText.string(request))
         #expect(response == ["jsonrpc": "2.0", "id": id, "result": 2], "id kind \(label)")
+    }
+
+    /// Outside testing found ids above 2^53 answered as floats (`1.8446744073709552e+19`): the id
+    /// comes back as the exact text of the request's id token, alone and in batches.
+    static let idTokens = [
+        "18446744073709551616", "-1", "1.5", "1e400", "12345678901234567890123", "-0", "1.50", "0",
+        #""abc""#, #""""#, #""18446744073709551616""#,
+    ]
+
+    @Test(arguments: idTokens)
+    func echoesTheIDTokenExactly(_ token: String) async throws {
+        let result = await dispatcher.handle(body: Array(#"{"jsonrpc":"2.0","method":"test_add","params":[1,1],"id":\#(token)}"#.utf8))
+        #expect(result.map { String(decoding: $0, as: UTF8.self) } == #"{"id":\#(token),"jsonrpc":"2.0","result":2}"#)
+        let error = await dispatcher.handle(body: Array(#"{"jsonrpc":"2.0","method":"nope","id":\#(token)}"#.utf8))
+        #expect(error.map { String(decoding: $0, as: UTF8.self) }?.hasSuffix(#"},"id":\#(token),"jsonrpc":"2.0"}"#) == true)
+    }
+
+    @Test func echoesIDTokensExactlyInBatches() async throws {
+        let tokens = Self.idTokens
+        let dispatcher = JSONRPCDispatcher(registry: try makeTestRegistry(), maxBatchLength: tokens.count)
+        let batch = "[" + tokens.map { #"{"jsonrpc":"2.0","method":"test_add","params":[2,3],"id":\#($0)}"# }.joined(separator: ",") + "]"
+        let output = await dispatcher.handle(body: Array(batch.utf8)).map { String(decoding: $0, as: UTF8.self) }
+        #expect(output == "[" + tokens.map { #"{"id":\#($0),"jsonrpc":"2.0","result":5}"# }.joined(separator: ",") + "]")
     }
 
     @Test(arguments: ["{\"jsonrpc\":\"2.0\",", "[1,2", "not json", "", "{\"jsonrpc\":\"2.0\",\"method\":\"a\",\"method\":\"b\",\"id\":1}"])
