@@ -93,22 +93,22 @@ struct ChainRPC: Sendable {
     func block(_ params: RPCParams) throws -> JSONValue {
         let full = try params.optionalBool("full", at: 1) ?? false
         guard let selector = params.value("block", at: 0) else { throw RPCError.invalidParams("missing required parameter 'block'") }
-        let found: Block?
+        let block: Block
         switch selector {
         case .integer(let h) where h >= 0:
-            found = try chain.database.block(height: UInt64(h))
+            block = try self.block(height: UInt64(h))
         case .string("latest"):
-            found = try chain.database.block(height: try chain.tip().height)
+            block = try self.block(height: try chain.tip().height)
         case .string(let text):
             let id: Hash32
             do { id = try Hash32(hex: text) } catch {
                 throw RPCError.invalidParams("parameter 'block': \(error); expected a height, a 0x-hex block id or \"latest\"")
             }
-            found = try chain.database.block(id: id)
+            guard let found = try chain.database.block(id: id) else { throw RPCError.notFound("no block with id \(id.hex)") }
+            block = found
         default:
             throw RPCError.invalidParams("parameter 'block': expected a non-negative height, a 0x-hex block id or \"latest\"")
         }
-        guard let block = found else { throw RPCError.notFound("no such block (height 0 is the genesis state, not a block)") }
         let ids = block.transactions.map(\.id)
         var o: [String: JSONValue] = [
             "id": .string(block.id.hex),
@@ -128,6 +128,18 @@ struct ChainRPC: Sendable {
         o["last_commit"] = block.lastCommit.map(JSONForms.commit) ?? .null
         o["evidence"] = .array(block.evidence.map(JSONForms.evidence))
         return .object(o)
+    }
+
+    /// The block at `height`, or a not-found error that says which height and where the chain is.
+    private func block(height: UInt64) throws -> Block {
+        if let found = try chain.database.block(height: height) { return found }
+        let latest = try chain.tip().height
+        let tip = latest == 0 ? "no block has been committed yet" : "the latest is \(latest)"
+        switch height {
+        case 0: throw RPCError.notFound("no block at height 0 (the genesis state, not a block); \(tip)")
+        case ...latest: throw RPCError.notFound("no block at height \(height) in this node's store; \(tip)")
+        default: throw RPCError.notFound("no block at height \(height); \(tip)")
+        }
     }
 
     func transaction(_ params: RPCParams) async throws -> JSONValue {

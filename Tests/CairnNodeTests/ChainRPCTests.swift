@@ -127,6 +127,24 @@ struct ChainRPCTests {
         #expect(missing["error"]?["code"] == .integer(Int64(RPCErrorCode.notFound.rawValue)))
     }
 
+    /// Outside testing found every miss answered "height 0 is the genesis state".
+    @Test func missingBlockSaysWhatWasNotFound() async throws {
+        let node = try TestNode()
+        defer { node.close() }
+        func message(_ selector: JSONValue) async throws -> String? {
+            let r = try await node.call("chain_getBlock", ["block": selector])
+            #expect(r["error"]?["code"] == .integer(Int64(RPCErrorCode.notFound.rawValue)), "\(selector) → \(r)")
+            return r["error"]?["message"]?.stringValue
+        }
+        #expect(try await message("latest") == "no block at height 0 (the genesis state, not a block); no block has been committed yet")
+        #expect(try await message(3) == "no block at height 3; no block has been committed yet")
+        _ = try await node.produceBlock()
+        _ = try await node.produceBlock()
+        #expect(try await message(57) == "no block at height 57; the latest is 2")
+        #expect(try await message(0) == "no block at height 0 (the genesis state, not a block); the latest is 2")
+        #expect(try await message(.string(Hash32.zero.hex)) == "no block with id \(Hash32.zero.hex)")
+    }
+
     /// Specs/openrpc.json is the document `rpc_discover` serves. CAIRN_WRITE_OPENRPC=1 rewrites it.
     @Test func openRPCDocumentMatchesSpecs() async throws {
         // Every method a real node registers, from a real node home (no sockets are opened).
