@@ -121,7 +121,10 @@ public final class Node: Sendable {
             registry: try makeRegistry(),
             configuration: JSONRPCServerConfiguration(host: config.rpcHost, port: config.rpcPort,
                                                       maxBodyBytes: config.rpcMaxBodyBytes,
-                                                      maxBatchLength: config.rpcMaxBatchLength),
+                                                      maxBatchLength: config.rpcMaxBatchLength,
+                                                      idleTimeout: .milliseconds(config.rpcIdleTimeoutMilliseconds),
+                                                      readTimeout: .milliseconds(config.rpcReadTimeoutMilliseconds),
+                                                      maxConnections: config.rpcMaxConnections),
             logger: logger)
         let chain = self.chain
         let metrics = self.metrics

@@ -8,6 +8,10 @@ public struct NodeConfig: Sendable, Equatable {
     public var rpcPort = 8645
     public var rpcMaxBodyBytes = 1 << 20
     public var rpcMaxBatchLength = 100
+    /// JSON-RPC connection guards (Specs/rpc.md, HTTP rules).
+    public var rpcIdleTimeoutMilliseconds = 75_000
+    public var rpcReadTimeoutMilliseconds = 10_000
+    public var rpcMaxConnections = 900
     /// Target time between blocks.
     public var blockIntervalMilliseconds = 1000
     /// Whether to produce a block when the mempool is empty.
@@ -50,6 +54,9 @@ public struct NodeConfig: Sendable, Equatable {
             "port": { c, v throws(Error) in c.rpcPort = try int(v, "rpc.port", 0...65535) },
             "max_body_bytes": { c, v throws(Error) in c.rpcMaxBodyBytes = try int(v, "rpc.max_body_bytes", 1024...(256 << 20)) },
             "max_batch_length": { c, v throws(Error) in c.rpcMaxBatchLength = try int(v, "rpc.max_batch_length", 1...10_000) },
+            "idle_timeout_ms": { c, v throws(Error) in c.rpcIdleTimeoutMilliseconds = try int(v, "rpc.idle_timeout_ms", 100...3_600_000) },
+            "read_timeout_ms": { c, v throws(Error) in c.rpcReadTimeoutMilliseconds = try int(v, "rpc.read_timeout_ms", 100...3_600_000) },
+            "max_connections": { c, v throws(Error) in c.rpcMaxConnections = try int(v, "rpc.max_connections", 1...1_000_000) },
         ],
         "block": [
             "interval_ms": { c, v throws(Error) in c.blockIntervalMilliseconds = try int(v, "block.interval_ms", 10...600_000) },
@@ -130,6 +137,13 @@ public struct NodeConfig: Sendable, Equatable {
     port = 8645
     max_body_bytes = 1048576
     max_batch_length = 100
+    # A connection is closed after this long without a request (between keep-alive requests).
+    idle_timeout_ms = 75000
+    # A request must be read in full (headers and body) this long after its first byte, or its connection is closed.
+    read_timeout_ms = 10000
+    # Connections open at once; more are closed when accepted. Keep it below the open-file limit
+    # (ulimit -n) minus peers and database files.
+    max_connections = 900
 
     [block]
     # Least time between blocks, in milliseconds: after a commit the next height starts as soon as

@@ -5,6 +5,14 @@ import NIOCore
 /// Where and how the RPC endpoint listens.
 public struct JSONRPCServerConfiguration: Sendable, Equatable {
     public static let defaultMaxBodyBytes = 1 << 20
+    /// Longer than the 60 s for which AsyncHTTPClient (and so `cairn`) keeps an idle pooled
+    /// connection, so such a client drops it first and never reuses one the node is closing.
+    public static let defaultIdleTimeout: Duration = .seconds(75)
+    /// Reading the largest body (1 MiB) in that time takes about 100 KiB/s.
+    public static let defaultReadTimeout: Duration = .seconds(10)
+    /// Leaves room under the common 1024 open-file limit for peers, the database and the journal
+    /// (CometBFT's `max_open_connections` is 900 for the same reason).
+    public static let defaultMaxConnections = 900
 
     /// Loopback by default: the RPC can submit transactions and reveal node state, so exposing
     /// it is an explicit operator decision.
@@ -13,24 +21,38 @@ public struct JSONRPCServerConfiguration: Sendable, Equatable {
     public var port: Int
     public var maxBodyBytes: Int
     public var maxBatchLength: Int
+    /// A connection is closed once no request has arrived on it for this long: before its first
+    /// request, or since the last response. Not while a request is being answered.
+    public var idleTimeout: Duration
+    /// A connection is closed when a request has begun to arrive but its headers and body are not
+    /// all read this long after its first byte (slow or stalled clients).
+    public var readTimeout: Duration
+    /// Connections open at once; one more is closed as soon as it is accepted.
+    public var maxConnections: Int
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8545,
         maxBodyBytes: Int = defaultMaxBodyBytes,
-        maxBatchLength: Int = JSONRPCDispatcher.defaultMaxBatchLength
+        maxBatchLength: Int = JSONRPCDispatcher.defaultMaxBatchLength,
+        idleTimeout: Duration = defaultIdleTimeout,
+        readTimeout: Duration = defaultReadTimeout,
+        maxConnections: Int = defaultMaxConnections
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchLength = maxBatchLength
+        self.idleTimeout = idleTimeout
+        self.readTimeout = readTimeout
+        self.maxConnections = maxConnections
     }
 }
 
 /// The HTTP transport for JSON-RPC: `POST /` with a JSON body.
 ///
-/// The HTTP layer only enforces transport rules (method, content type, body size) and hands
-/// the body to `JSONRPCDispatcher`. The application it builds is a swift-service-lifecycle
+/// The HTTP layer only enforces transport rules (method, content type, body size, connection
+/// count and timeouts, see `GuardedHTTP1Channel`) and hands the body to `JSONRPCDispatcher`. The application it builds is a swift-service-lifecycle
 /// `Service`, so the node runs it in its `ServiceGroup` and it shuts down gracefully with it.
 public struct JSONRPCServer: Sendable {
     public typealias Context = BasicRequestContext
@@ -73,6 +95,10 @@ public struct JSONRPCServer: Sendable {
         let logger = self.logger
         return Application(
             router: makeRouter(extraRoutes: extraRoutes),
+            server: GuardedHTTP1Channel.builder(
+                idleTimeout: configuration.idleTimeout, readTimeout: configuration.readTimeout,
+                maxConnections: configuration.maxConnections
+            ),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "cairn"
