@@ -82,10 +82,37 @@ import Testing
         let signature = try ValidatorSigner(key: Self.key, stateFile: path).signVote(v)
         let reopened = try ValidatorSigner(key: Self.key, stateFile: path)
         #expect(reopened.lastSigned == SignRecord(position: SignPosition(height: 9, round: 3, step: .precommit),
-                                                  signingHash: v.signingHash, signature: signature))
+                                                  signingHash: v.signingHash, signature: signature,
+                                                  content: SignedContent(blockID: Self.block(5))))
         #expect(throws: SignError.self) { try reopened.signVote(Self.vote(.precommit, 9, 3, Self.block(6))) }
         #expect(throws: SignError.self) { try reopened.signVote(Self.vote(.prevote, 9, 3, Self.block(5))) }
         #expect(try reopened.signVote(v) == signature)
+    }
+
+    /// The file holds the whole signed message (with the chain id): block and proof-of-lock round.
+    @Test func theSignedContentSurvivesReopening() throws {
+        let path = try Self.stateFile()
+        let p = ProposalSigningPayload(chainID: Self.chainID, height: 4, round: 2, polRound: 1, blockID: Self.block(7))
+        _ = try ValidatorSigner(key: Self.key, stateFile: path).signProposal(p)
+        #expect(try ValidatorSigner(key: Self.key, stateFile: path).lastSigned?.content == SignedContent(blockID: Self.block(7), polRound: 1))
+        let nilVote = Self.vote(.prevote, 4, 3, nil)
+        _ = try ValidatorSigner(key: Self.key, stateFile: path).signVote(nilVote)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("\"block_id\": null") && text.contains("\"pol_round\": null"))
+        #expect(try ValidatorSigner(key: Self.key, stateFile: path).lastSigned?.content == SignedContent(blockID: nil))
+    }
+
+    /// Files written before the content was stored load, without it.
+    @Test func aFileWithoutTheContentLoads() throws {
+        let path = try Self.stateFile()
+        _ = try ValidatorSigner(key: Self.key, stateFile: path).signVote(Self.vote(.precommit, 8, 1, Self.block(3)))
+        let good = try String(contentsOfFile: path, encoding: .utf8)
+        let legacy = good.replacingOccurrences(of: #",\n  "block_id": "[^"]*",\n  "pol_round": null"#, with: "", options: .regularExpression)
+        #expect(legacy != good && !legacy.contains("block_id"))
+        try legacy.write(toFile: path, atomically: false, encoding: .utf8)
+        let signer = try ValidatorSigner(key: Self.key, stateFile: path)
+        #expect(signer.lastSigned?.position == SignPosition(height: 8, round: 1, step: .precommit))
+        #expect(signer.lastSigned?.content == nil)
     }
 
     @Test func fileIsOwnerOnly() throws {
@@ -113,6 +140,9 @@ import Testing
             (good.replacingOccurrences(of: Self.vote(.prevote, 12, 0, Self.block(1)).signingHash.hex,
                                        with: Self.vote(.prevote, 12, 0, Self.block(2)).signingHash.hex), "not this validator's signature"),
             ("[1, 2]", "not an object"),
+            (good.replacingOccurrences(of: ",\n  \"pol_round\": null", with: ""), "\"pol_round\" is missing"),
+            (good.replacingOccurrences(of: Self.block(1).hex, with: "0x12"), "\"block_id\" must be null or 0x"),
+            (good.replacingOccurrences(of: "\"pol_round\": null", with: "\"pol_round\": \"0\""), "\"pol_round\" must be null for a prevote"),
         ]
         for (text, expected) in cases {
             try text.write(toFile: path, atomically: false, encoding: .utf8)

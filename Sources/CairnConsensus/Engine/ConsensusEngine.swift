@@ -75,6 +75,10 @@ public struct ConsensusEngine: Sendable {
             guard !started else { return [] }
             started = true
             startRound(0, &out)
+        case .resume(let r):
+            guard !started || r > round else { return [] }
+            started = true
+            startRound(r, &out)
         case .proposal(let proposal, let valid):
             receive(proposal, valid: valid)
         case .vote(let vote):

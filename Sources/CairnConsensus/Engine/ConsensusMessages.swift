@@ -82,6 +82,11 @@ public struct TimeoutConfig: Sendable, Hashable {
 public enum ConsensusInput: Sendable, Hashable {
     /// Begin round 0 (the paper's StartRound(0)).
     case start
+    /// Begin (or move forward to) `round`: for a validator restarted without the journal of a
+    /// height it already signed in up to that round, which its guard would refuse to sign again
+    /// in lower rounds. Moving to a higher round is always safe (locks are kept); a round not
+    /// above the current one is ignored once started.
+    case resume(round: UInt64)
     /// A proposal whose signature is valid. `valid` is the paper's valid(v): the proposed block
     /// passed the state machine's checks.
     case proposal(SignedProposal, valid: Bool)

@@ -37,16 +37,32 @@ public struct SignPosition: Sendable, Hashable, Comparable, CustomStringConverti
     public var description: String { "\(step) at height \(height) round \(round)" }
 }
 
-/// The last thing the validator signed: enough to refuse a conflicting message and to hand out
-/// the same signature again for the same message.
+/// What a signed proposal or vote said besides its position: the block (nil for a vote for no
+/// block) and, for a proposal, its proof-of-lock round. With the chain id and the position it is
+/// the whole signed message, so a restarted validator can send its last vote again.
+public struct SignedContent: Sendable, Hashable {
+    public let blockID: Hash32?
+    public let polRound: UInt64?
+
+    public init(blockID: Hash32?, polRound: UInt64? = nil) {
+        self.blockID = blockID
+        self.polRound = polRound
+    }
+}
+
+/// The last thing the validator signed: enough to refuse a conflicting message, to hand out the
+/// same signature again for the same message, and to rebuild that message.
 public struct SignRecord: Sendable, Hashable {
     public let position: SignPosition
     public let signingHash: Hash32
     public let signature: RecoverableSignature
+    /// Nil only in sign-state files written before the content was stored.
+    public let content: SignedContent?
 
-    public init(position: SignPosition, signingHash: Hash32, signature: RecoverableSignature) {
+    public init(position: SignPosition, signingHash: Hash32, signature: RecoverableSignature, content: SignedContent?) {
         self.position = position
         self.signingHash = signingHash
         self.signature = signature
+        self.content = content
     }
 }

@@ -6,6 +6,8 @@ import Foundation
 /// stops the validator instead of being guessed.
 enum SignStateFile {
     static let fields: Set<String> = ["validator", "height", "round", "step", "signing_hash", "signature"]
+    /// What was signed besides the position; files written before it was stored lack both.
+    static let contentFields: Set<String> = ["block_id", "pol_round"]
 
     static func encode(_ record: SignRecord?, validator: Address) -> [UInt8] {
         let body: String
@@ -16,7 +18,11 @@ enum SignStateFile {
               "step": "\(record.position.step)",
               "signing_hash": "\(record.signingHash.hex)",
               "signature": "\(record.signature.hex)"
-            """
+            """ + (record.content.map { content in """
+            ,
+              "block_id": \(content.blockID.map { "\"\($0.hex)\"" } ?? "null"),
+              "pol_round": \(content.polRound.map { "\"\($0)\"" } ?? "null")
+            """ } ?? "")
         } else {
             body = """
               "height": "0",
@@ -43,7 +49,9 @@ enum SignStateFile {
         } catch {
             throw corrupt("the file (\(bytes.count) bytes) is not valid JSON, it may be truncated or damaged: \(error.localizedDescription)")
         }
-        for name in object.keys.sorted() where !fields.contains(name) { throw corrupt("unknown field \"\(name)\"") }
+        for name in object.keys.sorted() where !fields.contains(name) && !contentFields.contains(name) {
+            throw corrupt("unknown field \"\(name)\"")
+        }
         for name in fields.sorted() where object[name] == nil { throw corrupt("missing field \"\(name)\"") }
 
         func string(_ name: String) throws(SignError) -> String {
@@ -91,6 +99,29 @@ enum SignStateFile {
         guard let signer = try? signature.recoverAddress(digest: hash), signer == key else {
             throw corrupt("the stored signature is not this validator's signature of the stored signing_hash")
         }
-        return SignRecord(position: SignPosition(height: height, round: round, step: step), signingHash: hash, signature: signature)
+        func content(step: SignStep) throws(SignError) -> SignedContent? {
+            let present = contentFields.filter { object[$0] != nil }
+            if present.isEmpty { return nil }
+            for name in contentFields.sorted() where object[name] == nil {
+                throw corrupt("field \"\(name)\" is missing while \"\(present.sorted()[0])\" is present: both or neither")
+            }
+            var blockID: Hash32?
+            if !(object["block_id"] is NSNull) {
+                let text = try string("block_id")
+                guard text.hasPrefix("0x"), let id = try? Hash32(hex: text) else {
+                    throw corrupt("field \"block_id\" must be null or 0x and 64 hex digits, found \"\(text)\"")
+                }
+                blockID = id
+            }
+            var polRound: UInt64?
+            if !(object["pol_round"] is NSNull) {
+                guard step == .proposal else { throw corrupt("field \"pol_round\" must be null for a \(step)") }
+                polRound = try integer("pol_round")
+            }
+            if step == .proposal, blockID == nil { throw corrupt("a proposal's \"block_id\" cannot be null") }
+            return SignedContent(blockID: blockID, polRound: polRound)
+        }
+        return SignRecord(position: SignPosition(height: height, round: round, step: step), signingHash: hash,
+                          signature: signature, content: try content(step: step))
     }
 }

@@ -37,7 +37,8 @@ public final class ValidatorSigner: Sendable {
     public var lastSigned: SignRecord? { last.withLock { $0 } }
 
     public func signProposal(_ proposal: ProposalSigningPayload) throws(SignError) -> RecoverableSignature {
-        try sign(SignPosition(height: proposal.height, round: proposal.round, step: .proposal), proposal.signingHash)
+        try sign(SignPosition(height: proposal.height, round: proposal.round, step: .proposal), proposal.signingHash,
+                 SignedContent(blockID: proposal.blockID, polRound: proposal.polRound))
     }
 
     public func signVote(_ vote: VoteSigningPayload) throws(SignError) -> RecoverableSignature {
@@ -45,10 +46,11 @@ public final class ValidatorSigner: Sendable {
         case .prevote: .prevote
         case .precommit: .precommit
         }
-        return try sign(SignPosition(height: vote.height, round: vote.round, step: step), vote.signingHash)
+        return try sign(SignPosition(height: vote.height, round: vote.round, step: step), vote.signingHash,
+                        SignedContent(blockID: vote.blockID))
     }
 
-    private func sign(_ position: SignPosition, _ hash: Hash32) throws(SignError) -> RecoverableSignature {
+    private func sign(_ position: SignPosition, _ hash: Hash32, _ content: SignedContent) throws(SignError) -> RecoverableSignature {
         try last.withLock { (last: inout SignRecord?) throws(SignError) -> RecoverableSignature in
             if let previous = last {
                 if position < previous.position { throw .regression(requested: position, lastSigned: previous.position) }
@@ -59,7 +61,7 @@ public final class ValidatorSigner: Sendable {
                     return previous.signature
                 }
             }
-            let record = SignRecord(position: position, signingHash: hash, signature: key.sign(digest: hash))
+            let record = SignRecord(position: position, signingHash: hash, signature: key.sign(digest: hash), content: content)
             // Durable before anyone sees the signature: after a crash the node reloads this record
             // and refuses anything that conflicts with what it may have sent.
             do throws(FileSystemError) {
