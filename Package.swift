@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "CairnRPCTests", dependencies: [
             "CairnRPC", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnNodeTests", dependencies: ["CairnNode"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnNodeTests", dependencies: ["CairnTestSupport", "CairnNode"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnIntegrationTests", dependencies: ["CairnNode"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,6 +1,7 @@
 import CairnConsensus
 import CairnCore
 import CairnCrypto
+import CairnTestSupport
 import Foundation
 import Testing
 
@@ -12,13 +13,7 @@ import Testing
 @Suite struct SimulatorTests {
     static let defaultSeeds: UInt64 = 250
 
-    static var seeds: [UInt64] {
-        let environment = ProcessInfo.processInfo.environment
-        if let one = environment["CAIRN_SIM_SEED"].flatMap(UInt64.init) { return [one] }
-        let count = environment["CAIRN_SIM_SEEDS"].flatMap(UInt64.init) ?? defaultSeeds
-        let first = environment["CAIRN_SIM_FIRST_SEED"].flatMap(UInt64.init) ?? 1
-        return Array(first..<(first + count))
-    }
+    static var seeds: [UInt64] { simulatorSeeds(environment: "CAIRN_SIM", defaultCount: defaultSeeds) }
 
     @Test func safetyAndLivenessOverSeeds() {
         var failing: [UInt64] = []

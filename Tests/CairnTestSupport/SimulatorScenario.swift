@@ -1,8 +1,8 @@
-import CairnTestSupport
+import Foundation
 
 /// How a simulated validator misbehaves (honest ones follow the protocol and sign through a
 /// double-sign guard).
-enum SimulatedBehaviour: String, Sendable {
+public enum SimulatedBehaviour: String, Sendable {
     case honest
     /// Signs a second, conflicting vote for every vote and a second proposal for every proposal,
     /// and sends each version to a different half of its peers.
@@ -15,37 +15,50 @@ enum SimulatedBehaviour: String, Sendable {
 
 /// One simulated run, drawn from a seed: validators and their powers, who is faulty, and what the
 /// network does before it stabilises at `gst` (global stabilisation time, in ms).
-struct SimulatorScenario: CustomStringConvertible {
-    struct Partition {
-        let start: UInt64
-        let end: UInt64
+public struct SimulatorScenario: Sendable, CustomStringConvertible {
+    public struct Partition: Sendable {
+        public let start: UInt64
+        public let end: UInt64
         /// Side of each validator; messages between sides are lost while the partition lasts.
-        let side: [Bool]
+        public let side: [Bool]
+
+        public init(start: UInt64, end: UInt64, side: [Bool]) {
+            self.start = start
+            self.end = end
+            self.side = side
+        }
     }
 
-    struct Crash {
-        let node: Int
-        let at: UInt64
-        let downFor: UInt64
+    public struct Crash: Sendable {
+        public let node: Int
+        public let at: UInt64
+        public let downFor: UInt64
         /// Journal entries lost in the crash (written but not yet durable).
-        let journalLoss: Int
+        public let journalLoss: Int
+
+        public init(node: Int, at: UInt64, downFor: UInt64, journalLoss: Int) {
+            self.node = node
+            self.at = at
+            self.downFor = downFor
+            self.journalLoss = journalLoss
+        }
     }
 
-    let seed: UInt64
-    let powers: [UInt64]
-    let behaviours: [SimulatedBehaviour]
-    let targetHeight: UInt64
-    let gst: UInt64
+    public let seed: UInt64
+    public let powers: [UInt64]
+    public let behaviours: [SimulatedBehaviour]
+    public let targetHeight: UInt64
+    public let gst: UInt64
     /// Per-mille chance that a message sent before `gst` is lost.
-    let dropPerMille: UInt64
-    let maxDelayBeforeGST: UInt64
-    let maxDelayAfterGST: UInt64
-    let partitions: [Partition]
-    let crashes: [Crash]
+    public let dropPerMille: UInt64
+    public let maxDelayBeforeGST: UInt64
+    public let maxDelayAfterGST: UInt64
+    public let partitions: [Partition]
+    public let crashes: [Crash]
 
     /// A scenario written out by hand (`seed` still drives delays, losses and who gets which
     /// version of an equivocator's messages).
-    init(seed: UInt64, powers: [UInt64], behaviours: [SimulatedBehaviour]? = nil, targetHeight: UInt64 = 4,
+    public init(seed: UInt64, powers: [UInt64], behaviours: [SimulatedBehaviour]? = nil, targetHeight: UInt64 = 4,
          gst: UInt64 = 0, dropPerMille: UInt64 = 0, maxDelayBeforeGST: UInt64 = 100, maxDelayAfterGST: UInt64 = 50,
          partitions: [Partition] = [], crashes: [Crash] = []) {
         self.seed = seed
@@ -60,10 +73,11 @@ struct SimulatorScenario: CustomStringConvertible {
         self.crashes = crashes
     }
 
-    var count: Int { powers.count }
-    var totalPower: UInt64 { powers.reduce(0, +) }
+    public var count: Int { powers.count }
+    public var totalPower: UInt64 { powers.reduce(0, +) }
 
-    init(seed: UInt64) {
+    /// A scenario drawn from `seed`. Faulty validators take one of `faults` (all kinds by default).
+    public init(seed: UInt64, faults: [SimulatedBehaviour] = [.equivocating, .silent, .invalidProposer]) {
         var rng = SeededGenerator(seed: seed)
         self.seed = seed
         let n = [4, 4, 4, 5, 6, 7, 7, 10][Int.random(in: 0..<8, using: &rng)]
@@ -79,7 +93,7 @@ struct SimulatorScenario: CustomStringConvertible {
         for index in Array(0..<n).shuffled(using: &rng).prefix(faultyCount) {
             guard (faultyPower + powers[index]) * 3 < total else { continue }
             faultyPower += powers[index]
-            behaviours[index] = [.equivocating, .silent, .invalidProposer][Int.random(in: 0..<3, using: &rng)]
+            behaviours[index] = faults[Int.random(in: 0..<faults.count, using: &rng)]
         }
         self.behaviours = behaviours
 
@@ -106,10 +120,20 @@ struct SimulatorScenario: CustomStringConvertible {
         self.crashes = crashes
     }
 
-    var description: String {
+    public var description: String {
         let faulty = behaviours.enumerated().filter { $0.element != .honest }.map { "\($0.offset):\($0.element)" }
         return "n=\(count) powers=\(powers) faulty=\(faulty) gst=\(gst)ms drop=\(dropPerMille)‰ "
             + "delay≤\(maxDelayBeforeGST)/\(maxDelayAfterGST)ms partitions=\(partitions.count) "
             + "crashes=\(crashes.map { "\($0.node)@\($0.at)+\($0.downFor)(lose \($0.journalLoss))" })"
     }
+}
+
+/// The seeds a simulator test runs: `<PREFIX>_SEEDS=<count>` seeds (default `defaultCount`) from
+/// `<PREFIX>_FIRST_SEED=<n>` (default 1), or just `<PREFIX>_SEED=<n>` to replay one.
+public func simulatorSeeds(environment prefix: String, defaultCount: UInt64) -> [UInt64] {
+    let environment = ProcessInfo.processInfo.environment
+    if let one = environment[prefix + "_SEED"].flatMap(UInt64.init) { return [one] }
+    let count = environment[prefix + "_SEEDS"].flatMap(UInt64.init) ?? defaultCount
+    let first = environment[prefix + "_FIRST_SEED"].flatMap(UInt64.init) ?? 1
+    return Array(first..<(first + count))
 }

@@ -1,5 +1,5 @@
 /// A min-heap of timed events; ties break by insertion order, so a simulation replays exactly.
-struct SimulatorEventQueue<Event> {
+public struct SimulatorEventQueue<Event> {
     private struct Entry {
         let time: UInt64
         let sequence: UInt64
@@ -13,10 +13,12 @@ struct SimulatorEventQueue<Event> {
     private var heap: [Entry] = []
     private var nextSequence: UInt64 = 0
 
-    var isEmpty: Bool { heap.isEmpty }
-    var count: Int { heap.count }
+    public init() {}
 
-    mutating func push(_ event: Event, at time: UInt64) {
+    public var isEmpty: Bool { heap.isEmpty }
+    public var count: Int { heap.count }
+
+    public mutating func push(_ event: Event, at time: UInt64) {
         heap.append(Entry(time: time, sequence: nextSequence, event: event))
         nextSequence += 1
         var child = heap.count - 1
@@ -28,7 +30,7 @@ struct SimulatorEventQueue<Event> {
         }
     }
 
-    mutating func pop() -> (time: UInt64, event: Event)? {
+    public mutating func pop() -> (time: UInt64, event: Event)? {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
         let top = heap.removeLast()
