@@ -14,6 +14,8 @@ struct ChainRPC: Sendable {
     let submit: @Sendable ([UInt8]) async throws(MempoolError) -> Hash32
     /// Whether the node knows it is behind its peers.
     let syncing: @Sendable () async -> Bool
+    /// Whether the validator can sign now (nil for a node that is not a validator).
+    let signing: SigningHealth?
 
     static let hashSchema: JSONValue = ["type": "string", "pattern": "^0x[0-9a-f]{64}$"]
     static let addressSchema: JSONValue = ["type": "string", "pattern": "^0x[0-9a-fA-F]{40}$"]
@@ -22,7 +24,7 @@ struct ChainRPC: Sendable {
 
     func register(in registry: inout RPCRegistry) throws {
         try registry.register(RPCMethod(
-            name: "node_status", summary: "Chain id, latest block, protocol version and whether the node is syncing.",
+            name: "node_status", summary: "Chain id, latest block, protocol version, whether the node is syncing and whether its validator can sign.",
             result: RPCResultSpec(name: "status", schema: Self.objectSchema),
             handler: { _ in try await status() }))
         try registry.register(RPCMethod(
@@ -87,6 +89,10 @@ struct ChainRPC: Sendable {
             "syncing": .bool(await syncing()),
         ]
         o["validator"] = validator.map { .string($0.checksummed) } ?? .null
+        o["signing"] = signing.map { health -> JSONValue in
+            guard let failure = health.failure else { return ["status": "ok"] }
+            return ["status": "failing", "error": .string(failure.reason), "attempts": JSONForms.int(UInt64(failure.attempts))]
+        } ?? .null
         return .object(o)
     }
 

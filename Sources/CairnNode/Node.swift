@@ -107,7 +107,8 @@ public final class Node: Sendable {
         let syncer = self.syncer
         try ChainRPC(chain: chain, mempool: mempool, validator: signer?.address,
                      submit: { bytes throws(MempoolError) in try await gossip.submit(encoded: bytes) },
-                     syncing: { await syncer.progress().syncing })
+                     syncing: { await syncer.progress().syncing },
+                     signing: signer == nil ? nil : driver.signingHealth)
             .register(in: &registry)
         try ConsensusRPC(chain: chain, driver: driver, network: network, syncer: syncer, mempool: mempool)
             .register(in: &registry)
@@ -128,14 +129,27 @@ public final class Node: Sendable {
             logger: logger)
         let chain = self.chain
         let metrics = self.metrics
+        let signing = driver.signingHealth
         let app = server.makeApplication(extraRoutes: { router in
             NodeMetrics.addRoute(to: router, metrics: metrics)
-            // For load balancers and supervisors: 200 with the tip while the chain can be read.
+            // For load balancers and supervisors: 200 with the tip while the chain can be read and
+            // (for a validator) signing works; 503 with the reason otherwise.
             router.get("/health") { _, _ -> Response in
-                guard let tip = try? chain.tip() else { return Response(status: .serviceUnavailable) }
-                let body = JSONText.bytes(["status": "ok", "height": .integer(Int64(clamping: tip.height))])
-                return Response(status: .ok, headers: [.contentType: "application/json"],
-                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+                let body: JSONValue
+                let status: HTTPResponse.Status
+                if let tip = try? chain.tip() {
+                    let height = JSONValue.integer(Int64(clamping: tip.height))
+                    if let failure = signing.failure {
+                        (status, body) = (.serviceUnavailable, ["status": "signing_failed", "height": height,
+                                                                "reason": .string(failure.reason)])
+                    } else {
+                        (status, body) = (.ok, ["status": "ok", "height": height])
+                    }
+                } else {
+                    (status, body) = (.serviceUnavailable, ["status": "storage_failed", "reason": "the chain database cannot be read"])
+                }
+                return Response(status: status, headers: [.contentType: "application/json"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONText.bytes(body))))
             }
         }, onServerRunning: onRPCReady)
         let group = ServiceGroup(configuration: .init(
@@ -178,6 +192,8 @@ struct NodeObserver: ConsensusObserver {
     func roundChanged(_ round: UInt64) { metrics.roundChanged(round) }
 
     func stepCompleted(_ step: String, duration: Duration) { metrics.stepCompleted(step, duration: duration) }
+
+    func signingChanged(failing: Bool) { metrics.signingChanged(failing: failing) }
 
     func transactionsCommitted(_ ids: [Hash32]) {
         guard !ids.isEmpty else { return }

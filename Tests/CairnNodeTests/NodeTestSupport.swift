@@ -32,7 +32,8 @@ struct TestNode {
                 validators: ValidatorSet([Validator(address: validator.address, power: 10)]))
     }
 
-    init(directory: String? = nil, clockStart: UInt64 = 10_000, createEmptyBlocks: Bool = true) throws {
+    init(directory: String? = nil, clockStart: UInt64 = 10_000, createEmptyBlocks: Bool = true,
+         observer: (any ConsensusObserver)? = nil) throws {
         let dir = directory ?? NSTemporaryDirectory() + "cairn-node-test-\(UInt64.random(in: 0...UInt64.max))"
         self.directory = dir
         chain = try NodeChain(directory: dir + "/chain", genesis: Self.genesis)
@@ -47,12 +48,12 @@ struct TestNode {
             journal: try ConsensusJournal(path: dir + "/consensus.journal", logger: logger),
             messenger: messenger,
             settings: .init(createEmptyBlocks: createEmptyBlocks, startsHeightsAutomatically: false),
-            logger: logger, clock: { ticks.next() })
+            logger: logger, observer: observer, clock: { ticks.next() })
         var registry = RPCRegistry()
         let mempool = self.mempool
         try ChainRPC(chain: chain, mempool: mempool, validator: Self.validator.address,
                      submit: { bytes throws(MempoolError) in try await mempool.submit(encoded: bytes) },
-                     syncing: { false }).register(in: &registry)
+                     syncing: { false }, signing: driver.signingHealth).register(in: &registry)
         self.registry = registry
         dispatcher = JSONRPCDispatcher(registry: registry)
     }

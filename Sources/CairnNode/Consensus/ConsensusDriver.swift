@@ -78,9 +78,12 @@ public actor ConsensusDriver {
     /// Milliseconds since the epoch: only for header times and the drift check, never validity of
     /// committed blocks.
     let clock: @Sendable () -> UInt64
+    let scheduler: any ConsensusScheduler
     let builder: BlockBuilder
     let verifier: BlockVerifier
     let chainID: String
+    /// Whether this validator can sign now; read by `/health`, `node_status` and the metrics.
+    public nonisolated let signingHealth = SigningHealth()
 
     private var tip: ChainTip
     private var tipTime: UInt64
@@ -104,19 +107,24 @@ public actor ConsensusDriver {
     private var replaying = false
     private var skippedBuild: (height: UInt64, round: UInt64)?
     private var journalHasUnsynced = false
-    private var heightStartedAt = ContinuousClock.now
-    private var lastProgressAt = ContinuousClock.now
-    private var stepStartedAt = ContinuousClock.now
+    private var heightStartedAt: ContinuousClock.Instant
+    private var lastProgressAt: ContinuousClock.Instant
+    private var stepStartedAt: ContinuousClock.Instant
     private var lastStep: (round: UInt64, step: ConsensusStep) = (0, .propose)
     /// The height whose start waits for a transaction (no empty blocks).
     private var waitingForTransactions: UInt64?
+    /// Proposals and votes the engine asked for whose signing failed to persist (nothing was
+    /// signed), in the order asked; retried with back-off until the guard can write again.
+    private var unsigned: [ConsensusOutput] = []
+    private var signingRetryScheduled = false
     private var heightWaiters: [(height: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
 
     static let maxFutureMessages = 10_000
 
     public init(chain: NodeChain, mempool: Mempool, signer: ValidatorSigner?, journal: ConsensusJournal,
                 messenger: any PeerMessenger, settings: Settings, logger: Logger,
-                observer: (any ConsensusObserver)? = nil, clock: @escaping @Sendable () -> UInt64) throws {
+                observer: (any ConsensusObserver)? = nil, clock: @escaping @Sendable () -> UInt64,
+                scheduler: any ConsensusScheduler = RealTimeScheduler()) throws {
         self.chain = chain
         self.mempool = mempool
         self.signer = signer
@@ -126,6 +134,11 @@ public actor ConsensusDriver {
         self.logger = logger
         self.observer = observer
         self.clock = clock
+        self.scheduler = scheduler
+        let started = scheduler.now()
+        heightStartedAt = started
+        lastProgressAt = started
+        stepStartedAt = started
         self.chainID = chain.genesis.chainID
         self.builder = BlockBuilder(rules: chain.rules, protocolVersion: chain.genesis.protocolVersion)
         self.verifier = BlockVerifier(rules: chain.rules, protocolVersion: chain.genesis.protocolVersion)
@@ -158,7 +171,7 @@ public actor ConsensusDriver {
         ])
         replaying = true
         engineStarted = true
-        heightStartedAt = .now
+        heightStartedAt = scheduler.now()
         await feed(.start)
         for record in records {
             let entry: JournalEntry
@@ -178,6 +191,7 @@ public actor ConsensusDriver {
                 regossip.append(.proposal(proposal, block))
                 await feed(.proposal(proposal, valid: valid))
             case .vote(let vote):
+                seenMessages.insert(Hash32.sha256(vote.canonicalBytes))
                 if vote.validator == signer?.address { regossip.append(.vote(vote)) }
                 await feed(.vote(vote))
             case .timeout(let timeout):
@@ -188,6 +202,8 @@ public actor ConsensusDriver {
             if tip.height + 1 != engine.height { break }  // the replay decided and committed the height
         }
         replaying = false
+        if engineStarted, let round = signedRound(at: height), round > engine.round { await feed(.resume(round: round)) }
+        await resendLastVote()
         if let skipped = skippedBuild, skipped.height == engine.height, engine.round == skipped.round,
            engine.step == .propose, engine.proposals(round: skipped.round).isEmpty {
             await buildProposal(height: skipped.height, round: skipped.round)
@@ -234,10 +250,8 @@ public actor ConsensusDriver {
         // Finding a round's proposer costs a step per round: only rounds the engine would accept.
         guard proposal.round <= engine.round + ConsensusEngine.maxRoundsAhead else { return }
         guard seenMessages.insert(Hash32.sha256(proposal.canonicalBytes)).inserted else { return }
-        guard proposal.blockID == block.id, block.header.proposer == proposal.proposer,
-              schedule.priorities.proposer(round: proposal.round) == proposal.proposer,
-              proposal.hasValidSignature(chainID: chainID) else {
-            if let peer { messenger.report(peer, .invalidMessage("proposal with a bad signature, block or proposer")) }
+        if let problem = proposalProblem(proposal, block) {
+            if let peer { messenger.report(peer, .invalidMessage(problem)) }
             return
         }
         // A proposer can sign any number of blocks for its round; checking each costs a block
@@ -252,6 +266,27 @@ public actor ConsensusDriver {
         regossip.append(.proposal(proposal, block))
         record(.proposal(proposal, block, valid: valid))
         await feed(.proposal(proposal, valid: valid))
+    }
+
+    /// Why a proposal is not one the round's proposer may send, or nil. A re-proposal (with a
+    /// proof-of-lock round) carries the block that had a polka in that round, built by whichever
+    /// validator proposed it first: its header names that validator, not this round's proposer.
+    private func proposalProblem(_ proposal: SignedProposal, _ block: Block) -> String? {
+        guard proposal.blockID == block.id else { return "proposal whose block id is not its block's" }
+        guard schedule.priorities.proposer(round: proposal.round) == proposal.proposer else {
+            return "proposal for round \(proposal.round) from a validator that is not its proposer"
+        }
+        if proposal.polRound == nil {
+            guard block.header.proposer == proposal.proposer else {
+                return "new proposal whose block names another proposer"
+            }
+        } else {
+            guard schedule.validators.power(of: block.header.proposer) != nil else {
+                return "re-proposal whose block names a proposer outside the validator set"
+            }
+        }
+        guard proposal.hasValidSignature(chainID: chainID) else { return "proposal with a bad signature" }
+        return nil
     }
 
     private func timeoutFired(_ timeout: ConsensusTimeout) async {
@@ -322,34 +357,22 @@ public actor ConsensusDriver {
             } else {
                 await buildProposal(height: h, round: r)
             }
-        case .propose(let payload):
-            guard payload.height == engine.height, let block = blocks[payload.blockID],
-                  let signature = await sign({ (s) throws(SignError) in try s.signProposal(payload) }, "proposal \(payload.height)/\(payload.round)"),
-                  payload.height == engine.height
-            else { return }
-            let proposal = SignedProposal(height: payload.height, round: payload.round, polRound: payload.polRound,
-                                          blockID: payload.blockID, proposer: signer!.address, signature: signature)
-            seenMessages.insert(Hash32.sha256(proposal.canonicalBytes))
-            regossip.append(.proposal(proposal, block))
-            record(.proposal(proposal, block, valid: true))
-            messenger.broadcast(.proposal(proposal, block), except: nil)
-            inbox.append(.proposal(proposal, valid: true))
-        case .vote(let payload):
-            guard payload.height == engine.height,
-                  let signature = await sign({ (s) throws(SignError) in try s.signVote(payload) }, "\(payload.type) \(payload.height)/\(payload.round)"),
-                  payload.height == engine.height
-            else { return }
-            let vote = SignedVote(payload: payload, validator: signer!.address, signature: signature)
-            seenMessages.insert(Hash32.sha256(vote.canonicalBytes))
-            regossip.append(.vote(vote))
-            record(.vote(vote))
-            messenger.broadcast(.vote(vote), except: nil)
-            inbox.append(.vote(vote))
-        case .scheduleTimeout(let timeout, let milliseconds):
-            Task { [weak self] in
-                try? await Task.sleep(for: .milliseconds(milliseconds))
-                await self?.timeoutFired(timeout)
+        case .propose, .vote:
+            // Behind a failed one, keep the order the engine asked in: the guard signs only at
+            // increasing positions.
+            guard unsigned.isEmpty else {
+                unsigned.append(output)
+                return
             }
+            switch await signAndSend(output) {
+            case .sent(let input): inbox.append(input)
+            case .dropped: break
+            case .retry:
+                unsigned.append(output)
+                scheduleSigningRetry()
+            }
+        case .scheduleTimeout(let timeout, let milliseconds):
+            scheduler.schedule(after: .milliseconds(milliseconds)) { [weak self] in await self?.timeoutFired(timeout) }
         case .decided(let commit):
             await decided(commit)
         case .evidence(let evidence):
@@ -362,11 +385,83 @@ public actor ConsensusDriver {
         }
     }
 
+    private enum SendOutcome {
+        /// Signed and broadcast; the engine gets it back as this input.
+        case sent(ConsensusInput)
+        /// Not sent and never will be: refused by the guard, or no longer for this height.
+        case dropped
+        /// Nothing was signed because the sign state or the journal could not be made durable.
+        case retry
+    }
+
+    /// Signs the proposal or vote `output` asks for and sends it.
+    private func signAndSend(_ output: ConsensusOutput) async -> SendOutcome {
+        switch output {
+        case .propose(let payload):
+            guard payload.height == engine.height, let block = blocks[payload.blockID] else { return .dropped }
+            let signed = await sign({ (s) throws(SignError) in try s.signProposal(payload) }, "proposal \(payload.height)/\(payload.round)")
+            guard case .success(let signature) = signed else { return signed == .failure(.retry) ? .retry : .dropped }
+            guard payload.height == engine.height else { return .dropped }
+            let proposal = SignedProposal(height: payload.height, round: payload.round, polRound: payload.polRound,
+                                          blockID: payload.blockID, proposer: signer!.address, signature: signature)
+            seenMessages.insert(Hash32.sha256(proposal.canonicalBytes))
+            regossip.append(.proposal(proposal, block))
+            record(.proposal(proposal, block, valid: true))
+            messenger.broadcast(.proposal(proposal, block), except: nil)
+            return .sent(.proposal(proposal, valid: true))
+        case .vote(let payload):
+            guard payload.height == engine.height else { return .dropped }
+            let signed = await sign({ (s) throws(SignError) in try s.signVote(payload) }, "\(payload.type) \(payload.height)/\(payload.round)")
+            guard case .success(let signature) = signed else { return signed == .failure(.retry) ? .retry : .dropped }
+            guard payload.height == engine.height else { return .dropped }
+            let vote = SignedVote(payload: payload, validator: signer!.address, signature: signature)
+            seenMessages.insert(Hash32.sha256(vote.canonicalBytes))
+            regossip.append(.vote(vote))
+            record(.vote(vote))
+            messenger.broadcast(.vote(vote), except: nil)
+            return .sent(.vote(vote))
+        default:
+            return .dropped
+        }
+    }
+
+    private func scheduleSigningRetry() {
+        guard !signingRetryScheduled else { return }
+        signingRetryScheduled = true
+        let attempts = signingHealth.failure?.attempts ?? 1
+        let delay = Duration.milliseconds(min(2_000, 50 << min(attempts - 1, 6)))
+        scheduler.schedule(after: delay) { [weak self] in await self?.retryUnsigned() }
+    }
+
+    /// Retries the unsigned proposals and votes of this height in order, until one fails again.
+    private func retryUnsigned() async {
+        signingRetryScheduled = false
+        while let next = unsigned.first {
+            switch await signAndSend(next) {
+            case .retry:
+                scheduleSigningRetry()
+                return
+            case .sent(let input):
+                unsigned.removeFirst()
+                await feed(input)
+            case .dropped:
+                unsigned.removeFirst()
+            }
+        }
+    }
+
+    private enum SignFailure: Error, Equatable {
+        case refused
+        case retry
+    }
+
     /// Signs through the double-sign guard while making every journaled input durable (so after
     /// a crash the node replays what made it sign). The two disk syncs run at the same time, and
-    /// the signature is used only when both succeeded. A refusal is logged, never signed around.
-    private func sign(_ body: (ValidatorSigner) throws(SignError) -> RecoverableSignature, _ what: String) async -> RecoverableSignature? {
-        guard let signer else { return nil }
+    /// the signature is used only when both succeeded. A refusal is logged, never signed around;
+    /// a failed write (nothing signed) is worth retrying, and `signingHealth` says so meanwhile.
+    private func sign(_ body: (ValidatorSigner) throws(SignError) -> RecoverableSignature,
+                      _ what: String) async -> Result<RecoverableSignature, SignFailure> {
+        guard let signer else { return .failure(.refused) }
         let needsBarrier = journalHasUnsynced && !replaying
         journalHasUnsynced = false
         let journal = self.journal
@@ -378,20 +473,35 @@ public actor ConsensusDriver {
         let signed: Result<RecoverableSignature, SignError> = Result { () throws(SignError) in try body(signer) }
         if let error = await barrier {
             journalHasUnsynced = true
-            logger.error("cannot sync the consensus journal, not sending \(what): \(error)")
-            return nil
+            return signingFailed("cannot sync the consensus journal, not sending \(what): \(error)")
         }
         switch signed {
         case .success(let signature):
-            return signature
+            if signingHealth.succeeded() {
+                logger.notice("signing works again", metadata: ["signed": "\(what)"])
+                observer?.signingChanged(failing: false)
+            }
+            return .success(signature)
+        case .failure(.storage(let error)):
+            return signingFailed("cannot sign \(what): cannot persist the sign state (nothing was signed): \(error)")
         case .failure(let error):
             if replaying {
                 logger.debug("not re-signing during replay: \(error)")
             } else {
                 logger.error("\(error)")
             }
-            return nil
+            return .failure(.refused)
         }
+    }
+
+    private func signingFailed(_ reason: String) -> Result<RecoverableSignature, SignFailure> {
+        let attempts = signingHealth.failed(reason)
+        // Once, then every 20th attempt, so a full disk does not flood the log.
+        if attempts == 1 || attempts % 20 == 0 {
+            logger.error("\(reason); retrying", metadata: ["attempts": "\(attempts)"])
+        }
+        if attempts == 1 { observer?.signingChanged(failing: true) }
+        return .failure(.retry)
     }
 
     private func record(_ entry: JournalEntry) {
@@ -496,7 +606,7 @@ public actor ConsensusDriver {
         do { try journal.beginHeight(height) } catch {
             logger.error("cannot start the consensus journal of height \(height): \(error)")
         }
-        let elapsed = ContinuousClock.now - heightStartedAt
+        let elapsed = scheduler.now() - heightStartedAt
         scheduleStart(of: height, after: settings.minBlockInterval > elapsed ? settings.minBlockInterval - elapsed : .zero)
     }
 
@@ -518,6 +628,7 @@ public actor ConsensusDriver {
         regossip = []
         seenMessages = []
         proposalsSeen = [:]
+        unsigned = []
         inbox.removeAll()
         let included = Set(block.evidence)
         pendingEvidence.removeAll { included.contains($0) || $0.height + 1_000 < block.header.height }
@@ -552,10 +663,7 @@ public actor ConsensusDriver {
 
     private func scheduleStart(of h: UInt64, after delay: Duration) {
         guard settings.startsHeightsAutomatically else { return }
-        Task { [weak self] in
-            if delay > .zero { try? await Task.sleep(for: delay) }
-            await self?.startHeight(h)
-        }
+        scheduler.schedule(after: delay) { [weak self] in await self?.startHeight(h) }
     }
 
     /// Starts consensus on `h` if it is still the next height and not started yet (and, without
@@ -565,10 +673,7 @@ public actor ConsensusDriver {
         if !settings.createEmptyBlocks && !force && !future.contains(where: { $0.height == h }) {
             if await mempool.size.transactions == 0 {
                 waitingForTransactions = h
-                Task { [weak self] in
-                    try? await Task.sleep(for: .milliseconds(20))
-                    await self?.retryWaitingStart(h)
-                }
+                scheduler.schedule(after: .milliseconds(20)) { [weak self] in await self?.retryWaitingStart(h) }
                 return
             }
             guard h == height, !engineStarted else { return }
@@ -583,16 +688,59 @@ public actor ConsensusDriver {
         }
         journalHasUnsynced = false
         engineStarted = true
-        heightStartedAt = .now
-        stepStartedAt = .now
+        heightStartedAt = scheduler.now()
+        stepStartedAt = scheduler.now()
         lastStep = (0, .propose)
-        await feed(.start)
+        if let round = signedRound(at: h), round > 0 {
+            logger.notice("this validator already signed at this height up to round \(round); starting there", metadata: ["height": "\(h)"])
+            await feed(.resume(round: round))
+        } else {
+            await feed(.start)
+        }
+        await resendLastVote()
         await drainFuture()
     }
 
     private func retryWaitingStart(_ h: UInt64) async {
         guard waitingForTransactions == h else { return }
         await startHeight(h)
+    }
+
+    // MARK: - Restarting behind the sign state
+
+    /// The round of this validator's last signature when it is at height `h`. A node whose
+    /// journal was lost cannot sign in lower rounds again (the guard refuses), so the engine
+    /// starts there instead of waiting, silent, for peers to move past it.
+    private func signedRound(at h: UInt64) -> UInt64? {
+        guard let last = signer?.lastSigned, last.position.height == h else { return nil }
+        return last.position.round
+    }
+
+    /// Sends again the last vote the guard holds for this height, when the journal did not bring
+    /// it back: peers that missed it before the restart get it, and the engine counts it.
+    private func resendLastVote() async {
+        // Not once the height is decided (a lone validator decides within its start).
+        guard engineStarted, engine.height == height, let signer, let last = signer.lastSigned,
+              last.position.height == height, let content = last.content else { return }
+        let type: VoteType
+        switch last.position.step {
+        case .prevote: type = .prevote
+        case .precommit: type = .precommit
+        case .proposal: return  // its block was in the lost journal
+        }
+        let payload = VoteSigningPayload(chainID: chainID, type: type, height: last.position.height,
+                                         round: last.position.round, blockID: content.blockID)
+        guard payload.signingHash == last.signingHash else {
+            logger.warning("the sign state's last vote does not match its signing hash; not sending it again")
+            return
+        }
+        let vote = SignedVote(payload: payload, validator: signer.address, signature: last.signature)
+        guard seenMessages.insert(Hash32.sha256(vote.canonicalBytes)).inserted else { return }
+        logger.info("sending again the last vote this validator signed", metadata: ["vote": "\(last.position)"])
+        regossip.append(.vote(vote))
+        record(.vote(vote))
+        messenger.broadcast(.vote(vote), except: nil)
+        await feed(.vote(vote))
     }
 
     // MARK: - Messages for later heights
@@ -602,7 +750,7 @@ public actor ConsensusDriver {
         future.append((h, message, peer))
         if waitingForTransactions == h {
             waitingForTransactions = nil
-            Task { await self.startHeight(h, force: true) }
+            scheduler.schedule(after: .zero) { [weak self] in await self?.startHeight(h, force: true) }
         }
     }
 
@@ -617,7 +765,7 @@ public actor ConsensusDriver {
     // MARK: - Progress, re-gossip, status
 
     private func noteProgress() {
-        let now = ContinuousClock.now
+        let now = scheduler.now()
         let current = (engine.round, engine.step)
         if current.0 != lastStep.round || current.1 != lastStep.step {
             observer?.stepCompleted(lastStep.step == .decided ? "commit" : "\(lastStep.step)", duration: now - stepStartedAt)
@@ -632,9 +780,15 @@ public actor ConsensusDriver {
     public func regossipLoop() async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: settings.regossipInterval) } catch { return }
-            guard engineStarted, ContinuousClock.now - lastProgressAt >= settings.regossipInterval else { continue }
-            for message in regossip { messenger.broadcast(message, except: nil) }
+            regossipIfStuck()
         }
+    }
+
+    /// One turn of `regossipLoop`: re-sends this height's messages if it made no progress for a
+    /// re-gossip interval.
+    public func regossipIfStuck() {
+        guard engineStarted, scheduler.now() - lastProgressAt >= settings.regossipInterval else { return }
+        for message in regossip { messenger.broadcast(message, except: nil) }
     }
 
     /// Returns once `height` is committed.
@@ -685,4 +839,10 @@ public protocol ConsensusObserver: Sendable {
     func stepCompleted(_ step: String, duration: Duration)
     /// The ids of a committed block's transactions.
     func transactionsCommitted(_ ids: [Hash32])
+    /// Signing started failing (the sign state or journal cannot be written), or works again.
+    func signingChanged(failing: Bool)
+}
+
+extension ConsensusObserver {
+    public func signingChanged(failing: Bool) {}
 }

@@ -35,6 +35,7 @@ public final class NodeMetrics: Sendable {
     private let syncTarget: Gauge
     private let syncing: Gauge
     private let finality: DurationHistogram
+    private let signingFailing: Gauge
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -71,8 +72,13 @@ public final class NodeMetrics: Sendable {
             descriptor: name("tx", "finality", "seconds", "Time from a transaction's first sighting by this node to its commit."),
             buckets: Self.secondsBuckets)
 
+        signingFailing = registry.makeGauge(descriptor: name(
+            "consensus", "signing_failing", "",
+            "1 while this validator cannot sign (its sign state or journal cannot be written), else 0."))
+
         // Every series exists from the start, so dashboards show 0 rather than "no data".
-        for gauge in [height, round, inboundPeers, outboundPeers, mempoolTransactions, mempoolBytes, syncHeight, syncTarget, syncing] {
+        for gauge in [height, round, inboundPeers, outboundPeers, mempoolTransactions, mempoolBytes, syncHeight, syncTarget,
+                      syncing, signingFailing] {
             gauge.set(to: 0)
         }
     }
@@ -109,6 +115,10 @@ public final class NodeMetrics: Sendable {
         syncHeight.set(to: Double(height))
         syncTarget.set(to: Double(target))
         self.syncing.set(to: syncing ? 1 : 0)
+    }
+
+    public func signingChanged(failing: Bool) {
+        signingFailing.set(to: failing ? 1 : 0)
     }
 
     /// `latency`: from the moment this node first saw the transaction to its commit.
