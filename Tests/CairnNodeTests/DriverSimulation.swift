@@ -145,6 +145,9 @@ final class DriverSimulation: @unchecked Sendable {
             now = time
             events += 1
             await handle(event)
+            // Hops onto idle actors run on this thread without suspending, so without a yield a
+            // run would hold a thread of the (two-thread) test pool to itself for its whole length.
+            await Task.yield()
         }
         await check()
     }
