@@ -36,7 +36,9 @@ import Testing
 
     @Test func aNodeLearnsAThirdPeerThroughPEXAndConnectsToIt() async throws {
         let b = try await TestNode()
-        let c = try await TestNode()
+        // C asks nobody for addresses: otherwise it can learn A from B and dial it first, and the
+        // connection this test is about would be inbound at A.
+        let c = try await TestNode(config: TestNode.config { $0.pexEnabled = false })
         defer { Task { await b.stop(); await c.stop() } }
         c.network.dial(b.address)
         #expect(await b.waitFor { $0.connectedPeer == c.id })
