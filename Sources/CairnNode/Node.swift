@@ -39,6 +39,10 @@ public final class Node: Sendable {
         self.home = home
         self.config = config
         self.logger = logger
+        // Before the database opens its files.
+        if let limit = OpenFileLimit.raise(), limit < OpenFileLimit.needed(config) {
+            logger.warning("the open file limit is \(limit), below the \(OpenFileLimit.needed(config)) this configuration may use (rpc.max_connections + peers + storage); raise it (ulimit -n, or LimitNOFILE= for systemd) or lower rpc.max_connections")
+        }
         let genesis: Genesis
         do { genesis = try GenesisFile.load(path: home.genesisFile) } catch {
             throw Error(message: "\(error); run `cairn init --home \(home.root)` first")
