@@ -315,8 +315,16 @@ final class DriverSimulation: @unchecked Sendable {
             tips[node.index] = await driver.committedTip.height
         }
         if honest.contains(where: { (tips[$0.index] ?? 0) < scenario.targetHeight }) {
+            var states: [String] = []
+            for node in honest {
+                guard let status = await node.driver?.status() else { states.append("\(node.index): down"); continue }
+                let votes = status.votes.map { "r\($0.round) prevotes \($0.prevotes) precommits \($0.precommits)" }
+                states.append("\(node.index): h\(status.height) r\(status.round) \(status.step) locked \(status.lockedRound.map(String.init) ?? "-") "
+                              + "valid \(status.validRound.map(String.init) ?? "-") [\(votes.joined(separator: "; "))]")
+            }
             fail("progress: honest validators did not all commit height \(scenario.targetHeight) by t=\(now)ms "
-                 + "(tips \(honest.map { tips[$0.index].map(String.init) ?? "down" }), \(events) events)")
+                 + "(tips \(honest.map { tips[$0.index].map(String.init) ?? "down" }), \(events) events)\n"
+                 + states.joined(separator: "\n"))
         }
         // Agreement: every honest node that committed a height committed the same block.
         let top = tips.values.max() ?? 0

@@ -20,9 +20,25 @@ struct DriverSimulatorTests {
     static var seeds: [UInt64] { simulatorSeeds(environment: "CAIRN_DRIVER_SIM", defaultCount: defaultSeeds) }
 
     /// The driver runs only silent faults: equivocation and invalid blocks need a faulty signer
-    /// or builder, which the engine simulator covers.
+    /// or builder, which the engine simulator covers. A validator that loses its journal forgets
+    /// every vote but its last, which its peers may still need: it is faulty too, so its power
+    /// counts against the third the protocol tolerates; beyond that, its crashes keep the journal.
     static func scenario(_ seed: UInt64) -> SimulatorScenario {
-        SimulatorScenario(seed: seed, faults: [.silent])
+        let drawn = SimulatorScenario(seed: seed, faults: [.silent])
+        var faulty = Set(drawn.behaviours.indices.filter { drawn.behaviours[$0] != .honest })
+        var crashes: [SimulatorScenario.Crash] = []
+        for crash in drawn.crashes {
+            var loss = crash.journalLoss
+            if loss > 0 && !faulty.contains(crash.node) {
+                let power = (faulty.map { drawn.powers[$0] }.reduce(0, +) + drawn.powers[crash.node])
+                if power * 3 < drawn.totalPower { faulty.insert(crash.node) } else { loss = 0 }
+            }
+            crashes.append(SimulatorScenario.Crash(node: crash.node, at: crash.at, downFor: crash.downFor, journalLoss: loss))
+        }
+        return SimulatorScenario(seed: seed, powers: drawn.powers, behaviours: drawn.behaviours,
+                                 targetHeight: drawn.targetHeight, gst: drawn.gst, dropPerMille: drawn.dropPerMille,
+                                 maxDelayBeforeGST: drawn.maxDelayBeforeGST, maxDelayAfterGST: drawn.maxDelayAfterGST,
+                                 partitions: drawn.partitions, crashes: crashes)
     }
 
     @Test func safetyAndLivenessOverSeeds() async throws {

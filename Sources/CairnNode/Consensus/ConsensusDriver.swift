@@ -96,6 +96,10 @@ public actor ConsensusDriver {
     private var blocks: [Hash32: Block] = [:]
     /// This height's proposal messages and own votes, re-sent while the height makes no progress.
     private var regossip: [NodeMessage] = []
+    /// Other validators' votes of this height, also re-sent while it is stuck (those of the
+    /// current and the previous round): a peer that missed one — it was down, or the voter lost
+    /// it with its journal — gets it from whoever has it, not only from its voter.
+    private var othersVotes: [SignedVote] = []
     private var seenMessages: Set<Hash32> = []
     /// Valid-signature proposals taken per round of this height.
     private var proposalsSeen: [UInt64: Int] = [:]
@@ -192,7 +196,7 @@ public actor ConsensusDriver {
                 await feed(.proposal(proposal, valid: valid))
             case .vote(let vote):
                 seenMessages.insert(Hash32.sha256(vote.canonicalBytes))
-                if vote.validator == signer?.address { regossip.append(.vote(vote)) }
+                if vote.validator == signer?.address { regossip.append(.vote(vote)) } else { othersVotes.append(vote) }
                 await feed(.vote(vote))
             case .timeout(let timeout):
                 await feed(.timeout(timeout))
@@ -239,6 +243,7 @@ public actor ConsensusDriver {
         }
         messenger.broadcast(.vote(vote), except: peer)
         record(.vote(vote))
+        if vote.validator != signer?.address { othersVotes.append(vote) }
         await feed(.vote(vote))
     }
 
@@ -626,6 +631,7 @@ public actor ConsensusDriver {
         candidates = [:]
         blocks = [:]
         regossip = []
+        othersVotes = []
         seenMessages = []
         proposalsSeen = [:]
         unsigned = []
@@ -788,7 +794,11 @@ public actor ConsensusDriver {
     /// re-gossip interval.
     public func regossipIfStuck() {
         guard engineStarted, scheduler.now() - lastProgressAt >= settings.regossipInterval else { return }
+        logger.debug("height stuck: re-sending its messages", metadata: ["height": "\(height)", "round": "\(engine.round)",
+                                                                      "step": "\(engine.step)", "own": "\(regossip.count)"])
         for message in regossip { messenger.broadcast(message, except: nil) }
+        let fromRound = engine.round > 0 ? engine.round - 1 : 0
+        for vote in othersVotes where vote.round >= fromRound { messenger.broadcast(.vote(vote), except: nil) }
     }
 
     /// Returns once `height` is committed.
