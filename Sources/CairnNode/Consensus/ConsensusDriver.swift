@@ -97,8 +97,8 @@ public actor ConsensusDriver {
     /// This height's proposal messages and own votes, re-sent while the height makes no progress.
     private var regossip: [NodeMessage] = []
     /// Other validators' votes of this height, also re-sent while it is stuck (those of the
-    /// current and the previous round): a peer that missed one — it was down, or the voter lost
-    /// it with its journal — gets it from whoever has it, not only from its voter.
+    /// current and the previous round and of the valid and locked rounds): a peer that missed one
+    /// — it was down, or the voter lost it with its journal — gets it from whoever has it.
     private var othersVotes: [SignedVote] = []
     private var seenMessages: Set<Hash32> = []
     /// Valid-signature proposals taken per round of this height.
@@ -797,8 +797,13 @@ public actor ConsensusDriver {
         logger.debug("height stuck: re-sending its messages", metadata: ["height": "\(height)", "round": "\(engine.round)",
                                                                       "step": "\(engine.step)", "own": "\(regossip.count)"])
         for message in regossip { messenger.broadcast(message, except: nil) }
-        let fromRound = engine.round > 0 ? engine.round - 1 : 0
-        for vote in othersVotes where vote.round >= fromRound { messenger.broadcast(.vote(vote), except: nil) }
+        // The current and previous round, and the round whose polka this node holds as its valid
+        // or locked value: a re-proposal of that value is prevoted only by peers that see the
+        // polka, and the validator that sent one of its prevotes may have forgotten it.
+        var rounds: Set<UInt64> = [engine.round, engine.round > 0 ? engine.round - 1 : 0]
+        if let r = engine.validRound { rounds.insert(r) }
+        if let r = engine.lockedRound { rounds.insert(r) }
+        for vote in othersVotes where rounds.contains(vote.round) { messenger.broadcast(.vote(vote), except: nil) }
     }
 
     /// Returns once `height` is committed.
