@@ -34,7 +34,10 @@ struct SigningFailureTests {
         // Every write of the sign state fails from now on (its temporary file's name is taken by
         // a directory, which even root cannot open as a file).
         let blocker = home + "/data/sign_state.json.tmp"
-        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        // The node may be writing that very temporary file right now (it renames it at once).
+        _ = try await eventually("the blocking directory to be created", timeout: .seconds(10)) { () -> Bool? in
+            (try? FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)) != nil ? true : nil
+        }
         let health = try await eventually("/health to report the failure") { () async throws -> String? in
             let (status, body) = try await Self.get(node.rpcURL + "/health")
             return status == 503 ? body : nil
