@@ -99,17 +99,9 @@ struct DevnetEndToEndTests {
         var text = try String(contentsOfFile: genesisPath, encoding: .utf8)
         text = text.replacingOccurrences(of: "\"max_block_transactions\": 10000", with: "\"max_block_transactions\": 9999")
         try text.write(toFile: genesisPath, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: NodeProcess.binary)
-        process.arguments = ["start", "--home", home, "--rpc-port", "0", "--p2p-port", "0"]
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(output.contains("genesis"))
+        let result = try runToEnd(NodeProcess.binary, ["start", "--home", home, "--rpc-port", "0", "--p2p-port", "0"], in: home)
+        #expect(result.status != 0)
+        #expect(result.output.contains("genesis"))
     }
 
     @Test func killNineUnderLoadKeepsCommittedState() async throws {
