@@ -87,11 +87,11 @@ let package = Package(
         // Shared by the test targets only.
         .target(name: "CairnTestSupport", path: "Tests/CairnTestSupport", swiftSettings: swiftSettings),
         // What every fuzz target checks; FuzzReplayTests runs the same checks on committed inputs.
-        .target(name: "CairnFuzzChecks", dependencies: ["CairnCore", "CairnCrypto"], path: "Tests/CairnFuzzChecks",
+        .target(name: "CairnFuzzChecks", dependencies: ["CairnCore", "CairnCrypto", "CairnState"], path: "Tests/CairnFuzzChecks",
                 swiftSettings: swiftSettings),
 
         .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnCoreTests", dependencies: ["CairnFuzzChecks", "CairnTestSupport", 
+        .testTarget(name: "CairnCoreTests", dependencies: ["CairnFuzzChecks", "CairnTestSupport", "CairnState",
             "CairnCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CairnStorageTests", dependencies: ["CairnTestSupport", 
@@ -102,6 +102,7 @@ let package = Package(
         .testTarget(name: "CairnConsensusTests", dependencies: ["CairnTestSupport", "CairnConsensus"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnP2PTests", dependencies: ["CairnTestSupport", "CairnP2P"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnRPCTests", dependencies: [
+            "CairnCore",
             "CairnRPC", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CairnNodeTests", dependencies: ["CairnTestSupport", "CairnNode"], swiftSettings: swiftSettings),

@@ -12,15 +12,20 @@ public actor Mempool {
     private var pool: TransactionPool
     private let state: any AccountReader
     private let isCommitted: @Sendable (Hash32) throws -> UInt64?
+    /// The runtime's stateful check against committed state (the module's rules: a delegation
+    /// to a validator that exists, an unjail of a jailed one). Throws `TransactionRejection`.
+    private let admit: @Sendable (VerifiedTransaction) throws -> Void
     /// Copied out of the pool so `verify` can check it without entering the actor.
     private nonisolated let maxTransactionBytes: Int
 
     /// `isCommitted` returns the height of the block holding a transaction id, or nil.
     public init(pool: TransactionPool, state: any AccountReader,
-                isCommitted: @escaping @Sendable (Hash32) throws -> UInt64?) {
+                isCommitted: @escaping @Sendable (Hash32) throws -> UInt64?,
+                admit: @escaping @Sendable (VerifiedTransaction) throws -> Void = { _ in }) {
         self.pool = pool
         self.state = state
         self.isCommitted = isCommitted
+        self.admit = admit
         self.maxTransactionBytes = pool.limits.maxTransactionBytes
     }
 
@@ -61,16 +66,19 @@ public actor Mempool {
         return try await submit(verified: vtx)
     }
 
-    /// Admits an already verified transaction: not committed, then `TransactionPool.add` against
-    /// the sender's committed account. Returns the transaction id.
+    /// Admits an already verified transaction: not committed, its module's stateful check, then
+    /// `TransactionPool.add` against the sender's committed account. Returns the transaction id.
     @discardableResult
     public func submit(verified vtx: VerifiedTransaction) throws(MempoolError) -> Hash32 {
         let account: Account
         do {
             if let height = try isCommitted(vtx.id) { throw MempoolError.alreadyCommitted(vtx.id, height: height) }
             account = try state.account(vtx.sender)
+            try admit(vtx)
         } catch let error as MempoolError {
             throw error
+        } catch let rejection as TransactionRejection {
+            throw .rejected(rejection)
         } catch {
             throw .stateUnavailable(String(describing: error))
         }
@@ -84,10 +92,26 @@ public actor Mempool {
 
     /// Called by the consensus driver after it commits a block, with the block's ids and its
     /// senders' new accounts; only those senders are rechecked. Returns the dropped ids.
+    /// With `height` and `rules`, the pool also takes the rules in force after the block and
+    /// expires what waited too long.
     @discardableResult
-    public func blockCommitted(_ committedIDs: [Hash32], senderAccounts: [(Address, Account)]) -> [Hash32] {
-        pool.blockCommitted(committedIDs, senderAccounts: senderAccounts)
+    public func blockCommitted(_ committedIDs: [Hash32], senderAccounts: [(Address, Account)],
+                               height: UInt64? = nil, rules: AdmissionRules? = nil) -> [Hash32] {
+        pool.blockCommitted(committedIDs, senderAccounts: senderAccounts, height: height, rules: rules)
     }
+
+    /// Removes transactions a block builder found no longer apply (and their senders' later
+    /// ones), recording the reason. Returns the removed ids.
+    @discardableResult
+    public func drop(_ skipped: [(id: Hash32, reason: TransactionRejection)]) -> [Hash32] {
+        skipped.flatMap { pool.drop($0.id, reason: $0.reason.reason, "left out of a block: \($0.reason)") }
+    }
+
+    /// Why `id` left the pool uncommitted, while the pool remembers it.
+    public func droppedReason(_ id: Hash32) -> DroppedTransaction? { pool.droppedReason(id) }
+
+    /// The rules admission uses now.
+    public var rules: AdmissionRules { pool.rules }
 
     public var count: Int { pool.count }
     public var bytes: Int { pool.bytes }

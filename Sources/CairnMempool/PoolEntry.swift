@@ -19,8 +19,10 @@ struct PoolEntry: Sendable {
     let vtx: VerifiedTransaction
     /// Position in the pool's arrival sequence, for tie-breaks without a clock.
     let arrival: UInt64
-    /// Amount plus fee, computed once by `TransactionRules.cost`.
+    /// What the operation spends plus the fee, computed once by `AdmissionRules.cost`.
     let cost: Amount
+    /// The pool's height (its last committed block) when the transaction was admitted.
+    let admittedAt: UInt64
 
     var nonce: UInt64 { vtx.transaction.nonce }
     var priority: Priority { Priority(fee: vtx.transaction.fee, arrival: arrival) }
@@ -57,4 +59,14 @@ struct TailKey: Comparable, Sendable {
 
     static func < (a: TailKey, b: TailKey) -> Bool { a.priority < b.priority }
     static func == (a: TailKey, b: TailKey) -> Bool { a.priority == b.priority }
+}
+
+/// Why a transaction left the pool without being committed, for `chain_getTransaction`.
+public struct DroppedTransaction: Sendable, Hashable {
+    /// Stable reason code: a transaction rule's (`nonce_used`, …) or the pool's (`expired`,
+    /// `evicted`, `replaced`).
+    public let reason: String
+    public let message: String
+    /// The pool's height when it was dropped.
+    public let height: UInt64
 }

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import CairnState
 import Collections
 
 /// A sender's next transaction to consider while filling a block.
@@ -45,8 +46,14 @@ extension TransactionPool {
     /// can no longer apply (nonce used, gap, or not affordable). The node passes the senders that
     /// appear in the block; no other sender's account changed by spending, so no other sender is
     /// looked at. Returns the dropped ids other than the committed ones.
+    ///
+    /// With `height`, the pool also moves to that height, takes the rules in force after the
+    /// block (`rules`), and expires what waited `mempool_expiry_blocks`.
     @discardableResult
-    public mutating func blockCommitted(_ committedIDs: [Hash32], senderAccounts: [(Address, Account)]) -> [Hash32] {
+    public mutating func blockCommitted(_ committedIDs: [Hash32], senderAccounts: [(Address, Account)],
+                                        height: UInt64? = nil, rules: AdmissionRules? = nil) -> [Hash32] {
+        if let rules { self.rules = rules }
+        if let height { self.height = height }
         let committed = Set(committedIDs)
         var dropped: [Hash32] = []
         for id in committedIDs {
@@ -57,9 +64,15 @@ extension TransactionPool {
                 if !committed.contains(entry.vtx.id) { dropped.append(entry.vtx.id) }
             }
         }
+        var stale: [Hash32] = []
         for (sender, account) in senderAccounts {
-            dropped += recheck(sender, against: account)
+            stale += recheck(sender, against: account)
         }
-        return dropped
+        for id in dropped + stale {
+            remember(id, reason: "invalidated", "no longer applies after block \(self.height): its nonce was used or its sender can no longer pay")
+        }
+        var expired: [Hash32] = []
+        if height != nil { expired = expire(height: self.height, expiryBlocks: self.rules.consensus.mempoolExpiryBlocks) }
+        return dropped + stale + expired
     }
 }

@@ -9,8 +9,11 @@ import Collections
 /// A plain value with no clock and no I/O: the caller passes the sender's committed account,
 /// so the same calls always give the same pool. Specs/mempool.md has the rules.
 public struct TransactionPool: Sendable {
-    public let limits: MempoolLimits
-    public let rules: TransactionRules
+    public var limits: MempoolLimits
+    /// The stateless rules; refreshed after each commit (`blockCommitted`).
+    public var rules: AdmissionRules
+    /// The height of the last block the pool was told about.
+    public internal(set) var height: UInt64 = 0
 
     var queues: [Address: SenderQueue] = [:]
     var locators: [Hash32: Locator] = [:]
@@ -18,11 +21,19 @@ public struct TransactionPool: Sendable {
     /// until they surface (see `cheapestTail`).
     var tails = Heap<TailKey>()
     var nextArrival: UInt64 = 0
+    /// (admission height, id) in admission order, for expiry; entries that left the pool stay
+    /// until they surface.
+    var admissions = Deque<(height: UInt64, id: Hash32)>()
+    /// The most recent transactions that left without being committed, and why (bounded).
+    var dropped: [Hash32: DroppedTransaction] = [:]
+    var droppedOrder = Deque<Hash32>()
+    /// How many dropped transactions the pool remembers.
+    public static let droppedMemory = 10_000
 
     /// Encoded bytes of all pending transactions.
     public internal(set) var bytes: Int = 0
 
-    public init(limits: MempoolLimits = MempoolLimits(), rules: TransactionRules) {
+    public init(limits: MempoolLimits = MempoolLimits(), rules: AdmissionRules) {
         self.limits = limits
         self.rules = rules
     }
@@ -34,6 +45,9 @@ public struct TransactionPool: Sendable {
     public var senderCount: Int { queues.count }
 
     public func contains(_ id: Hash32) -> Bool { locators[id] != nil }
+
+    /// Why `id` left the pool uncommitted, while the pool remembers it.
+    public func droppedReason(_ id: Hash32) -> DroppedTransaction? { dropped[id] }
 
     public func transaction(_ id: Hash32) -> VerifiedTransaction? {
         guard let locator = locators[id], let queue = queues[locator.sender],
@@ -71,16 +85,14 @@ public struct TransactionPool: Sendable {
         }
         guard locators[vtx.id] == nil else { throw .alreadyPending(vtx.id) }
         let tx = vtx.transaction
+        let cost: Amount
         do throws(TransactionRejection) {
-            try rules.checkStateless(tx)
+            cost = try rules.cost(of: tx)
         } catch {
             throw .rejected(error)
         }
-        guard let cost = TransactionRules.cost(of: tx) else {
-            throw .rejected(.insufficientFunds(needed: .max, available: account.balance))
-        }
         let sender = vtx.sender
-        var removed = recheck(sender, against: account)
+        let removed = recheck(sender, against: account)
         guard tx.nonce >= account.nonce else {
             throw .rejected(.nonceAlreadyUsed(accountNonce: account.nonce, got: tx.nonce))
         }
@@ -88,7 +100,7 @@ public struct TransactionPool: Sendable {
         let pendingCount = queues[sender]?.entries.count ?? 0
         let pendingCost = queues[sender]?.totalCost ?? 0
         let expected = account.nonce + UInt64(pendingCount)
-        let entry = PoolEntry(vtx: vtx, arrival: nextArrival, cost: cost)
+        let entry = PoolEntry(vtx: vtx, arrival: nextArrival, cost: cost, admittedAt: height)
         let admission: Admission
         if tx.nonce < expected {
             let index = Int(tx.nonce - account.nonce)
@@ -107,8 +119,14 @@ public struct TransactionPool: Sendable {
             throw .rejected(.nonceGap(expected: expected, got: tx.nonce))
         }
         nextArrival += 1
-        removed += try enforceBounds(newcomer: entry, sender: sender, admission: admission)
-        return removed
+        let evicted = try enforceBounds(newcomer: entry, sender: sender, admission: admission)
+        admissions.append((height, vtx.id))
+        if case .replaced(let old, _) = admission {
+            remember(old.vtx.id, reason: "replaced", "replaced by \(vtx.id.hex), which pays a higher fee")
+        }
+        for id in removed { remember(id, reason: "invalidated", "no longer applies on the sender's committed account") }
+        for id in evicted { remember(id, reason: "evicted", "evicted from a full mempool by transactions paying higher fees") }
+        return removed + evicted
     }
 
     /// Smallest fee that replaces a pending transaction paying `fee`: fee × 11/10 rounded up,
@@ -223,7 +241,7 @@ public struct TransactionPool: Sendable {
         }
     }
 
-    private mutating func pushTail(of sender: Address) {
+    mutating func pushTail(of sender: Address) {
         guard let last = queues[sender]?.entries.last else { return }
         tails.insert(TailKey(priority: last.priority, sender: sender, id: last.vtx.id))
         // Stale keys pile up as tails change; rebuild once they outnumber the live ones, so the
@@ -243,5 +261,51 @@ public struct TransactionPool: Sendable {
             tails.removeMin()
         }
         return nil
+    }
+}
+
+extension TransactionPool {
+    /// Records why `id` left the pool, forgetting the oldest record beyond `droppedMemory`.
+    mutating func remember(_ id: Hash32, reason: String, _ message: String) {
+        if dropped.updateValue(DroppedTransaction(reason: reason, message: message, height: height), forKey: id) == nil {
+            droppedOrder.append(id)
+        }
+        while droppedOrder.count > Self.droppedMemory, let oldest = droppedOrder.popFirst() {
+            dropped[oldest] = nil
+        }
+    }
+
+    /// Removes `id` and every later transaction of its sender (they need it first), recording
+    /// `reason` for it and for them. Returns the removed ids in nonce order.
+    @discardableResult
+    public mutating func drop(_ id: Hash32, reason: String, _ message: String) -> [Hash32] {
+        guard let locator = locators[id], let queue = queues[locator.sender],
+              let index = queue.index(ofNonce: locator.nonce) else { return [] }
+        var removed: [Hash32] = []
+        let keep = index
+        while let last = queues[locator.sender]?.entries.last, queues[locator.sender]!.entries.count > keep {
+            _ = removeLast(of: locator.sender, updateTail: false)
+            removed.append(last.vtx.id)
+        }
+        if keep > 0 { pushTail(of: locator.sender) }
+        removed.reverse()
+        remember(id, reason: reason, message)
+        for later in removed.dropFirst() {
+            remember(later, reason: reason, "an earlier transaction of the same sender (\(id.hex)) was dropped: \(message)")
+        }
+        return removed
+    }
+
+    /// Drops every transaction admitted `expiryBlocks` or more blocks before `height`.
+    mutating func expire(height: UInt64, expiryBlocks: UInt64) -> [Hash32] {
+        var removed: [Hash32] = []
+        while let first = admissions.first, first.height &+ expiryBlocks <= height {
+            admissions.removeFirst()
+            guard let locator = locators[first.id], let queue = queues[locator.sender],
+                  let index = queue.index(ofNonce: locator.nonce), queue.entries[index].admittedAt == first.height else { continue }
+            removed += drop(first.id, reason: "expired",
+                            "waited \(height - first.height) blocks without being included (mempool_expiry_blocks is \(expiryBlocks))")
+        }
+        return removed
     }
 }

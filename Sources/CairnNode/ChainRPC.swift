@@ -63,6 +63,30 @@ struct ChainRPC: Sendable {
             errors: [RPCErrorSpec(.unavailable, "the height is above the chain's tip")],
             handler: { params in try proof(params) }))
         try registry.register(RPCMethod(
+            name: "chain_getBlockResults",
+            summary: "What a committed block's execution produced: the events of its begin and end steps, and each transaction's fee and events.",
+            params: [RPCParamSpec(name: "height", required: true, schema: ["type": "integer", "minimum": 1],
+                                  description: "A committed height.")],
+            result: RPCResultSpec(name: "results", schema: Self.objectSchema),
+            errors: [RPCErrorSpec(.notFound, "no block at that height")],
+            handler: { params in try blockResults(params) }))
+        try registry.register(RPCMethod(
+            name: "state_getParams",
+            summary: "The parameters records in state (every module's and the runtime's consensus and emission parameters), or one owner's, at the latest height or a given one, with the chain-version record.",
+            params: [
+                RPCParamSpec(name: "module", required: false, schema: ["type": "string"],
+                             description: "One owner: consensus, emission, or a module name (default: all)."),
+                RPCParamSpec(name: "height", required: false, schema: Self.heightSchema, description: "Height (default: latest)."),
+            ],
+            result: RPCResultSpec(name: "params", schema: Self.objectSchema),
+            errors: [RPCErrorSpec(.unavailable, "the height is above the chain's tip")],
+            handler: { params in try parameters(params) }))
+        try registry.register(RPCMethod(
+            name: "state_getModuleAccounts",
+            summary: "The module accounts (fee collector, emission pools) with their addresses and balances at the latest height.",
+            result: RPCResultSpec(name: "accounts", schema: Self.objectSchema),
+            handler: { _ in try moduleAccounts() }))
+        try registry.register(RPCMethod(
             name: "tx_send",
             summary: "Submits a signed transaction (0x-hex canonical encoding); returns its id once the mempool has admitted it.",
             params: [RPCParamSpec(name: "tx", required: true, schema: ["type": "string", "pattern": "^0x([0-9a-f]{2})+$"],
@@ -85,7 +109,7 @@ struct ChainRPC: Sendable {
             "latest_block_time": JSONForms.int(time),
             "latest_block_time_iso": .string(JSONForms.isoTime(milliseconds: time)),
             "latest_state_root": .string(tip.stateRoot.hex),
-            "protocol_version": JSONForms.int(chain.genesis.protocolVersion),
+            "protocol_version": JSONForms.int(try chain.protocolVersion()),
             "syncing": .bool(await syncing()),
         ]
         o["validator"] = validator.map { .string($0.checksummed) } ?? .null
@@ -116,6 +140,7 @@ struct ChainRPC: Sendable {
             throw RPCError.invalidParams("parameter 'block': expected a non-negative height, a 0x-hex block id or \"latest\"")
         }
         let ids = block.transactions.map(\.id)
+        let rules = rules(version: block.header.protocolVersion)
         var o: [String: JSONValue] = [
             "id": .string(block.id.hex),
             "header": JSONForms.header(block.header),
@@ -125,7 +150,8 @@ struct ChainRPC: Sendable {
         if full {
             let senders = try chain.database.senders(height: block.header.height) ?? []
             o["transactions"] = .array(block.transactions.indices.map { i in
-                JSONForms.transaction(block.transactions[i], id: ids[i], sender: senders.indices.contains(i) ? senders[i] : nil)
+                JSONForms.transaction(block.transactions[i], id: ids[i], sender: senders.indices.contains(i) ? senders[i] : nil,
+                                      rules: rules)
             })
         } else {
             o["transactions"] = .array(ids.map { .string($0.hex) })
@@ -162,18 +188,100 @@ struct ChainRPC: Sendable {
                 "height": JSONForms.int(location.height),
                 "index": JSONForms.int(location.index),
                 "block_id": .string(block.id.hex),
-                "result": ["success": true, "fee_paid": JSONForms.amount(location.result.feePaid)],
-                "transaction": JSONForms.transaction(tx, id: id, sender: sender),
+                "result": JSONForms.result(location.result),
+                "transaction": JSONForms.transaction(tx, id: id, sender: sender, rules: rules(version: block.header.protocolVersion)),
             ]
         }
         if let pending = await mempool.transaction(id) {
             return [
                 "id": .string(id.hex),
                 "status": "pending",
-                "transaction": JSONForms.transaction(pending.transaction, id: id, sender: pending.sender),
+                "transaction": JSONForms.transaction(pending.transaction, id: id, sender: pending.sender,
+                                                     rules: await mempool.rules.ruleSet),
             ]
         }
+        if let dropped = await mempool.droppedReason(id) {
+            return ["id": .string(id.hex), "status": "dropped", "reason": .string(dropped.reason),
+                    "message": .string(dropped.message), "height": JSONForms.int(dropped.height)]
+        }
         return ["id": .string(id.hex), "status": "unknown"]
+    }
+
+    /// The rule set a block of `version` ran under (the latest when this binary has none for it).
+    private func rules(version: UInt64) -> RuleSet {
+        chain.executor.runtime.ruleSet(version: version) ?? chain.executor.runtime.latest
+    }
+
+    func blockResults(_ params: RPCParams) throws -> JSONValue {
+        let height = try params.uint64("height", at: 0)
+        let block = try self.block(height: height)
+        guard let results = try chain.database.blockResults(height: height) else {
+            throw RPCError.notFound("no results stored for height \(height)")
+        }
+        var transactions: [JSONValue] = []
+        for tx in block.transactions {
+            let id = tx.id
+            guard let location = try chain.database.transactionLocation(id: id) else { continue }
+            guard case .object(var o) = JSONForms.result(location.result) else { continue }
+            o["id"] = .string(id.hex)
+            transactions.append(.object(o))
+        }
+        return [
+            "height": JSONForms.int(height),
+            "block_id": .string(block.id.hex),
+            "begin_block_events": .array(results.beginEvents.map(\.json)),
+            "transactions": .array(transactions),
+            "end_block_events": .array(results.endEvents.map(\.json)),
+        ]
+    }
+
+    /// Parameters records at the latest height, or at `height` (read through its state root).
+    func parameters(_ params: RPCParams) throws -> JSONValue {
+        let module = try params.optionalString("module", at: 0)
+        let snapshot = try chain.database.snapshot()
+        guard let tip = try chain.database.tip(snapshot: snapshot) else { throw RPCError.unavailable("no chain yet") }
+        let height = try params.optionalUInt64("height", at: 1) ?? tip.height
+        guard height <= tip.height else {
+            throw RPCError.unavailable("height \(height) is above the tip \(tip.height)", data: ["latest_height": JSONForms.int(tip.height)])
+        }
+        let reader: any StateReader
+        if height == tip.height {
+            reader = SnapshotState(database: chain.database, snapshot: snapshot)
+        } else {
+            guard let root = try chain.database.stateRoot(height: height) else {
+                throw RPCError.unavailable("no state root stored for height \(height)")
+            }
+            reader = HistoricalState(database: chain.database, root: root)
+        }
+        let view = StateView(reader)
+        var state = StateOverlay(base: reader)
+        let rules = try chain.executor.runtime.ruleSet(at: height + 1, &state)
+        if let module, !rules.parameterOwners.contains(module) {
+            throw RPCError.invalidParams("parameter 'module': no module or runtime record is named '\(module)' (known: \(rules.parameterOwners.joined(separator: ", ")))")
+        }
+        let records = try rules.parametersJSON(view, owners: module.map { [$0] })
+        return [
+            "height": JSONForms.int(height),
+            "params": .object(Dictionary(uniqueKeysWithValues: records.map { ($0.owner, $0.json) })),
+            "chain_version": try view.get(ChainVersion.self, ChainVersion.key)?.json ?? .null,
+        ]
+    }
+
+    func moduleAccounts() throws -> JSONValue {
+        let snapshot = try chain.database.snapshot()
+        guard let tip = try chain.database.tip(snapshot: snapshot) else { throw RPCError.unavailable("no chain yet") }
+        let reader = SnapshotState(database: chain.database, snapshot: snapshot)
+        let view = StateView(reader)
+        var state = StateOverlay(base: reader)
+        let rules = try chain.executor.runtime.ruleSet(at: tip.height + 1, &state)
+        return [
+            "height": JSONForms.int(tip.height),
+            "accounts": .array(try rules.moduleAccounts.map { name in
+                let address = ModuleAccount.address(name)
+                return ["name": .string(name), "address": .string(address.checksummed),
+                        "balance": JSONForms.amount(try view.account(address).balance)]
+            }),
+        ]
     }
 
     func account(_ params: RPCParams) async throws -> JSONValue {

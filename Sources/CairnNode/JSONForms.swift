@@ -1,6 +1,7 @@
 import CairnCore
 import CairnCrypto
 import CairnRPC
+import CairnState
 import CairnStorage
 import Foundation
 
@@ -10,45 +11,18 @@ enum JSONForms {
     static func amount(_ a: Amount) -> JSONValue { .string(String(a)) }
     static func int(_ v: UInt64) -> JSONValue { .integer(Int64(clamping: v)) }
 
-    static func operation(_ op: CairnCore.Operation) -> JSONValue {
-        switch op {
-        case .transfer(let to, let amount):
-            ["type": "transfer", "to": .string(to.checksummed), "amount": JSONForms.amount(amount)]
-        case .staking(let op):
-            staking(op)
-        }
+    /// The owning module's JSON form; an operation no module of `rules` decodes shows its tag and body.
+    static func operation(_ op: CairnCore.Operation, rules: RuleSet) -> JSONValue {
+        rules.json(op) ?? ["type": "unknown", "tag": int(op.tag), "body": .string(Hex.prefixed(op.body))]
     }
 
-    /// Field names as in Specs/staking.md §4.
-    static func staking(_ op: StakingOperation) -> JSONValue {
-        switch op {
-        case .createValidator(let key, let commission, let selfBond):
-            ["type": "create_validator", "consensus_key": .string(key.checksummed), "commission": int(commission),
-             "self_bond": amount(selfBond)]
-        case .editValidator(let validator, let commission):
-            ["type": "edit_validator", "validator": .string(validator.checksummed),
-             "commission": commission.map(int) ?? .null]
-        case .delegate(let validator, let a):
-            ["type": "delegate", "validator": .string(validator.checksummed), "amount": amount(a)]
-        case .undelegate(let validator, let a):
-            ["type": "undelegate", "validator": .string(validator.checksummed), "amount": amount(a)]
-        case .redelegate(let source, let destination, let a):
-            ["type": "redelegate", "source": .string(source.checksummed), "destination": .string(destination.checksummed),
-             "amount": amount(a)]
-        case .unjail(let validator):
-            ["type": "unjail", "validator": .string(validator.checksummed)]
-        case .withdrawRewards(let validator):
-            ["type": "withdraw_rewards", "validator": .string(validator.checksummed)]
-        }
-    }
-
-    static func transaction(_ tx: Transaction, id: Hash32, sender: Address?) -> JSONValue {
+    static func transaction(_ tx: Transaction, id: Hash32, sender: Address?, rules: RuleSet) -> JSONValue {
         var o: [String: JSONValue] = [
             "id": .string(id.hex),
             "chain_id": .string(tx.chainID),
             "nonce": int(tx.nonce),
             "fee": amount(tx.fee),
-            "operation": operation(tx.operation),
+            "operation": operation(tx.operation, rules: rules),
             "signature": .string(Hex.prefixed(tx.signature.bytes)),
             "raw": .string(Hex.prefixed(tx.canonicalBytes)),
         ]
@@ -99,6 +73,10 @@ enum JSONForms {
                 ["validator": .string($0.validator.checksummed), "signature": .string(Hex.prefixed($0.signature.bytes))]
             }),
         ]
+    }
+
+    static func result(_ r: TransactionResult) -> JSONValue {
+        ["success": true, "fee_paid": amount(r.feePaid), "events": .array(r.events.map(\.json))]
     }
 
     static func account(_ address: Address, _ a: Account) -> JSONValue {

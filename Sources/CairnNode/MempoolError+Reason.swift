@@ -9,17 +9,7 @@ extension Error {
         case .tooLarge: return "too_large"
         case .alreadyPending: return "duplicate"
         case .alreadyCommitted: return "already_committed"
-        case .rejected(let rejection):
-            switch rejection {
-            case .wrongChain: return "wrong_chain"
-            case .feeTooLow: return "fee_too_low"
-            case .nonceAlreadyUsed: return "nonce_used"
-            case .nonceGap: return "nonce_gap"
-            case .insufficientFunds: return "insufficient_funds"
-            case .balanceOverflow: return "balance_overflow"
-            case .badSignature: return "bad_signature"
-            case .staking: return "staking_rejected"
-            }
+        case .rejected(let rejection): return rejection.reason
         case .replacementUnderpriced: return "replacement_underpriced"
         case .senderLimit: return "sender_limit"
         case .poolFull: return "mempool_full"

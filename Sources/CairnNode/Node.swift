@@ -11,6 +11,7 @@ import Hummingbird
 import NIOCore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// A running Cairn node: chain, mempool, consensus, peer-to-peer network, block sync and
 /// JSON-RPC, under one service group that shuts down in order on SIGINT/SIGTERM.
@@ -27,6 +28,8 @@ public final class Node: Sendable {
     public let signer: ValidatorSigner?
     public let metrics: NodeMetrics
     public let logger: Logger
+    /// The local fault consensus stopped on, if any.
+    let localFault = LocalFaultLatch()
 
     public struct Error: Swift.Error, CustomStringConvertible {
         public let message: String
@@ -48,13 +51,8 @@ public final class Node: Sendable {
             throw Error(message: "\(error); run `cairn init --home \(home.root)` first")
         }
         chain = try NodeChain(directory: home.chainDirectory, genesis: genesis)
-        let database = chain.database
-        mempool = Mempool(
-            pool: TransactionPool(limits: MempoolLimits(maxTransactions: config.mempoolMaxTransactions,
-                                                        maxBytes: config.mempoolMaxBytes),
-                                  rules: chain.rules),
-            state: database,
-            isCommitted: { id in try database.committedHeight(of: id) })
+        mempool = try chain.makeMempool(limits: MempoolLimits(maxTransactions: config.mempoolMaxTransactions,
+                                                              maxBytes: config.mempoolMaxBytes))
         do { identity = try NodeIdentity.loadOrCreate(path: home.nodeKeyFile) } catch {
             throw Error(message: "\(error)")
         }
@@ -81,7 +79,12 @@ public final class Node: Sendable {
             settings: .init(timeouts: timeouts, minBlockInterval: .milliseconds(config.blockIntervalMilliseconds),
                             createEmptyBlocks: config.createEmptyBlocks),
             logger: logger, observer: NodeObserver(metrics: metrics, gossip: gossip),
-            clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
+            clock: { UInt64(Date().timeIntervalSince1970 * 1000) },
+            onLocalFault: { [latch = localFault] message in
+                latch.record(message)
+                // The service group's graceful shutdown, as on SIGTERM; `run` then fails with the fault.
+                kill(getpid(), SIGTERM)
+            })
         syncer = BlockSyncer(driver: driver, chain: chain, messenger: network, logger: logger, onProgress: { progress in
             metrics.syncProgress(height: progress.height, target: progress.target, syncing: progress.syncing)
         })
@@ -116,7 +119,7 @@ public final class Node: Sendable {
             .register(in: &registry)
         try ConsensusRPC(chain: chain, driver: driver, network: network, syncer: syncer, mempool: mempool)
             .register(in: &registry)
-        try StakingRPC(chain: chain).register(in: &registry)
+        try ModuleRPC(chain: chain).register(in: &registry)
         return registry
     }
 
@@ -172,6 +175,9 @@ public final class Node: Sendable {
             throw Error(message: "cannot listen on \(config.rpcHost):\(config.rpcPort) (JSON-RPC) or \(config.p2pListenHost):\(config.p2pListenPort) (P2P): the address is in use (another node?); choose other ports")
         }
         chain.close()
+        if let fault = localFault.message {
+            throw Error(message: "stopped on a local fault: \(fault)")
+        }
         logger.info("node stopped cleanly")
     }
 }
@@ -270,4 +276,15 @@ struct NetworkService: Service {
         mempoolIn.finish()
         await node.network.stop()
     }
+}
+
+/// The first local fault reported, kept for `Node.run` to fail with.
+final class LocalFaultLatch: Sendable {
+    private let stored = Mutex<String?>(nil)
+
+    func record(_ message: String) {
+        stored.withLock { if $0 == nil { $0 = message } }
+    }
+
+    var message: String? { stored.withLock { $0 } }
 }

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import CairnMempool
 import CairnState
 import CairnStorage
 
@@ -8,7 +9,8 @@ public final class NodeChain: Sendable {
     public let database: ChainDatabase
     public let genesis: Genesis
     public let genesisHash: Hash32
-    public let rules: TransactionRules
+    /// The runtime this binary runs this chain with.
+    public let executor: BlockExecutor
 
     public enum Error: Swift.Error, CustomStringConvertible {
         case storage(StorageError)
@@ -23,7 +25,7 @@ public final class NodeChain: Sendable {
 
     /// Opens the chain in `directory`, writing genesis state on first use. A directory made from
     /// another genesis is refused.
-    public init(directory: String, genesis: Genesis) throws(Error) {
+    public init(directory: String, genesis: Genesis, runtime: Runtime = .standard) throws(Error) {
         do {
             database = try ChainDatabase(path: directory)
         } catch {
@@ -31,7 +33,7 @@ public final class NodeChain: Sendable {
         }
         self.genesis = genesis
         self.genesisHash = genesis.hash
-        self.rules = TransactionRules(chainID: genesis.chainID, parameters: genesis.parameters)
+        self.executor = BlockExecutor(chainID: genesis.chainID, runtime: runtime)
         do {
             if let stored = try database.genesisHash() {
                 guard stored == genesisHash else {
@@ -40,7 +42,7 @@ public final class NodeChain: Sendable {
                 }
             } else {
                 let state: (changes: [StateChange], tree: SparseMerkleUpdate)
-                do { state = try StateCommitment.genesis(genesis) } catch {
+                do { state = try StateCommitment.genesis(genesis, runtime: runtime) } catch {
                     throw Error.genesisState("\(error)")
                 }
                 let schedule = try ValidatorSchedule.genesis(genesis)
@@ -80,5 +82,72 @@ public final class NodeChain: Sendable {
         }
     }
 
+    /// Committed state, for reading.
+    public func view(snapshot: LevelDB.Snapshot? = nil) -> StateView {
+        StateView(SnapshotState(database: database, snapshot: snapshot))
+    }
+
+    /// The rules for the next block on top of committed state: what the mempool admits by and
+    /// the proposer reaps by.
+    public func admissionRules() throws -> AdmissionRules {
+        let next = try tip().height + 1
+        var overlay = StateOverlay(base: database)
+        let rules = try executor.runtime.ruleSet(at: next, &overlay)
+        return AdmissionRules(chainID: genesis.chainID, consensus: try rules.parameters(&overlay).consensus, ruleSet: rules)
+    }
+
+    /// The mempool's stateful check of `vtx` on committed state.
+    public func admit(_ vtx: VerifiedTransaction) throws {
+        _ = try executor.admit(vtx, nextHeight: try tip().height + 1, state: database)
+    }
+
+    /// The protocol version of the next block.
+    public func protocolVersion(snapshot: LevelDB.Snapshot? = nil) throws -> UInt64 {
+        guard let tip = try database.tip(snapshot: snapshot) else { throw StorageError.notInitialized(path: database.path) }
+        var overlay = StateOverlay(base: SnapshotState(database: database, snapshot: snapshot))
+        return try Runtime.chainVersion(&overlay).version(at: tip.height + 1)
+    }
+
     public func close() { database.close() }
+}
+
+/// Committed state as of one LevelDB snapshot (the latest state when nil).
+struct SnapshotState: StateReader {
+    let database: ChainDatabase
+    let snapshot: LevelDB.Snapshot?
+
+    func value(at key: StateKey) throws -> [UInt8]? { try database.entry(key, snapshot: snapshot) }
+    func account(_ address: Address) throws -> Account { try database.account(address, snapshot: snapshot) }
+}
+
+/// State as of an earlier height, read through that height's state root: each entry is found
+/// by its proof's leaf and fetched by value hash (so only what the tree still references).
+struct HistoricalState: StateReader {
+    let database: ChainDatabase
+    let root: Hash32
+
+    func value(at key: StateKey) throws -> [UInt8]? {
+        let proof = try SparseMerkleTree(store: database.treeNodes).prove(root: root, key: key.treeKey)
+        guard let leaf = proof.leaf, leaf.key == key.treeKey else { return nil }
+        guard let value = try database.stateValue(hash: leaf.valueHash) else {
+            throw StorageError.corrupt(what: "state value \(leaf.valueHash)", reason: "missing below a stored root")
+        }
+        return value
+    }
+
+    func account(_ address: Address) throws -> Account {
+        try value(at: .account(address)).map { try Account(canonicalBytes: $0) } ?? .empty
+    }
+}
+
+extension NodeChain {
+    /// A mempool over this chain: admission checks the committed account, the runtime's stateful
+    /// rules and the rules in force after the latest commit.
+    public func makeMempool(limits: MempoolLimits = MempoolLimits()) throws -> Mempool {
+        var pool = TransactionPool(limits: limits, rules: try admissionRules())
+        pool.blockCommitted([], senderAccounts: [], height: try tip().height)
+        let database = self.database
+        return Mempool(pool: pool, state: database, isCommitted: { id in try database.committedHeight(of: id) },
+                       admit: { [self] vtx in try admit(vtx) })
+    }
 }

@@ -56,7 +56,7 @@ public struct TransferBenchmark: Sendable {
         let chainID = "cairn-bench"
         let genesis = Genesis(
             chainID: chainID, genesisTime: 1, protocolVersion: 1,
-            parameters: ChainParameters(maxBlockTransactions: 5_000, maxBlockBytes: 4 << 20, minTransactionFee: 1),
+            parameters: [.consensus(ConsensusParameters(maxBlockTransactions: 5_000, maxBlockBytes: 4 << 20, minTransactionFee: 1))],
             allocations: keys.map { .init(address: $0.address, balance: 1 << 100) },
             validators: ValidatorSet([Validator(address: validator.address, power: 1)]))
 
@@ -77,12 +77,8 @@ public struct TransferBenchmark: Sendable {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let chain = try NodeChain(directory: directory, genesis: genesis)
         defer { chain.close() }
-        let database = chain.database
-        let mempool = Mempool(
-            pool: TransactionPool(limits: MempoolLimits(maxTransactions: max(transactions, 50_000), maxBytes: 1 << 30,
-                                                        maxPerSender: max(1_000, transactions / accounts + 1)),
-                                  rules: chain.rules),
-            state: database, isCommitted: { id in try database.committedHeight(of: id) })
+        let mempool = try chain.makeMempool(limits: MempoolLimits(maxTransactions: max(transactions, 50_000), maxBytes: 1 << 30,
+                                                                  maxPerSender: max(1_000, transactions / accounts + 1)))
         let quiet = Logger(label: "cairn.bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let driver = try ConsensusDriver(
             chain: chain, mempool: mempool,
@@ -114,7 +110,7 @@ public struct TransferBenchmark: Sendable {
         while committed < transactions {
             let height = UInt64(blocks + 1)
             await driver.waitForCommit(of: height)
-            guard let block = try database.block(height: height) else {
+            guard let block = try chain.database.block(height: height) else {
                 throw NodeInitializer.Error(message: "bench: block \(height) missing after its commit")
             }
             committed += block.transactions.count

@@ -1,3 +1,4 @@
+import CairnCore
 import Logging
 import NIOCore
 

@@ -1,3 +1,4 @@
+import CairnCore
 import Hummingbird
 import Logging
 import NIOCore

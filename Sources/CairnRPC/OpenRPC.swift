@@ -1,3 +1,4 @@
+import CairnCore
 /// The OpenRPC 1.2.6 description of the registry, served by `rpc_discover` and written to
 /// Specs/openrpc.json, so the published description is generated from the same declarations
 /// that validate requests.

@@ -1,3 +1,4 @@
+import CairnCore
 /// Error codes Cairn's RPC returns, in one place so the spec table, the handlers and the
 /// client agree. Standard JSON-RPC 2.0 codes, then application codes from the range the
 /// specification reserves for implementations (-32000 ... -32099).

@@ -1,3 +1,4 @@
+import CairnCore
 /// One declared parameter of a method. The declaration drives parameter validation (unknown
 /// names, arity, required presence) and the OpenRPC document, so the two cannot drift apart.
 public struct RPCParamSpec: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import CairnCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials  // JSONDecoder without the rest of Foundation
 #else

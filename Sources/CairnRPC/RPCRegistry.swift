@@ -1,3 +1,4 @@
+import CairnCore
 /// Why a method could not be registered.
 public enum RPCRegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateMethod(String)

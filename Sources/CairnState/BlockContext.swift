@@ -5,6 +5,7 @@ import CairnCrypto
 /// its parent, and the misbehaviour it reports. Everything here is fixed by the block itself
 /// or by committed state, so every node executes the same block the same way.
 public struct BlockContext: Sendable {
+    public var chainID: String
     public var height: UInt64
     /// The consensus address of the block's proposer.
     public var proposer: Address
@@ -13,16 +14,14 @@ public struct BlockContext: Sendable {
     /// The validator set that signed the parent block; nil at height 1.
     public var lastValidators: ValidatorSet?
     public var evidence: [DuplicateVoteEvidence]
-    public var parameters: ChainParameters
 
-    public init(height: UInt64, proposer: Address, lastCommitSigners: [Address] = [],
-                lastValidators: ValidatorSet? = nil, evidence: [DuplicateVoteEvidence] = [],
-                parameters: ChainParameters) {
+    public init(chainID: String, height: UInt64, proposer: Address, lastCommitSigners: [Address] = [],
+                lastValidators: ValidatorSet? = nil, evidence: [DuplicateVoteEvidence] = []) {
+        self.chainID = chainID
         self.height = height
         self.proposer = proposer
         self.lastCommitSigners = lastCommitSigners
         self.lastValidators = lastValidators
         self.evidence = evidence
-        self.parameters = parameters
     }
 }

@@ -8,11 +8,18 @@ public struct ExecutionOutcome: Sendable {
     public let results: [TransactionResult]
     /// The validator set that takes effect two heights later, when the block changed it.
     public let validatorUpdate: ValidatorSet?
+    /// The events of the block's begin and end steps.
+    public let blockResults: BlockResults
+    /// The protocol version the block ran under.
+    public let version: UInt64
 
-    public init(changes: [StateChange], results: [TransactionResult], validatorUpdate: ValidatorSet? = nil) {
+    public init(changes: [StateChange], results: [TransactionResult], validatorUpdate: ValidatorSet? = nil,
+                blockResults: BlockResults = BlockResults(), version: UInt64 = 1) {
         self.changes = changes
         self.results = results
         self.validatorUpdate = validatorUpdate
+        self.blockResults = blockResults
+        self.version = version
     }
 }
 
@@ -29,89 +36,60 @@ public struct BlockExecutionError: Error, Equatable, CustomStringConvertible {
     public var description: String { "transaction \(index) of the block is invalid: \(rejection)" }
 }
 
-/// Applies transactions in order. Pure: reads committed state through `StateReader`, writes
+/// Runs blocks through the runtime. Pure: reads committed state through `StateReader`, writes
 /// nothing, and depends on nothing but its inputs.
 public struct BlockExecutor: Sendable {
-    public let rules: TransactionRules
+    public let chainID: String
+    public let runtime: Runtime
 
-    public init(rules: TransactionRules) { self.rules = rules }
+    public init(chainID: String, runtime: Runtime = .standard) {
+        self.chainID = chainID
+        self.runtime = runtime
+    }
+
+    public func context(height: UInt64, proposer: Address, lastCommit: Commit? = nil, lastValidators: ValidatorSet? = nil,
+                        evidence: [DuplicateVoteEvidence] = []) -> BlockContext {
+        BlockContext(chainID: chainID, height: height, proposer: proposer,
+                     lastCommitSigners: lastCommit?.signatures.map(\.validator) ?? [],
+                     lastValidators: lastValidators, evidence: evidence)
+    }
 
     /// Executes a block's `transactions` (signatures already verified) in `context`.
-    /// Throws on the first transaction that cannot apply.
+    /// Throws `BlockExecutionError` on the first transaction that cannot apply,
+    /// `BlockRuleViolation` when the block breaks a begin/end-block rule, and anything else
+    /// for a local fault.
     public func execute(_ transactions: [VerifiedTransaction], context: BlockContext,
                         state: any StateReader) throws -> ExecutionOutcome {
         var overlay = StateOverlay(base: state)
-        try beginBlock(context, overlay: &overlay)
+        let session = try runtime.begin(context, &overlay)
         var results: [TransactionResult] = []
         results.reserveCapacity(transactions.count)
         for (index, vtx) in transactions.enumerated() {
             do {
-                results.append(try apply(vtx, context: context, overlay: &overlay))
+                results.append(try session.ruleSet.apply(vtx, session, &overlay))
             } catch let rejection as TransactionRejection {
                 throw BlockExecutionError(index: index, rejection: rejection)
             }
         }
-        let validatorUpdate = try endBlock(context, overlay: &overlay)
-        return ExecutionOutcome(changes: overlay.changes, results: results, validatorUpdate: validatorUpdate)
+        let end = try session.ruleSet.end(session, &overlay)
+        return ExecutionOutcome(changes: overlay.changes, results: results, validatorUpdate: end.validators,
+                                blockResults: BlockResults(beginEvents: session.beginEvents, endEvents: end.events),
+                                version: session.version)
     }
 
-    /// What happens before a block's transactions (Specs/staking.md §3): evidence, downtime,
-    /// rewards. Throws `EvidenceError` when the block's evidence is invalid.
-    public func beginBlock(_ context: BlockContext, overlay: inout StateOverlay) throws {
-        try Staking.beginBlock(context, chainID: rules.chainID, &overlay)
+    /// The mempool's stateful admission of `vtx` on committed `state` at the next height:
+    /// everything but the sender's nonce and funds (the pool checks those against what it
+    /// holds). Returns what the transaction costs its sender.
+    public func admit(_ vtx: VerifiedTransaction, nextHeight: UInt64, state: any StateReader) throws -> Amount {
+        var overlay = StateOverlay(base: state)
+        let rules = try runtime.ruleSet(at: nextHeight, &overlay)
+        return try rules.admit(vtx, context: context(height: nextHeight, proposer: .zero), &overlay)
     }
 
-    /// What happens after a block's transactions (Specs/staking.md §3); returns the validator set
-    /// that takes effect at `context.height + 2` when the block changed it.
-    public func endBlock(_ context: BlockContext, overlay: inout StateOverlay) throws -> ValidatorSet? {
-        try Staking.endBlock(context, &overlay)
-    }
-
-    /// A transaction of a block at height 1 proposed by `proposer`, for callers with no block
-    /// context (tests of transfers).
-    public func apply(_ vtx: VerifiedTransaction, proposer: Address,
-                      overlay: inout StateOverlay) throws -> TransactionResult {
-        try apply(vtx, context: BlockContext(height: 1, proposer: proposer, parameters: rules.parameters), overlay: &overlay)
-    }
-
-    /// Applies one transaction of the block described by `context` to `overlay`, all of it or
-    /// (on a thrown rejection) none of it.
-    public func apply(_ vtx: VerifiedTransaction, context: BlockContext,
-                      overlay: inout StateOverlay) throws -> TransactionResult {
-        try overlay.atomically { overlay in
-            let tx = vtx.transaction
-            try rules.checkStateless(tx)
-            var sender = try overlay.account(vtx.sender)
-            let cost = try TransactionRules.checkAgainst(sender, tx)
-            sender.balance -= cost
-            sender.nonce += 1
-            overlay.set(vtx.sender, sender)
-            do {
-                switch tx.operation {
-                case .transfer(let to, let amount):
-                    try credit(to, amount, overlay: &overlay)
-                case .staking(let op):
-                    try Staking.apply(op, sender: vtx.sender, height: context.height,
-                                      parameters: rules.parameters.staking, &overlay)
-                }
-                // The fee joins the reward pot, paid at the next block to the validators that
-                // committed this one (Specs/staking.md §7), not to the proposer alone.
-                try Staking.collectFee(tx.fee, &overlay)
-            } catch let rejection as StakingRejection {
-                throw TransactionRejection.staking(rejection)
-            }
-            return TransactionResult(feePaid: tx.fee)
-        }
-    }
-
-    private func credit(_ address: Address, _ amount: Amount, overlay: inout StateOverlay) throws {
-        guard amount > 0 else { return }
-        var account = try overlay.account(address)
-        let (sum, overflow) = account.balance.addingReportingOverflow(amount)
-        // Total supply is fixed below 2^128 at genesis, so this cannot happen on a valid chain.
-        guard !overflow else { throw TransactionRejection.balanceOverflow(address) }
-        account.balance = sum
-        overlay.set(address, account)
+    /// The parameters in force for the block at `height` on top of `state`.
+    public func parameters(at height: UInt64, state: any StateReader) throws -> BlockParameters {
+        var overlay = StateOverlay(base: state)
+        return try runtime.ruleSet(at: height, &overlay).parameters(&overlay)
     }
 }
 

@@ -64,13 +64,14 @@ public enum BlockValidationError: Error, Equatable, CustomStringConvertible {
 
 /// Checks a block received from elsewhere against committed state, by every rule of
 /// Specs/blocks.md §6, and executes it. Pure: reads state, writes nothing.
+///
+/// A thrown `BlockValidationError` is the block's fault (its sender's); any other error is this
+/// node's own: storage, corrupt local state, or a protocol version this binary does not run.
 public struct BlockVerifier: Sendable {
     public let executor: BlockExecutor
-    public let protocolVersion: UInt64
 
-    public init(rules: TransactionRules, protocolVersion: UInt64) {
-        self.executor = BlockExecutor(rules: rules)
-        self.protocolVersion = protocolVersion
+    public init(executor: BlockExecutor) {
+        self.executor = executor
     }
 
     /// Rules 1–10 of Specs/blocks.md §6: everything but the block's own commit, which consensus
@@ -84,17 +85,21 @@ public struct BlockVerifier: Sendable {
                        encoded: EncodedTransactions? = nil, knownSenders: [Hash32: Address] = [:],
                        database: ChainDatabase) throws -> ExecutedBlock {
         let header = block.header
-        let rules = executor.rules
+        let chainID = executor.chainID
+        var state = StateOverlay(base: database)
+        let expectedVersion = try Runtime.chainVersion(&state).version(at: header.height)
+        let rules = try executor.runtime.ruleSet(at: header.height, &state)
+        let limits = try rules.parameters(&state).consensus
         let encoded = encoded ?? EncodedTransactions(block)
         let encodings = encoded.encodings
         for (i, encoding) in encodings.enumerated() where encoding.count > Transaction.maxEncodedBytes {
             throw BlockValidationError.transactionTooLarge(index: i, size: encoding.count)
         }
-        guard header.chainID.utf8.elementsEqual(rules.chainID.utf8) else {
-            throw BlockValidationError.wrongChain(expected: rules.chainID, got: header.chainID)
+        guard header.chainID.utf8.elementsEqual(chainID.utf8) else {
+            throw BlockValidationError.wrongChain(expected: chainID, got: header.chainID)
         }
-        guard header.protocolVersion == protocolVersion else {
-            throw BlockValidationError.wrongProtocolVersion(expected: protocolVersion, got: header.protocolVersion)
+        guard header.protocolVersion == expectedVersion else {
+            throw BlockValidationError.wrongProtocolVersion(expected: expectedVersion, got: header.protocolVersion)
         }
         guard header.height == parent.height + 1 else {
             throw BlockValidationError.wrongHeight(expected: parent.height + 1, got: header.height)
@@ -115,12 +120,12 @@ public struct BlockVerifier: Sendable {
             throw BlockValidationError.wrongNextValidatorsHash(expected: validators.next.hash, got: header.nextValidatorsHash)
         }
         try checkLastCommit(block, parent: parent, lastValidators: validators.last)
-        guard UInt64(block.transactions.count) <= rules.parameters.maxBlockTransactions else {
-            throw BlockValidationError.tooManyTransactions(count: block.transactions.count, limit: rules.parameters.maxBlockTransactions)
+        guard UInt64(block.transactions.count) <= limits.maxBlockTransactions else {
+            throw BlockValidationError.tooManyTransactions(count: block.transactions.count, limit: limits.maxBlockTransactions)
         }
         let bytes = encodings.reduce(UInt64(0)) { $0 + UInt64($1.count) }
-        guard bytes <= rules.parameters.maxBlockBytes else {
-            throw BlockValidationError.tooManyBytes(bytes: bytes, limit: rules.parameters.maxBlockBytes)
+        guard bytes <= limits.maxBlockBytes else {
+            throw BlockValidationError.tooManyBytes(bytes: bytes, limit: limits.maxBlockBytes)
         }
         let ids = encoded.ids
         let transactionsRoot = MerkleRoot.of(ids)
@@ -131,22 +136,17 @@ public struct BlockVerifier: Sendable {
         guard header.attestationsRoot == attestationsRoot else {
             throw BlockValidationError.attestationsRootMismatch(header: header.attestationsRoot, computed: attestationsRoot)
         }
-        try checkEvidence(block, chainID: rules.chainID)
+        try checkEvidence(block, chainID: chainID)
         let verified = try recoverSenders(block.transactions, encodings: encodings, ids: ids, knownSenders: knownSenders)
-        let context = BlockContext(height: header.height, proposer: header.proposer,
-                                   lastCommitSigners: block.lastCommit?.signatures.map(\.validator) ?? [],
-                                   lastValidators: validators.last, evidence: block.evidence, parameters: rules.parameters)
+        let context = executor.context(height: header.height, proposer: header.proposer, lastCommit: block.lastCommit,
+                                       lastValidators: validators.last, evidence: block.evidence)
         let outcome: ExecutionOutcome
         do {
             outcome = try executor.execute(verified, context: context, state: database)
         } catch let error as BlockExecutionError {
             throw BlockValidationError.invalidTransaction(error)
-        } catch let error as BlockValidationError {
-            throw error
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw BlockValidationError.invalidBlockEffects("\(error)")
+        } catch let violation as BlockRuleViolation {
+            throw BlockValidationError.invalidBlockEffects(violation.description)
         }
         let treeUpdate = try StateCommitment.update(root: parent.stateRoot, changes: outcome.changes, nodes: database.treeNodes)
         guard treeUpdate.root == header.stateRoot else {
@@ -159,7 +159,7 @@ public struct BlockVerifier: Sendable {
     /// Rule 11: `commit` finalises `block` with more than 2/3 of the power of `validators`.
     public func verify(commit: Commit, for block: Block, validators: ValidatorSet) throws(BlockValidationError) {
         do {
-            try validators.verify(commit: commit, chainID: executor.rules.chainID, height: block.header.height, blockID: block.id)
+            try validators.verify(commit: commit, chainID: executor.chainID, height: block.header.height, blockID: block.id)
         } catch {
             throw .invalidCommit(error)
         }
@@ -172,7 +172,7 @@ public struct BlockVerifier: Sendable {
         } else {
             guard let lastCommit = block.lastCommit, let lastValidators else { throw .missingLastCommit }
             do {
-                try lastValidators.verify(commit: lastCommit, chainID: executor.rules.chainID,
+                try lastValidators.verify(commit: lastCommit, chainID: executor.chainID,
                                           height: parent.height, blockID: parent.blockID)
             } catch {
                 throw .invalidLastCommit(error)

@@ -24,7 +24,7 @@ public struct ExecutedBlock: Sendable {
     /// schedule record for the next height.
     public func write(commit: Commit, nextValidatorSchedule: [UInt8]) -> BlockWrite {
         BlockWrite(block: block, commit: commit, transactionIDs: transactionIDs, senders: senders,
-                   results: outcome.results, stateChanges: outcome.changes, treeUpdate: treeUpdate,
+                   results: outcome.results, blockResults: outcome.blockResults, stateChanges: outcome.changes, treeUpdate: treeUpdate,
                    nextValidatorSchedule: nextValidatorSchedule)
     }
 }

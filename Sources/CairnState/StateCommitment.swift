@@ -13,13 +13,12 @@ public enum StateCommitment {
         })
     }
 
-    /// Genesis state: every allocation, committed into an empty tree.
-    public static func genesis(_ genesis: Genesis) throws -> (changes: [StateChange], tree: SparseMerkleUpdate) {
-        let accounts = genesis.allocations.map {
-            StateChange(key: .account($0.address), value: Account(balance: $0.balance, nonce: 0).canonicalBytes)
+    /// Genesis state (Specs/runtime.md §9), committed into an empty tree.
+    public static func genesis(_ genesis: Genesis, runtime: Runtime = .standard) throws -> (changes: [StateChange], tree: SparseMerkleUpdate) {
+        guard let rules = runtime.ruleSet(version: genesis.protocolVersion) else {
+            throw RuntimeError.unsupportedVersion(genesis.protocolVersion, supported: runtime.supportedVersions, plan: nil)
         }
-        // The genesis validators' records, self-delegations and the staking globals (Specs/staking.md §9).
-        let changes = (accounts + (try Staking.genesisChanges(genesis))).sorted { $0.key < $1.key }
+        let changes = try rules.genesisChanges(genesis)
         let tree = try update(root: .zero, changes: changes, nodes: InMemorySparseMerkleNodeStore())
         return (changes, tree)
     }

@@ -14,6 +14,7 @@ public struct StateOverlay {
     /// Previous dirty values of what the running `atomically` body set, to roll back on failure
     /// (the outer nil = the key was not dirty before).
     private var undo: [(StateKey, Value?)] = []
+    private var events: [Event] = []
 
     public init(base: any StateReader) { self.base = base }
 
@@ -38,15 +39,20 @@ public struct StateOverlay {
         write(key, nil)
     }
 
-    public mutating func account(_ address: Address) throws -> Account {
-        try get(Account.self, .account(address)) ?? .empty
+    /// Records an event of the running hook or transaction; a failed `atomically` body's events
+    /// are dropped with its writes.
+    public mutating func emit(_ event: Event) {
+        events.append(event)
     }
 
-    public mutating func set(_ address: Address, _ account: Account) {
-        set(.account(address), account)
+    /// The events emitted since the last call, in order.
+    public mutating func takeEvents() -> [Event] {
+        defer { events.removeAll(keepingCapacity: true) }
+        return events
     }
 
-    private mutating func write(_ key: StateKey, _ value: [UInt8]?) {
+    /// Sets an entry's raw encoding (records the runtime validated in encoded form).
+    mutating func write(_ key: StateKey, _ value: [UInt8]?) {
         undo.append((key, dirty[key]))
         dirty[key] = .some(value)
     }
@@ -55,11 +61,13 @@ public struct StateOverlay {
     /// never the size of the overlay.
     public mutating func atomically<T>(_ body: (inout StateOverlay) throws -> T) rethrows -> T {
         undo.removeAll(keepingCapacity: true)
+        let eventCount = events.count
         do {
             return try body(&self)
         } catch {
             for (key, previous) in undo.reversed() { dirty[key] = previous }
             undo.removeAll(keepingCapacity: true)
+            events.removeSubrange(eventCount...)
             throw error
         }
     }

@@ -1,6 +1,7 @@
 import CairnCore
 import CairnTestSupport
 import CairnCrypto
+import CairnState
 import PropertyBased
 import Testing
 
@@ -69,8 +70,10 @@ struct CodecPropertyTests {
             Self.checkCanonical(a.account(), seed: seed)
             Self.checkCanonical(TransactionLocation(height: a.u64(), index: a.u64(), result: .init(feePaid: a.u128())),
                                 seed: seed &+ 1)
-            Self.checkCanonical(ChainParameters(maxBlockTransactions: a.u64(), maxBlockBytes: a.u64(),
-                                                minTransactionFee: a.u128()), seed: seed &+ 2)
+            Self.checkCanonical(ConsensusParameters(maxBlockTransactions: a.u64(), maxBlockBytes: a.u64(),
+                                                    minTransactionFee: a.u128(), mempoolExpiryBlocks: a.u64()), seed: seed &+ 2)
+            Self.checkCanonical(Event(module: "bank", kind: "transfer", [Event.Attribute("amount", String(a.u128()))]),
+                                seed: seed &+ 3)
         }
     }
 

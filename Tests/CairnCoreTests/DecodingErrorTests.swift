@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import CairnState
 import Testing
 
 /// Each rejection names the field it happened in, so a bad message from a peer or a damaged record
@@ -74,18 +75,30 @@ struct DecodingErrorTests {
         }
     }
 
-    @Test func unknownOperationTag() {
+    /// The core encoding carries any tag with its body; which tags exist is the runtime's rule
+    /// (Specs/runtime.md §3): an unknown tag, or a body its module cannot read, is a rejected
+    /// transaction with its own reason, not a decoding error.
+    @Test func unknownOperationTag() throws {
         var bytes = Self.tx.unsigned.canonicalBytes
         let tagOffset = 1 + 10 + 1 + 2
         #expect(bytes[tagOffset] == 0x00)
-        // 0 is transfer and 1–7 the staking operations (Specs/transactions.md §3): 8 is the first unknown tag.
+        let rules = AdmissionRules(chainID: "cairn-test", consensus: ConsensusParameters())
+        func rejection(_ bytes: [UInt8]) throws -> TransactionRejection? {
+            let unsigned = try UnsignedTransaction(canonicalBytes: bytes)
+            do { _ = try rules.cost(of: Transaction(unsigned: unsigned, signature: Self.tx.signature)); return nil } catch { return error }
+        }
+        // 0 is transfer and 1–7 the staking operations: 8 is the first unknown tag.
         bytes[tagOffset] = 0x08
-        #expect(decodeResult(UnsignedTransaction.self, bytes) == .failure(.unknownTag(type: "operation", tag: 8)))
+        #expect(try rejection(bytes) == .unknownOperation(tag: 8))
+        #expect(try rejection(bytes)?.reason == "unknown_operation")
         bytes[tagOffset] = 99
-        #expect(decodeResult(UnsignedTransaction.self, bytes) == .failure(.unknownTag(type: "operation", tag: 99)))
-        // A known staking tag is read as that operation (here create_validator, cut short), not rejected as unknown.
+        #expect(try rejection(bytes) == .unknownOperation(tag: 99))
+        // A known staking tag reads the body as that operation (create_validator needs more bytes).
         bytes[tagOffset] = 0x01
-        #expect(decodeResult(UnsignedTransaction.self, bytes).failureKind == "truncated")
+        guard case .malformedOperation(1, _)? = try rejection(bytes) else {
+            Issue.record("a create_validator body cut short is malformed")
+            return
+        }
     }
 
     @Test func invalidValues() {

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import CairnState
 import Testing
 
 @Suite("Genesis file")
@@ -33,7 +34,7 @@ struct GenesisFileTests {
         #expect(g.chainID == "cairn-test")
         #expect(g.genesisTime == 1_767_225_600_000)
         #expect(g.protocolVersion == 1)
-        #expect(g.parameters == ChainParameters(maxBlockTransactions: 1000, maxBlockBytes: 1_048_576, minTransactionFee: 10))
+        #expect(g.parameters == [.consensus(ConsensusParameters(maxBlockTransactions: 1000, maxBlockBytes: 1_048_576, minTransactionFee: 10))])
         // Allocations come out sorted by address, whatever the file order.
         #expect(g.allocations.map(\.address.checksummed) == [Self.bob, Self.alice])
         #expect(g.allocations.map(\.balance) == [5, 1_000_000])
@@ -78,8 +79,11 @@ struct GenesisFileTests {
     @Test func missingFieldsAreNamed() {
         #expect(Self.error(["chain_id": nil]) == "missing field 'chain_id'")
         #expect(Self.error(["validators": nil]) == "missing field 'validators'")
-        #expect(Self.error(["params": #"{"max_block_transactions": 1, "max_block_bytes": 20000}"#])
-                == "missing field 'min_transaction_fee'")
+        // A parameter left out takes its default (Specs/genesis.md); an unknown one is named.
+        #expect(Self.error(["params": #"{"max_block_transactions": 1, "max_block_bytes": 20000}"#]) == nil)
+        #expect(Self.error(["params": #"{"max_block_transaction": 1}"#])
+                == "params.max_block_transaction: is no module or runtime record (known: consensus, emission, bank, staking)")
+        #expect(Self.error(["params": nil]) == "missing field 'params'")
         #expect(Self.error(["protocol_version": #""1""#])?.hasPrefix("wrong type at protocol_version") == true)
         #expect((try? GenesisFile.parse(Array("not json".utf8))) == nil)
     }
@@ -88,11 +92,11 @@ struct GenesisFileTests {
         #expect(Self.error(["chain_id": #""Cairn""#]) == "chain id 'Cairn' may hold only a-z, 0-9 and inner '-'")
         #expect(Self.error(["protocol_version": "0"]) == "protocol_version must be at least 1")
         #expect(Self.error(["params": #"{"max_block_transactions": 0, "max_block_bytes": 20000, "min_transaction_fee": "0"}"#])
-                == "params.max_block_transactions must be at least 1")
+                == "params.consensus.max_block_transactions: must be 1 to 100000")
         #expect(Self.error(["params": #"{"max_block_transactions": 1, "max_block_bytes": 16383, "min_transaction_fee": "0"}"#])
-                == "params.max_block_bytes must be at least 16384")
+                == "params.consensus.max_block_bytes: must be 16384 to 67108864")
         #expect(Self.error(["params": #"{"max_block_transactions": 1, "max_block_bytes": 16384, "min_transaction_fee": "1cairn"}"#])?
-                    .hasPrefix("params.min_transaction_fee: ") == true)
+                    .hasPrefix("params.consensus.min_transaction_fee: ") == true)
     }
 
     @Test func rejectsBadAccounts() {

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import CairnState
 
 /// The JSON shapes of Specs/vectors/*.json. Integers that can exceed 2^53 are decimal strings;
 /// bytes are 0x-prefixed lower-case hex; addresses are EIP-55.
@@ -45,10 +46,10 @@ struct OperationForm: Codable, Equatable {
     }
 
     init(_ operation: Operation) {
-        switch operation {
-        case .transfer(let to, let amount):
-            self.init(type: "transfer", tag: Operation.transferTag, to: to, amount: amount)
-        case .staking(let op):
+        if operation.tag == BankOperation.transferTag, case .transfer(let to, let amount) = try! BankModule.decode(operation) {
+            self.init(type: "transfer", tag: BankOperation.transferTag, to: to, amount: amount)
+        } else {
+            let op = try! StakingModule.decode(operation)
             switch op {
             case .createValidator(let key, let commission, let selfBond):
                 self.init(type: "create_validator", tag: op.tag, consensusKey: key, commission: commission, selfBond: selfBond)

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import CairnState
 
 /// Builds the contents of Specs/vectors/*.json from the code. Inputs are fixed here; every output
 /// field is computed, so a test can compare the stored files with what the code produces today.
@@ -205,9 +206,11 @@ enum VectorGenerator {
         ("string: length 3, only 2 bytes", "string48", "0x036161"),
         ("optional hash: flag 2", "optional_hash", "0x02" + String(repeating: "00", count: 32)),
         ("optional hash: present but short", "optional_hash", "0x01" + String(repeating: "00", count: 31)),
-        ("operation tag 8 (undefined: 0 is transfer, 1-7 the staking operations)", "operation", "0x08" + String(repeating: "00", count: 20) + "00"),
-        ("operation tag 99 (undefined)", "operation", "0x63" + String(repeating: "00", count: 20) + "00"),
-        ("transfer amount with non-minimal varint", "operation", "0x00" + String(repeating: "00", count: 20) + "8000"),
+        ("operation tag 8 (no module owns it: 0 is bank's transfer, 1-7 the staking operations)", "operation", "0x0815" + String(repeating: "00", count: 20) + "00"),
+        ("operation tag 99 (no module owns it)", "operation", "0x6315" + String(repeating: "00", count: 20) + "00"),
+        ("transfer amount with non-minimal varint", "operation", "0x0016" + String(repeating: "00", count: 20) + "8000"),
+        ("transfer body with a byte after the amount", "operation", "0x0016" + String(repeating: "00", count: 20) + "0000"),
+        ("operation body length 32, only 5 bytes", "operation", "0x0020" + String(repeating: "00", count: 5)),
     ]
 
     /// Decodes `bytes` as one of the encoding.json types, the whole input.
@@ -219,7 +222,15 @@ enum VectorGenerator {
         case "bool": _ = try r.readBool("value")
         case "string48": _ = try r.readString("value", limit: 48)
         case "optional_hash": _ = try r.readOptional("value") as Hash32?
-        case "operation": _ = try r.read(Operation.self)
+        case "operation":
+            // The core encoding (tag, length-prefixed body), then the owning module's body
+            // (Specs/runtime.md §3); a tag no module owns is unknown.
+            let operation = try r.read(Operation.self)
+            switch operation.tag {
+            case BankModule.operationTags[0]: _ = try BankModule.decode(operation)
+            case let tag where StakingModule.operationTags.contains(tag): _ = try StakingModule.decode(operation)
+            default: throw .unknownTag(type: "operation", tag: operation.tag)
+            }
         default: fatalError("unknown vector type \(type)")
         }
         try r.finish()
@@ -281,17 +292,20 @@ enum VectorGenerator {
                         {"address": "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69", "power": 5}]}
         """),
         ("no accounts, millisecond time", """
-        {"chain_id": "cairn-devnet", "genesis_time": "2026-03-04T05:06:07.089Z", "protocol_version": 2,
+        {"chain_id": "cairn-devnet", "genesis_time": "2026-03-04T05:06:07.089Z", "protocol_version": 1,
          "params": {"max_block_transactions": 1, "max_block_bytes": 16384, "min_transaction_fee": "0"},
          "accounts": [],
          "validators": [{"address": "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "power": 1}]}
         """),
-        ("params.staking given in part (the other fields take their defaults), three validators", """
+        ("params.staking and params.emission given in part (the other fields take their defaults), three validators", """
         {"chain_id": "cairn-staking", "genesis_time": "2026-06-01T12:00:00Z", "protocol_version": 1,
          "params": {"max_block_transactions": 500, "max_block_bytes": 65536, "min_transaction_fee": "10",
+                    "mempool_expiry_blocks": 100,
                     "staking": {"max_validators": 3, "power_reduction": "1000", "unbonding_blocks": 20,
-                                "max_evidence_age": 20, "epoch_length": 10, "emission_per_epoch": "5000",
-                                "min_self_bond": "500", "slash_fraction_double_sign": 200000}},
+                                "max_evidence_age": 20, "epoch_length": 10,
+                                "min_self_bond": "500", "slash_fraction_double_sign": 200000},
+                    "emission": {"epoch_length": 10, "per_epoch": "5000",
+                                 "shares": [{"pool": "staking_rewards", "ppm": 1000000}]}},
          "accounts": [{"address": "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF", "balance": "77"}],
          "validators": [{"address": "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf", "power": 3},
                         {"address": "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69", "power": 1},
@@ -301,10 +315,10 @@ enum VectorGenerator {
 
     static func genesis() -> GenesisVectorFile {
         GenesisVectorFile(
-            description: "Genesis (Specs/genesis.md): JSON file -> genesis encoding -> genesis hash = SHA-256(encode_string(\"cairn/genesis/v1\") || encoding); the state at height 0 (every entry: namespace, key, value encoding; accounts and the genesis validators' staking records of Specs/staking.md §9) and its root.",
+            description: "Genesis (Specs/genesis.md): JSON file -> genesis encoding -> genesis hash = SHA-256(encode_string(\"cairn/genesis/v1\") || encoding); the state at height 0 (every entry: namespace, key, value encoding; accounts, the genesis validators' staking records of Specs/staking.md §9, and the runtime's records of Specs/runtime.md §9: a parameters record per owner, the chain-version record, the supply record) and its root.",
             vectors: genesisInputs.map { comment, json in
                 let g = try! GenesisFile.parse(Array(json.utf8))
-                let model = SpecModel.genesis(g)
+                let model = SpecModel.genesis(g, json: json)
                 return .init(comment: comment, json: json, genesisTimeMs: String(g.genesisTime),
                              encoding: Hex.prefixed(g.canonicalBytes), hash: g.hash.hex,
                              stateEntries: model.all.map(SpecModel.form), stateRoot: model.root.hex)
@@ -313,7 +327,7 @@ enum VectorGenerator {
 }
 
 /// A direct transcription of Specs/merkle.md §2.2, Specs/state.md, Specs/genesis.md §3,
-/// Specs/staking.md §2, §3, §7.4, §9 and Specs/transactions.md §6, independent of the tree,
+/// Specs/runtime.md §4–§9, Specs/staking.md §2, §3, §9 and Specs/transactions.md §6, independent of the tree,
 /// executor and staking code, so the vectors check that code against the specs. Record layouts
 /// are written here field by field from the spec; only the primitive encodings (varint, bool,
 /// raw address) come from `CanonicalWriter`, which encoding.json checks on its own.
@@ -392,23 +406,16 @@ struct SpecModel {
         return w.bytes
     }
 
-    /// The staking globals as they stand: reward_pot, emitted, burned, active_set.
+    /// The staking globals as they stand: active_set.
     struct Globals: Equatable {
-        var rewardPot: UInt128 = 0
-        var emitted: UInt128 = 0
-        var burned: UInt128 = 0
         var activeSet: [(address: Address, power: UInt64)] = []
 
         static func == (a: Globals, b: Globals) -> Bool {
-            a.rewardPot == b.rewardPot && a.emitted == b.emitted && a.burned == b.burned
-                && a.activeSet.map(\.address) == b.activeSet.map(\.address) && a.activeSet.map(\.power) == b.activeSet.map(\.power)
+            a.activeSet.map(\.address) == b.activeSet.map(\.address) && a.activeSet.map(\.power) == b.activeSet.map(\.power)
         }
 
         var encoding: [UInt8] {
             var w = CanonicalWriter()
-            w.write(varint: rewardPot)
-            w.write(varint: emitted)
-            w.write(varint: burned)
             w.write(varint: UInt64(activeSet.count))
             for v in activeSet { w.write(address: v.address); w.write(varint: v.power) }
             return w.bytes
@@ -419,19 +426,94 @@ struct SpecModel {
     var globals = Globals()
     /// Bonded tokens and jailed flag of every validator, by consensus address.
     var validators: [Address: (tokens: UInt128, jailed: Bool)] = [:]
-    let parameters: StakingParameters
+    /// The staking numbers the model needs, from the genesis file's JSON (Specs/staking.md §8 defaults).
+    let powerReduction: UInt128, maxValidators: UInt64
+    /// Emission per block of block 1 (Specs/runtime.md §8), from the JSON.
+    let emissionAtHeight1: UInt128
 
-    init(parameters: StakingParameters) { self.parameters = parameters }
+    // MARK: Runtime records (Specs/runtime.md §4, §5, §6)
+
+    static let parametersNS: UInt8 = 0x10, chainVersionNS: UInt8 = 0x11, supplyNS: UInt8 = 0x12
+
+    /// The module account of `name`: the last 20 bytes of SHA-256(encode_string("cairn/module-account/v1") ‖ encode_string(name)).
+    static func moduleAccount(_ name: String) -> Address {
+        var w = CanonicalWriter()
+        w.write(string: "cairn/module-account/v1")
+        w.write(string: name)
+        return Address(unchecked: Array(Hash32.sha256(w.bytes).bytes.suffix(20)))
+    }
+
+    /// A number of the genesis JSON (integer, or decimal string for amounts); `d` when absent.
+    static func int(_ o: JSONValue?, _ k: String, _ d: UInt128) -> UInt128 {
+        if case .integer(let v)? = o?[k] { return UInt128(v) }
+        if case .string(let t)? = o?[k] { return UInt128(t)! }
+        return d
+    }
+
+    static func varints(_ values: [UInt128]) -> [UInt8] {
+        var w = CanonicalWriter()
+        for v in values { w.write(varint: v) }
+        return w.bytes
+    }
+
+    /// Every parameters record, field by field in the order of Specs/runtime.md §4 and
+    /// Specs/staking.md §8, from the genesis JSON's `params` (absent fields: the defaults).
+    static func parameterRecords(_ params: JSONValue) -> [String: [UInt8]] {
+        let staking = params["staking"]
+        let s: [(String, UInt128)] = [
+            ("max_validators", 100), ("power_reduction", 1_000_000_000_000_000_000), ("unbonding_blocks", 100_800),
+            ("max_entries", 7), ("max_pending_per_validator", 1_000), ("max_candidates", 1_000),
+            ("max_delegations_per_delegator", 100), ("min_self_bond", 1_000_000_000_000_000_000),
+            ("max_commission", 1_000_000), ("max_commission_change", 10_000), ("epoch_length", 14_400),
+            ("signed_blocks_window", 10_000), ("min_signed_per_window", 500_000), ("downtime_jail_blocks", 600),
+            ("slash_fraction_downtime", 100), ("slash_fraction_double_sign", 50_000), ("max_evidence_age", 100_800),
+            ("max_evidence_per_block", 50),
+        ]
+        let emission = params["emission"]
+        var e = CanonicalWriter()
+        e.write(varint: int(emission, "epoch_length", 14_400))
+        e.write(varint: int(emission, "per_epoch", 0))
+        let shares = emission?["shares"]?.arrayValue ?? []
+        e.write(varint: UInt64(shares.count))
+        for share in shares {
+            e.write(string: share["pool"]!.stringValue!)
+            e.write(varint: int(share, "ppm", 0))
+        }
+        return [
+            "bank": [],
+            "consensus": varints([int(params, "max_block_transactions", 10_000), int(params, "max_block_bytes", 4 << 20),
+                                  int(params, "min_transaction_fee", 0), int(params, "mempool_expiry_blocks", 600)]),
+            "emission": e.bytes,
+            "staking": varints(s.map { int(staking, $0.0, $0.1) }),
+        ]
+    }
+
+    init(params: JSONValue) {
+        let int = Self.int
+        powerReduction = int(params["staking"], "power_reduction", 1_000_000_000_000_000_000)
+        maxValidators = UInt64(int(params["staking"], "max_validators", 100))
+        let perEpoch = int(params["emission"], "per_epoch", 0), length = int(params["emission"], "epoch_length", 14_400)
+        emissionAtHeight1 = perEpoch / length   // ⌊E·1/L⌋ − ⌊E·0/L⌋
+    }
 
     mutating func storeGlobals() { entries[[Self.globalsNS]] = globals.encoding }
 
-    /// The state at height 0 (Specs/genesis.md §3, Specs/staking.md §9).
-    static func genesis(_ g: Genesis) -> SpecModel {
-        var m = SpecModel(parameters: g.parameters.staking)
+    /// The supply record: total, minted, burned.
+    var supply: (total: UInt128, minted: UInt128, burned: UInt128) = (0, 0, 0)
+    mutating func storeSupply() { entries[[Self.supplyNS]] = Self.varints([supply.total, supply.minted, supply.burned]) }
+
+    /// The state at height 0 (Specs/genesis.md §3, Specs/runtime.md §9, Specs/staking.md §9).
+    static func genesis(_ g: Genesis, json: String) -> SpecModel {
+        let params = try! JSONText.parse(json)["params"]!
+        var m = SpecModel(params: params)
+        for (owner, record) in parameterRecords(params) { m.entries[[parametersNS] + Array(owner.utf8)] = record }
+        m.entries[[chainVersionNS]] = varints([UInt128(g.protocolVersion), 0])   // version, no plan
         for a in g.allocations { m.accounts[a.address] = Account(balance: a.balance, nonce: 0) }
+        m.supply.total = g.allocations.reduce(0) { $0 + $1.balance }
         let set = g.validators.validators.map { (address: $0.address, power: $0.power) }.sorted { $0.address < $1.address }
         for v in set {
-            let tokens = UInt128(v.power) * m.parameters.powerReduction
+            let tokens = UInt128(v.power) * m.powerReduction
+            m.supply.total += tokens
             m.entries[[validatorNS] + v.address.bytes] = genesisValidatorRecord(v.address, tokens: tokens)
             var d = CanonicalWriter()
             d.write(varint: tokens)          // shares
@@ -443,16 +525,22 @@ struct SpecModel {
         m.entries[[candidatesNS]] = addressList(set.map(\.address))
         m.globals.activeSet = set
         m.storeGlobals()
+        m.storeSupply()
         return m
     }
 
-    /// Block 1 of valid transfers (Specs/transactions.md §6, Specs/staking.md §3): beginBlock does
-    /// nothing at height 1; each fee joins the reward pot; endBlock adds emission (§7.4) and
-    /// recomputes the active set (§3.1). Returns the state keys it wrote.
+    /// Block 1 of valid transfers (Specs/transactions.md §6, Specs/runtime.md §8, Specs/staking.md
+    /// §3): beginBlock moves nothing at height 1 (the fee collector and the reward pool are empty);
+    /// each fee goes to the fee collector; endBlock mints emission to its pools and recomputes the
+    /// active set (§3.1). Returns the state keys it wrote.
     mutating func executeBlock1(_ txs: [(sender: Address, tx: UnsignedTransaction)]) -> (accounts: Set<Address>, entries: Set<[UInt8]>) {
         var changed = Set<Address>(), written = Set<[UInt8]>()
         for (sender, tx) in txs {
-            guard case .transfer(let to, let amount) = tx.operation else { fatalError("the model applies transfers only") }
+            // Tag 0, body = to (20 bytes) ‖ varint amount (Specs/modules/bank.md).
+            precondition(tx.operation.tag == 0, "the model applies transfers only")
+            let to = Address(unchecked: Array(tx.operation.body.prefix(20)))
+            var r = CanonicalReader(Array(tx.operation.body.dropFirst(20)))
+            let amount = try! r.readVarint128("amount")
             var s = accounts[sender] ?? .empty
             precondition(tx.nonce == s.nonce && s.balance >= amount + tx.fee, "vector input must be valid")
             s.balance -= amount + tx.fee
@@ -460,28 +548,27 @@ struct SpecModel {
             accounts[sender] = s
             changed.insert(sender)
             if amount > 0 { accounts[to, default: .empty].balance += amount; changed.insert(to) }
-            if tx.fee > 0 { globals.rewardPot += tx.fee; storeGlobals(); written.insert([Self.globalsNS]) }
+            if tx.fee > 0 { accounts[Self.moduleAccount("fee_collector"), default: .empty].balance += tx.fee; changed.insert(Self.moduleAccount("fee_collector")) }
         }
-        // endBlock of height 1: no maturity queue yet; emission; the active set.
-        let h: UInt64 = 1
-        let e = parameters.emissionPerEpoch, l = UInt128(parameters.epochLength), k = UInt128((h - 1) % parameters.epochLength)
-        let (hi, o1) = e.multipliedReportingOverflow(by: k + 1), (lo, o2) = e.multipliedReportingOverflow(by: k)
-        precondition(!o1 && !o2, "the model's inputs keep emission products in 128 bits")
-        let emission = hi / l - lo / l
-        if emission > 0 {
-            globals.rewardPot += emission
-            globals.emitted += emission
-            storeGlobals()
-            written.insert([Self.globalsNS])
+        // endBlock of height 1: emission to the only pool (staking_rewards), the maturity queue
+        // (empty), the active set.
+        if emissionAtHeight1 > 0 {
+            let pool = Self.moduleAccount("staking_rewards")
+            accounts[pool, default: .empty].balance += emissionAtHeight1
+            changed.insert(pool)
+            supply.total += emissionAtHeight1
+            supply.minted += emissionAtHeight1
+            storeSupply()
+            written.insert([Self.supplyNS])
         }
-        let cap = UInt64((UInt64(Int64.max) / 8) / parameters.maxValidators)
+        let cap = UInt64((UInt64(Int64.max) / 8) / maxValidators)
         let candidates = validators.compactMap { address, v -> (address: Address, tokens: UInt128, power: UInt64)? in
             guard !v.jailed else { return nil }
-            let q = v.tokens / parameters.powerReduction
+            let q = v.tokens / powerReduction
             let power = q > UInt128(cap) ? cap : UInt64(q)
             return power >= 1 ? (address, v.tokens, power) : nil
         }.sorted { $0.tokens != $1.tokens ? $0.tokens > $1.tokens : $0.address < $1.address }
-        let active = candidates.prefix(Int(parameters.maxValidators)).map { (address: $0.address, power: $0.power) }
+        let active = candidates.prefix(Int(maxValidators)).map { (address: $0.address, power: $0.power) }
             .sorted { $0.address < $1.address }
         let before = globals
         globals.activeSet = active
@@ -501,7 +588,7 @@ extension VectorGenerator {
     static func execution() -> ExecutionFile {
         let json = genesisInputs[0].1
         let g = try! GenesisFile.parse(Array(json.utf8))
-        var model = SpecModel.genesis(g)
+        var model = SpecModel.genesis(g, json: json)
         let k1 = key(one(1)), k2 = key(one(2)), proposer = key(one(3)).address
         let fresh = Address(unchecked: [UInt8](repeating: 0x42, count: 20))
         let inputs: [(PrivateKey, UnsignedTransaction)] = [
@@ -516,14 +603,15 @@ extension VectorGenerator {
         let stakingChanges = changed.entries.sorted { $0.lexicographicallyPrecedes($1) }
             .map { SpecModel.form((key: $0, value: model.entries[$0]!)) }
         return ExecutionFile(
-            description: "Execution of block 1 on the genesis of genesis.json's first vector (Specs/transactions.md §6, Specs/staking.md §3, Specs/state.md): the transactions, the fees paid, every changed account, every other changed entry (the staking globals, whose reward_pot collected the fees: nothing goes to the proposer), and the resulting state root. The zero transfer to 0x4242…42 creates no entry. At height 1 beginBlock distributes nothing (there is no previous set); endBlock mints no emission (emission_per_epoch defaults to 0) and keeps the genesis active set.",
+            description: "Execution of block 1 on the genesis of genesis.json's first vector (Specs/transactions.md §6, Specs/runtime.md §6, §8, Specs/staking.md §3, Specs/state.md): the transactions, the fees paid, every changed account (the fee collector module account among them: it collected the fees, nothing goes to the proposer), every other changed entry (none: emission per_epoch defaults to 0 and the genesis active set stands), and the resulting state root. The zero transfer to 0x4242…42 creates no entry. At height 1 beginBlock distributes nothing (there is no previous set).",
             genesisJson: json, genesisStateRoot: genesisRoot.hex, height: "1", proposer: proposer.checksummed,
             transactions: txs.map { Hex.prefixed($0.canonicalBytes) }, transactionIds: txs.map(\.id.hex),
             transactionsRoot: MerkleRoot.of(txs.map(\.id)).hex, feesPaid: txs.map { String($0.fee) },
             changedAccounts: changed.accounts.sorted().map {
                 .init(address: $0.checksummed, balance: String(model.accounts[$0]!.balance), nonce: String(model.accounts[$0]!.nonce))
             },
-            changedStakingEntries: stakingChanges, rewardPot: String(model.globals.rewardPot),
+            changedStakingEntries: stakingChanges,
+            rewardPot: String(model.accounts[SpecModel.moduleAccount("fee_collector")]?.balance ?? 0),
             stateRoot: model.root.hex)
     }
 }

@@ -1,3 +1,4 @@
+import CairnState
 import CairnCore
 
 /// A genesis file is operator input, but a node must still reject a bad one with an error, not a

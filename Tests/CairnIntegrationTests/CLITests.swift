@@ -1,3 +1,4 @@
+import CairnCore
 import CairnCrypto
 import CairnRPC
 import Foundation

@@ -7,7 +7,19 @@ import CairnState
 enum Fixture {
     static let chainID = "cairn-test"
     static let minimumFee: Amount = 10
-    static let rules = TransactionRules(chainID: chainID, parameters: ChainParameters(minTransactionFee: minimumFee))
+    static let consensus = ConsensusParameters(minTransactionFee: minimumFee)
+    static let rules = AdmissionRules(chainID: chainID, consensus: consensus)
+    static let executor = BlockExecutor(chainID: chainID)
+    /// The runtime's genesis records (parameters, chain version, one validator) for `MapState`.
+    static let records: [StateKey: [UInt8]] = {
+        let genesis = Genesis(chainID: chainID, genesisTime: 1, protocolVersion: 1, parameters: [.consensus(consensus)],
+                              allocations: [], validators: ValidatorSet([Validator(address: recipient, power: 1)]))
+        var records: [StateKey: [UInt8]] = [:]
+        for change in try! StateCommitment.genesis(genesis).changes where change.key.namespace != StateKey.accountNamespace {
+            records[change.key] = change.value
+        }
+        return records
+    }()
     static let recipient = Address(unchecked: [UInt8](repeating: 0xAB, count: 20))
 
     /// Key number `index`, the same on every run.
@@ -34,12 +46,12 @@ enum Fixture {
     static let rich = Account(balance: 1_000_000_000, nonce: 0)
 }
 
-/// Committed state as a plain dictionary.
+/// Committed state as a plain dictionary of accounts over the runtime's genesis records.
 struct MapState: StateReader {
     var accounts: [Address: Account] = [:]
     func account(_ address: Address) throws -> Account { accounts[address] ?? .empty }
     func value(at key: StateKey) throws -> [UInt8]? {
-        guard key.namespace == StateKey.accountNamespace, let address = Address(bytes: key.key) else { return nil }
+        guard key.namespace == StateKey.accountNamespace, let address = Address(bytes: key.key) else { return Fixture.records[key] }
         return accounts[address]?.canonicalBytes
     }
 }
@@ -47,7 +59,7 @@ struct MapState: StateReader {
 extension BlockExecutor {
     /// A block at height 1 with no consensus context beyond its proposer.
     func execute(_ txs: [VerifiedTransaction], proposer: Address, state: any StateReader) throws -> ExecutionOutcome {
-        try execute(txs, context: BlockContext(height: 1, proposer: proposer, parameters: rules.parameters), state: state)
+        try execute(txs, context: context(height: 1, proposer: proposer), state: state)
     }
 }
 

@@ -21,7 +21,7 @@ import Testing
         for key in Self.keys {
             state.accounts[key.address] = Account(balance: Amount(UInt64.random(in: 500...5_000, using: &rng)), nonce: 0)
         }
-        let executor = BlockExecutor(rules: Fixture.rules)
+        let executor = Fixture.executor
         var foreignNonce: UInt64 = 1_000_000
         var seen = Outcomes()
 
@@ -100,7 +100,7 @@ import Testing
             #expect(pending.count <= limits.maxPerSender)
             #expect(pending.map(\.transaction.nonce) == (0..<UInt64(pending.count)).map { account.nonce + $0 },
                     "pending nonces are contiguous from the account nonce")
-            let cost = pending.map { TransactionRules.cost(of: $0.transaction)! }.reduce(0, +)
+            let cost = pending.map { try! Fixture.rules.cost(of: $0.transaction) }.reduce(0, +)
             #expect(cost <= account.balance, "pending cost fits the balance")
             #expect(pool.nextNonce(for: key.address, accountNonce: account.nonce) == account.nonce + UInt64(pending.count))
             for vtx in pending { #expect(pool.transaction(vtx.id) == vtx) }
@@ -110,7 +110,7 @@ import Testing
         // Everything reaped at once executes in order.
         let all = pool.reap(maxTransactions: .max, maxBytes: .max)
         #expect(all.count == pool.count)
-        _ = try BlockExecutor(rules: Fixture.rules).execute(all, proposer: Self.proposer, state: state)
+        _ = try Fixture.executor.execute(all, proposer: Self.proposer, state: state)
         // The order is fee-greedy: each taken transaction is the best among the senders' heads.
         var taken: [Address: Int] = [:]
         for vtx in all {

@@ -23,18 +23,18 @@ struct BlockProductionTests {
         let commit = try #require(try node.chain.database.commit(height: 1))
         try TestNode.genesis.validators.verify(commit: commit, chainID: TestNode.chainID, height: 1, blockID: block.id)
 
-        // Balances and nonce; the fee waits in the staking reward pot, not in the proposer's account.
+        // Balances and nonce; the fee waits in the fee collector, not in the proposer's account.
         #expect(try node.chain.database.account(TestNode.alice.address) == Account(balance: 1_000_000 - 250 - TestNode.minFee, nonce: 1))
         #expect(try node.chain.database.account(TestNode.bob.address) == Account(balance: 750, nonce: 0))
         #expect(try node.chain.database.account(TestNode.validator.address) == .empty)
-        var state = StateOverlay(base: node.chain.database)
-        #expect(try Staking.globals(&state).rewardPot == TestNode.minFee)
+        #expect(try node.chain.database.account(ModuleAccount.feeCollector).balance == TestNode.minFee)
 
         // Block 2's beginBlock pays the pot to the signers of block 1: the single validator, whose
         // commission is 0, so all of it is credited to its delegators (its own self-bond) to withdraw.
         _ = try #require(try await node.produceBlock())
-        var after = StateOverlay(base: node.chain.database)
-        #expect(try Staking.globals(&after).rewardPot == 0)
+        var after = StateView(node.chain.database)
+        #expect(try node.chain.database.account(ModuleAccount.feeCollector).balance == 0)
+        #expect(try node.chain.database.account(Staking.rewardPool).balance == 0)
         #expect(try Staking.validator(TestNode.validator.address, &after)?.rewardPool == TestNode.minFee)
         #expect(try node.chain.database.account(TestNode.validator.address) == .empty)
 
@@ -100,7 +100,7 @@ struct BlockProductionTests {
         node.chain.close()
         defer { node.close() }
         var other = TestNode.genesis
-        other.parameters.minTransactionFee += 1
+        other.parameters = [.consensus(ConsensusParameters(minTransactionFee: 1))]
         #expect {
             _ = try NodeChain(directory: path, genesis: other)
         } throws: { error in

@@ -3,6 +3,7 @@ import CairnCore
 import CairnCrypto
 import CairnMempool
 @testable import CairnNode
+import CairnState
 import CairnP2P
 import CairnStorage
 import CairnTestSupport
@@ -108,7 +109,7 @@ final class DriverSimulation: @unchecked Sendable {
         let keys = (0..<scenario.count).map { try! PrivateKey(bytes: Hash32.sha256(parts: [UInt8($0)], [0x4B]).bytes) }
         genesis = Genesis(
             chainID: Self.chainID, genesisTime: Self.genesisTime, protocolVersion: 1,
-            parameters: ChainParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20, minTransactionFee: 1),
+            parameters: [.consensus(ConsensusParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20, minTransactionFee: 1))],
             allocations: keys.map { .init(address: $0.address, balance: 1_000) },
             validators: ValidatorSet(zip(keys, scenario.powers).map { Validator(address: $0.address, power: $1) }))
         nodes = keys.indices.map {
@@ -210,9 +211,7 @@ final class DriverSimulation: @unchecked Sendable {
     private func boot(_ node: Node) async {
         do {
             let chain = try NodeChain(directory: node.directory + "/chain", genesis: genesis)
-            let database = chain.database
-            let mempool = Mempool(pool: TransactionPool(rules: chain.rules), state: database,
-                                  isCommitted: { id in try database.committedHeight(of: id) })
+            let mempool = try chain.makeMempool()
             let logger = logger(node.index)
             let driver = try ConsensusDriver(
                 chain: chain, mempool: mempool,

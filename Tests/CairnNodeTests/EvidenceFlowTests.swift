@@ -59,7 +59,7 @@ struct EvidenceFlowTests {
 
     static let genesis = Genesis(
         chainID: chainID, genesisTime: 1_000, protocolVersion: 1,
-        parameters: ChainParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20, minTransactionFee: 1),
+        parameters: [.consensus(ConsensusParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20, minTransactionFee: 1))],
         allocations: [.init(address: node.address, balance: 1_000)],
         // Power 2 and 1: neither decides alone, so every height needs the peer's votes.
         validators: ValidatorSet([Validator(address: node.address, power: 2), Validator(address: byzantine.address, power: 1)]))
@@ -67,9 +67,7 @@ struct EvidenceFlowTests {
     /// The node's consensus driver over `chain`, with its guard and journal in `directory`:
     /// opening it again is what a restart does.
     static func driver(_ chain: NodeChain, _ directory: String, peer: Peer, timeouts: TimeoutConfig) throws -> ConsensusDriver {
-        let database = chain.database
-        let mempool = Mempool(pool: TransactionPool(rules: chain.rules), state: database,
-                              isCommitted: { id in try database.committedHeight(of: id) })
+        let mempool = try chain.makeMempool()
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         return try ConsensusDriver(
             chain: chain, mempool: mempool,
@@ -115,8 +113,8 @@ struct EvidenceFlowTests {
         // Executing that block punished the equivocator.
         stake = try #require(try Self.validatorRecord(database, Self.byzantine.address))
         #expect(stake.tombstoned && stake.jailed)
-        let bonded = Amount(1) * genesis.parameters.staking.powerReduction
-        #expect(stake.tokens == bonded - bonded * Amount(genesis.parameters.staking.slashFractionDoubleSign) / 1_000_000)
+        let bonded = Amount(1) * StakingParameters.defaults.powerReduction
+        #expect(stake.tokens == bonded - bonded * Amount(StakingParameters.defaults.slashFractionDoubleSign) / 1_000_000)
         #expect(height > 1)
     }
 

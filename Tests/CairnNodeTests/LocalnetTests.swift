@@ -2,6 +2,7 @@ import CairnCore
 import CairnCrypto
 import CairnP2P
 @testable import CairnNode
+import CairnState
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 import CairnCore
 import CairnCrypto
 @testable import CairnNode
+import CairnState
 import Foundation
 import Testing
 

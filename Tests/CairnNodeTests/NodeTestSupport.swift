@@ -5,6 +5,7 @@ import CairnMempool
 import CairnP2P
 import CairnRPC
 @testable import CairnNode
+import CairnState
 import Foundation
 import Logging
 
@@ -27,7 +28,7 @@ struct TestNode {
 
     static var genesis: Genesis {
         Genesis(chainID: chainID, genesisTime: 1_000, protocolVersion: 1,
-                parameters: ChainParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20, minTransactionFee: minFee),
+                parameters: [.consensus(ConsensusParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20, minTransactionFee: minFee))],
                 allocations: [.init(address: alice.address, balance: 1_000_000), .init(address: bob.address, balance: 500)],
                 validators: ValidatorSet([Validator(address: validator.address, power: 10)]))
     }
@@ -37,9 +38,7 @@ struct TestNode {
         let dir = directory ?? NSTemporaryDirectory() + "cairn-node-test-\(UInt64.random(in: 0...UInt64.max))"
         self.directory = dir
         chain = try NodeChain(directory: dir + "/chain", genesis: Self.genesis)
-        let database = chain.database
-        mempool = Mempool(pool: TransactionPool(rules: chain.rules), state: database,
-                          isCommitted: { id in try database.committedHeight(of: id) })
+        mempool = try chain.makeMempool()
         let ticks = Counter(clockStart)
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         driver = try ConsensusDriver(

@@ -1,3 +1,4 @@
+import CairnCore
 import CairnRPC
 import Hummingbird
 import Logging

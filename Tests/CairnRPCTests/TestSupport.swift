@@ -1,3 +1,4 @@
+import CairnCore
 import CairnRPC
 
 /// Records which methods ran, so notification tests can see a handler ran without a response.

@@ -5,7 +5,6 @@ import Testing
 
 @Suite("Block executor")
 struct BlockExecutorTests {
-    let executor = BlockExecutor(rules: rules)
     let alice = TestKeys.alice.address, bob = TestKeys.bob.address, proposer = TestKeys.proposer.address
     var state: MemoryAccounts {
         MemoryAccounts(accounts: [TestKeys.alice.address: Account(balance: 1_000, nonce: 0)])
@@ -23,7 +22,7 @@ struct BlockExecutorTests {
     }
 
     func pot(_ outcome: ExecutionOutcome, over base: MemoryAccounts? = nil) throws -> Amount {
-        try outcome.stakingGlobals(over: base ?? state).rewardPot
+        try outcome.feesCollected(over: base ?? state)
     }
 
     @Test func transferMovesAmountAndPaysTheFeeIntoTheRewardPot() throws {
@@ -32,15 +31,17 @@ struct BlockExecutorTests {
         let c = changes(outcome)
         #expect(c[alice] == Account(balance: 675, nonce: 1))
         #expect(c[bob] == Account(balance: 300, nonce: 0))
-        // The fee is not the proposer's: it waits in the staking reward pot for the next block's
-        // signers (Specs/transactions.md §6, Specs/staking.md §7.1).
+        // The fee is not the proposer's: it waits in the fee collector for the next block's
+        // signers (Specs/transactions.md §6, Specs/runtime.md §6, Specs/staking.md §7.1).
         #expect(c[proposer] == nil)
         #expect(try pot(outcome) == 25)
-        #expect(outcome.results == [TransactionResult(feePaid: 25)])
+        #expect(outcome.results == [TransactionResult(feePaid: 25, events: [
+            Event(module: "bank", kind: "transfer", ["from": alice.checksummed, "to": bob.checksummed, "amount": "300"]),
+        ])])
         // Touched accounts come out sorted by address, whatever order they were touched in.
         #expect((try outcome.changedAccounts()).map(\.address) == (try outcome.changedAccounts()).map(\.address).sorted())
-        // Two accounts and the staking globals, nothing else.
-        #expect(outcome.changes.map(\.key) == [StateKey.account(alice), .account(bob)].sorted() + [.stakingGlobals])
+        // Two accounts and the fee collector's, nothing else.
+        #expect(outcome.changes.map(\.key) == [StateKey.account(alice), .account(bob), .account(ModuleAccount.feeCollector)].sorted())
     }
 
     @Test func rejectsTheWrongChain() {
@@ -107,9 +108,8 @@ struct BlockExecutorTests {
     }
 
     @Test func zeroCreditsDoNotTouchAccounts() throws {
-        let executorWithoutMinimum = BlockExecutor(rules: TransactionRules(chainID: chainID, parameters: ChainParameters()))
-        let free = try executorWithoutMinimum.execute([transfer(from: TestKeys.alice, to: bob, amount: 0, fee: 0, nonce: 0)],
-                                                      proposer: proposer, state: MemoryAccounts(accounts: [alice: Account(balance: 1, nonce: 0)]))
+        let free = try executor.execute([transfer(from: TestKeys.alice, to: bob, amount: 0, fee: 0, nonce: 0)], proposer: proposer,
+                                        state: MemoryAccounts(accounts: [alice: Account(balance: 1, nonce: 0)], consensus: ConsensusParameters()))
         // Only the sender changes: neither the recipient of 0 nor the reward pot of a 0 fee is written.
         #expect((try free.changedAccounts()).map(\.address) == [alice])
         #expect((try free.changedAccounts()).first?.account == Account(balance: 1, nonce: 1))
@@ -138,7 +138,7 @@ struct BlockExecutorTests {
     func overflowingCreditLeavesTheOverlayUnchanged() throws {
         let s = MemoryAccounts(accounts: [alice: Account(balance: 1_000, nonce: 0), bob: Account(balance: .max, nonce: 0)])
         var overlay = StateOverlay(base: s)
-        #expect(throws: TransactionRejection.balanceOverflow(bob)) {
+        #expect(throws: bank(.balanceOverflow(bob))) {
             try executor.apply(transfer(from: TestKeys.alice, to: bob, amount: 1, nonce: 0), proposer: proposer, overlay: &overlay)
         }
         let a = try overlay.account(alice)

@@ -59,24 +59,24 @@ struct ExecutionVectorTests {
     @Test func blockExecution() throws {
         let v = try Self.load("execution.json", as: Execution.self)
         let genesis = try GenesisFile.parse(Array(v.genesisJson.utf8))
-        let rules = TransactionRules(chainID: genesis.chainID, parameters: genesis.parameters)
+        let executor = BlockExecutor(chainID: genesis.chainID)
         let proposer = try Address(hex: v.proposer)
         let txs = try v.transactions.map { try VerifiedTransaction(Transaction.decode(Hex.decode($0))) }
         try withChain(genesis) { db in
             let parent = try #require(try db.tip())
             #expect(parent.stateRoot.hex == v.genesisStateRoot)
-            let outcome = try BlockExecutor(rules: rules).execute(txs, proposer: proposer, state: db)
+            let outcome = try executor.execute(txs, proposer: proposer, state: db)
             #expect((try outcome.changedAccounts()).map(\.address.checksummed) == v.changedAccounts.map(\.address))
             #expect((try outcome.changedAccounts()).map { String($0.account.balance) } == v.changedAccounts.map(\.balance))
             #expect((try outcome.changedAccounts()).map { String($0.account.nonce) } == v.changedAccounts.map(\.nonce))
             #expect(outcome.results.map { String($0.feePaid) } == v.feesPaid)
             // Everything else the block wrote: the staking globals, whose pot holds the fees.
             #expect(outcome.changes.filter { $0.key.namespace != StateKey.accountNamespace }.map(Self.form) == v.changedStakingEntries)
-            #expect(String(try outcome.stakingGlobals(over: db).rewardPot) == v.rewardPot)
+            #expect(String(try outcome.feesCollected(over: db)) == v.rewardPot)
             let root = try StateCommitment.update(root: parent.stateRoot, changes: outcome.changes, nodes: db.treeNodes).root
             #expect(root.hex == v.stateRoot)
             // The proposer's builder includes all of them and fills the same roots into the header.
-            let built = try BlockBuilder(rules: rules, protocolVersion: genesis.protocolVersion)
+            let built = try BlockBuilder(executor: executor)
                 .build(parent: parent, time: genesis.genesisTime + 1, proposer: proposer, candidates: txs, database: db)
             #expect(built.skipped.isEmpty)
             #expect(built.block.header.transactionsRoot.hex == v.transactionsRoot)

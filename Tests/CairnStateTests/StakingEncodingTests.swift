@@ -23,26 +23,25 @@ struct StakingEncodingTests {
 
     @Test(arguments: operations)
     func operationsRoundTrip(op: StakingOperation) throws {
-        var writer = CanonicalWriter()
-        op.encode(to: &writer)
-        var reader = CanonicalReader(writer.bytes)
-        let tag = try reader.readVarint("tag")
-        #expect(tag == op.tag)
-        let decoded = try StakingOperation(tag: tag, from: &reader)
-        #expect(decoded == op)
-        try reader.finish()
+        let encoded = op.operation.canonicalBytes
+        let operation = try Operation(canonicalBytes: encoded)
+        #expect(operation.tag == op.tag)
+        #expect(try StakingModule.decode(operation) == op)
+        // A body with a byte more is not canonical.
+        #expect(throws: CanonicalDecodingError.self) {
+            try StakingModule.decode(Operation(tag: operation.tag, body: operation.body + [0]))
+        }
     }
 
     @Test func operationBytesAreAsSpecified() {
-        var writer = CanonicalWriter()
-        StakingOperation.redelegate(source: Self.x, destination: Self.y, amount: 300).encode(to: &writer)
-        #expect(writer.bytes == [0x05] + Self.x.bytes + Self.y.bytes + [0xAC, 0x02])
-        var w2 = CanonicalWriter()
-        StakingOperation.editValidator(validator: Self.x, commission: nil).encode(to: &w2)
-        #expect(w2.bytes == [0x02] + Self.x.bytes + [0x00])
-        var reader = CanonicalReader([0x08])
-        let unknown = try? StakingOperation(tag: 8, from: &reader)
-        #expect(unknown == nil, "tag 8 is not a staking operation")
+        // tag 5, then the body's length (20 + 20 + 2 = 42) and the body.
+        #expect(StakingOperation.redelegate(source: Self.x, destination: Self.y, amount: 300).operation.canonicalBytes
+                == [0x05, 42] + Self.x.bytes + Self.y.bytes + [0xAC, 0x02])
+        #expect(StakingOperation.editValidator(validator: Self.x, commission: nil).operation.canonicalBytes
+                == [0x02, 21] + Self.x.bytes + [0x00])
+        #expect(throws: CanonicalDecodingError.unknownTag(type: "staking operation", tag: 8)) {
+            try StakingModule.decode(Operation(tag: 8, body: []))
+        }
     }
 
     @Test func recordsRoundTrip() throws {
@@ -55,14 +54,13 @@ struct StakingEncodingTests {
         let queue = MaturityQueue([.unbonding(delegator: Self.x, validator: Self.y),
                                    .redelegation(delegator: Self.y, source: Self.x, destination: Self.y)])
         #expect(try MaturityQueue(canonicalBytes: queue.canonicalBytes) == queue)
-        let globals = StakingGlobals(rewardPot: 1, emitted: 2, burned: 3,
-                                     activeSet: [Validator(address: Self.x, power: 4), Validator(address: Self.y, power: 5)])
+        let globals = StakingGlobals(activeSet: [Validator(address: Self.x, power: 4), Validator(address: Self.y, power: 5)])
         #expect(try StakingGlobals(canonicalBytes: globals.canonicalBytes) == globals)
         var chunk = MissedChunk()
         chunk.set(1023, true)
         #expect(try MissedChunk(canonicalBytes: chunk.canonicalBytes).bit(1023))
         #expect(chunk.canonicalBytes.count == 128 && chunk.canonicalBytes[127] == 0x80)
-        let params = testStakingParameters { $0.emissionPerEpoch = 99 }
+        let params = testStakingParameters { $0.slashFractionDowntime = 99 }
         #expect(try StakingParameters(canonicalBytes: params.canonicalBytes) == params)
     }
 
@@ -97,14 +95,21 @@ struct StakingEncodingTests {
             let json = #"{"chain_id": "cairn-test", "genesis_time": "2026-01-01T00:00:00Z", "protocol_version": 1, "params": \#(params), "accounts": [], "validators": [{"address": "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf", "power": 3}]}"#
             return try GenesisFile.parse(Array(json.utf8))
         }
-        #expect(try parse(nil).parameters.staking == StakingParameters())
-        let g = try parse(#"{"unbonding_blocks": 50, "max_evidence_age": 40, "emission_per_epoch": "1000", "max_validators": 4}"#)
+        func staking(_ g: Genesis) throws -> StakingParameters? {
+            try g.parameters(of: "staking").map { try StakingParameters(canonicalBytes: $0) }
+        }
+        #expect(try staking(parse(nil)) == nil, "no section: the module's defaults at genesis")
+        let g = try parse(#"{"unbonding_blocks": 50, "max_evidence_age": 40, "max_validators": 4}"#)
         var expected = StakingParameters()
         expected.unbondingBlocks = 50
         expected.maxEvidenceAge = 40
-        expected.emissionPerEpoch = 1000
         expected.maxValidators = 4
-        #expect(g.parameters.staking == expected)
+        #expect(try staking(g) == expected)
+        // The message names the field.
+        #expect(throws: GenesisFile.Error("params.staking.emission_per_epoch: is not a parameter of this module")) {
+            try parse(#"{"emission_per_epoch": "1000"}"#)
+        }
+        #expect(throws: GenesisFile.Error("params.staking.max_validators: must be 1 to 65536")) { try parse(#"{"max_validators": 0}"#) }
         #expect(throws: GenesisFile.Error.self) { try parse(#"{"unbonding_blocks": 10}"#) }   // evidence age 100 800 > 10
         #expect(throws: GenesisFile.Error.self) { try parse(#"{"max_validators": 0}"#) }
         #expect(throws: GenesisFile.Error.self) { try parse(#"{"slash_fraction_double_sign": 1000001}"#) }
@@ -121,17 +126,18 @@ struct StakingEncodingTests {
     @Test func executorRunsTheStakingHooks() throws {
         let a = StakingKeys.all[0], b = StakingKeys.all[4]
         let chain = try StakingChain(validators: [(a, 10), (b, 30)], balances: [], staking: testStakingParameters())
-        let params = chain.parameters
-        let executor = BlockExecutor(rules: TransactionRules(chainID: chainID, parameters: params))
         let set = chain.sets[1]!
-        let context = BlockContext(height: 2, proposer: b.address, lastCommitSigners: [a.address, b.address].sorted(),
-                                   lastValidators: set, evidence: [doubleSign(a, height: 1)], parameters: params)
+        let context = BlockContext(chainID: chainID, height: 2, proposer: b.address, lastCommitSigners: [a.address, b.address].sorted(),
+                                   lastValidators: set, evidence: [doubleSign(a, height: 1)])
         let outcome = try executor.execute([], context: context, state: chain.state)
         #expect(outcome.validatorUpdate == ValidatorSet([Validator(address: b.address, power: 30)]))
         let record = try #require(outcome.changes.first { $0.key == .validator(a.address) }?.value)
         #expect(try ValidatorRecord(canonicalBytes: record).tombstoned)
-        let bad = BlockContext(height: 2, proposer: b.address, lastValidators: set,
-                               evidence: [doubleSign(a, height: 1, chain: "elsewhere")], parameters: params)
-        #expect(throws: EvidenceError.badSignature(index: 0)) { try executor.execute([], context: bad, state: chain.state) }
+        let bad = BlockContext(chainID: chainID, height: 2, proposer: b.address, lastValidators: set,
+                               evidence: [doubleSign(a, height: 2)])
+        #expect(throws: BlockRuleViolation(module: "staking", reason: "evidence_not_in_past",
+                                           message: "evidence 0 is for height 2, not before block height 2")) {
+            try executor.execute([], context: bad, state: chain.state)
+        }
     }
 }

@@ -11,19 +11,21 @@ struct StakingRewardsTests {
     let alice = StakingKeys.all[1]
     let bob = StakingKeys.all[2]
 
-    func chain(_ change: (inout StakingParameters) -> Void = { _ in }) throws -> StakingChain {
+    func chain(emission: EmissionParameters = EmissionParameters(),
+               _ change: (inout StakingParameters) -> Void = { _ in }) throws -> StakingChain {
         try StakingChain(validators: [(a, 10), (b, 30)],
                          balances: [(alice.address, 100 * unit), (bob.address, 100 * unit)],
-                         staking: testStakingParameters { $0.maxCommissionChange = 1_000_000; change(&$0) })
+                         staking: testStakingParameters { $0.maxCommissionChange = 1_000_000; change(&$0) },
+                         emission: emission)
     }
 
     @Test func feesGoToTheParentsSignersProRataWithCommission() throws {
         var c = try chain()
         try c.block([.init(sender: b.address, operation: .editValidator(validator: b.address, commission: 100_000))])
         try c.block(fees: 4_000)
-        #expect(c.globals().rewardPot == 4_000, "collected at height 2, paid at 3")
+        #expect(c.rewardPot == 4_000, "collected at height 2, paid at 3")
         try c.block()
-        #expect(c.globals().rewardPot == 0)
+        #expect(c.rewardPot == 0)
         // Powers 10 : 30 → 1 000 and 3 000; B keeps 10 % = 300 as commission.
         #expect(c.balance(b.address) == 300)
         #expect(c.query { try Staking.delegation(b.address, b.address, &$0) }?.pendingRewards == 2_700)
@@ -51,7 +53,7 @@ struct StakingRewardsTests {
         try c.block()
         // ⌊1001·10/40⌋ = 250 and ⌊1001·30/40⌋ = 750: one base unit waits in the pot.
         #expect(c.query { try Staking.delegation(a.address, a.address, &$0) }?.pendingRewards == 250)
-        #expect(c.globals().rewardPot == 1)
+        #expect(c.rewardPot == 1)
         c.expectSupplyConserved()
     }
 
@@ -83,17 +85,17 @@ struct StakingRewardsTests {
     }
 
     @Test func emissionSpreadsEachEpochExactly() throws {
-        let p = testStakingParameters { $0.emissionPerEpoch = 7; $0.epochLength = 5 }
-        #expect((1...5).map { Staking.emission(at: $0, p) } == [1, 1, 2, 1, 2])
-        #expect((1...50).reduce(Amount(0)) { $0 + Staking.emission(at: $1, p) } == 70)
-        let big = testStakingParameters { $0.emissionPerEpoch = Amount.max / 2; $0.epochLength = 3 }
-        #expect((1...3).reduce(Amount(0)) { $0 + Staking.emission(at: $1, big) } == Amount.max / 2)
-        var c = try chain { $0.emissionPerEpoch = 1_000_000; $0.epochLength = 5 }
+        let p = stakingEmission(perEpoch: 7, epochLength: 5)
+        #expect((1...5).map { p.amount(at: $0) } == [1, 1, 2, 1, 2])
+        #expect((1...50).reduce(Amount(0)) { $0 + p.amount(at: $1) } == 70)
+        let big = stakingEmission(perEpoch: Amount.max / 2, epochLength: 3)
+        #expect((1...3).reduce(Amount(0)) { $0 + big.amount(at: $1) } == Amount.max / 2)
+        var c = try chain(emission: stakingEmission(perEpoch: 1_000_000, epochLength: 5))
         try c.run(to: 10)
-        #expect(c.globals().emitted == 2_000_000)
+        #expect(c.supplyRecord().minted == 2_000_000)
         #expect(c.supply() == c.initialSupply + 2_000_000)
         // Emission of height h is paid at h + 1: everything but the last block's has been distributed (less dust).
-        #expect(c.globals().rewardPot < 200_000 + 2)
+        #expect(c.rewardPot < 200_000 + 2)
         c.expectSupplyConserved()
     }
 

@@ -19,46 +19,57 @@ enum StakingKeys {
 
 let unit: Amount = 1_000_000_000_000_000_000
 
+/// Emission of `perEpoch` every `epochLength` blocks, all to staking's reward pool.
+func stakingEmission(perEpoch: Amount, epochLength: UInt64 = 5) -> EmissionParameters {
+    EmissionParameters(epochLength: epochLength, perEpoch: perEpoch,
+                       shares: [EmissionShare(pool: Staking.rewardPoolName, ppm: 1_000_000)])
+}
+
 /// Small windows and periods so tests reach every rule in a few blocks.
 func testStakingParameters(_ change: (inout StakingParameters) -> Void = { _ in }) -> StakingParameters {
     var p = StakingParameters(maxValidators: 10, unbondingBlocks: 10, maxEntries: 3, maxPendingPerValidator: 5,
                               maxCandidates: 20, maxDelegationsPerDelegator: 5, minSelfBond: unit,
                               maxCommission: 500_000, maxCommissionChange: 20_000, epochLength: 5,
-                              emissionPerEpoch: 0, signedBlocksWindow: 10, minSignedPerWindow: 500_000,
+                              signedBlocksWindow: 10, minSignedPerWindow: 500_000,
                               downtimeJailBlocks: 20, slashFractionDowntime: 10_000, slashFractionDoubleSign: 50_000,
                               maxEvidenceAge: 8, maxEvidencePerBlock: 5)
     change(&p)
     return p
 }
 
-/// A chain driven block by block through the staking hooks, on a dictionary state, with the
-/// validator-set schedule of Specs/staking.md §3 (endBlock at H decides the set of H + 2).
+/// A chain driven block by block through the runtime (Runtime.begin, the rule set's apply and
+/// end: the same calls the block executor makes), on a dictionary state, with the validator-set
+/// schedule of Specs/staking.md §3 (endBlock at H decides the set of H + 2). Operations are
+/// transactions whose sender is given rather than recovered.
 struct StakingChain {
     var state = MemoryState()
     var height: UInt64 = 0
-    let parameters: ChainParameters
+    let executor = BlockExecutor(chainID: chainID)
+    let staking: StakingParameters
     /// sets[h] = the set that signs block h.
     var sets: [UInt64: ValidatorSet] = [:]
     let initialSupply: Amount
     /// The last block's overlay changes.
     var lastChanges: [StateChange] = []
-    /// Fees the driver adds as if paid by transactions outside the test's accounts.
+    /// Fees the driver adds as if paid by transactions outside the test's accounts (minted into
+    /// the fee collector, so the supply record counts them).
     var outsideFees: Amount = 0
 
-    init(validators: [(PrivateKey, UInt64)], balances: [(Address, Amount)], staking: StakingParameters) throws {
-        parameters = ChainParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20, minTransactionFee: 0, staking: staking)
+    init(validators: [(PrivateKey, UInt64)], balances: [(Address, Amount)], staking: StakingParameters,
+         emission: EmissionParameters = EmissionParameters()) throws {
+        self.staking = staking
         let set = ValidatorSet(validators.map { Validator(address: $0.0.address, power: $0.1) })
-        let genesis = Genesis(chainID: chainID, genesisTime: 1_767_225_600_000, protocolVersion: 1, parameters: parameters,
+        let genesis = Genesis(chainID: chainID, genesisTime: 1_767_225_600_000, protocolVersion: 1,
+                              parameters: [.consensus(ConsensusParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20)),
+                                           ParameterRecord(StakingModule.self, staking), .emission(emission)],
                               allocations: balances.map { .init(address: $0.0, balance: $0.1) }, validators: set)
-        for a in genesis.allocations { state.entries[.account(a.address)] = Account(balance: a.balance, nonce: 0).canonicalBytes }
-        for change in try Staking.genesisChanges(genesis) { state.entries[change.key] = change.value }
+        for change in try StateCommitment.genesis(genesis).changes { state.entries[change.key] = change.value }
         sets[1] = set
         sets[2] = set
         initialSupply = balances.reduce(0) { $0 + $1.1 } + validators.reduce(0) { $0 + UInt128($1.1) * staking.powerReduction }
     }
 
-    /// One staking operation of a block, as the executor applies it: spend and fee taken from
-    /// the sender, then the staking effects; all or nothing.
+    /// One staking operation of a block, as a transaction of `sender` paying `fee`.
     struct Op {
         var sender: Address
         var operation: StakingOperation
@@ -73,34 +84,26 @@ struct StakingChain {
         height += 1
         let last = height >= 2 ? sets[height - 1] : nil
         let signed = (signers ?? last?.validators.map(\.address) ?? []).sorted()
-        let context = BlockContext(height: height, proposer: sets[height]!.validators[0].address,
-                                   lastCommitSigners: signed, lastValidators: last, evidence: evidence,
-                                   parameters: parameters)
+        let context = BlockContext(chainID: chainID, height: height, proposer: sets[height]!.validators[0].address,
+                                   lastCommitSigners: signed, lastValidators: last, evidence: evidence)
         var overlay = StateOverlay(base: state)
-        try Staking.beginBlock(context, chainID: chainID, &overlay)
+        let session = try executor.runtime.begin(context, &overlay)
         var rejections: [Error?] = []
         for op in ops {
+            let nonce = try overlay.account(op.sender).nonce
+            let tx = UnsignedTransaction(chainID: chainID, nonce: nonce, fee: op.fee, operation: .staking(op.operation))
+                .signed(with: StakingKeys.all[0])
+            let vtx = VerifiedTransaction(alreadyVerified: tx, id: tx.id, sender: op.sender, encodedSize: tx.canonicalBytes.count)
             do {
-                try overlay.atomically { overlay in
-                    var sender = try overlay.account(op.sender)
-                    let cost = op.operation.spend + op.fee
-                    guard sender.balance >= cost else {
-                        throw TransactionRejection.insufficientFunds(needed: cost, available: sender.balance)
-                    }
-                    sender.balance -= cost
-                    sender.nonce += 1
-                    overlay.set(op.sender, sender)
-                    try Staking.apply(op.operation, sender: op.sender, height: height, parameters: parameters.staking, &overlay)
-                    try Staking.collectFee(op.fee, &overlay)
-                }
+                _ = try session.ruleSet.apply(vtx, session, &overlay)
                 rejections.append(nil)
             } catch {
                 rejections.append(error)
             }
         }
-        try Staking.collectFee(fees, &overlay)
+        try overlay.mint(fees, to: ModuleAccount.feeCollector)
         outsideFees += fees
-        let update = try Staking.endBlock(context, &overlay)
+        let update = try session.ruleSet.end(session, &overlay).validators
         lastChanges = overlay.changes
         for change in lastChanges { state.entries[change.key] = change.value }
         sets[height + 2] = update ?? sets[height + 1]
@@ -119,15 +122,18 @@ struct StakingChain {
     func balance(_ a: Address) -> Amount { read(Account.self, .account(a))?.balance ?? 0 }
     func validator(_ a: Address) -> ValidatorRecord? { read(ValidatorRecord.self, .validator(a)) }
     func globals() -> StakingGlobals { read(StakingGlobals.self, .stakingGlobals) ?? StakingGlobals() }
+    func supplyRecord() -> SupplyRecord { read(SupplyRecord.self, SupplyRecord.key) ?? SupplyRecord() }
+    /// Fees and emission not yet paid out: the fee collector's and the staking reward pool's balances.
+    var rewardPot: Amount { balance(ModuleAccount.feeCollector) + balance(Staking.rewardPool) }
 
     /// Runs a query against the committed state (a test failure aborts).
-    func query<R>(_ body: (inout StateOverlay) throws -> R) -> R {
-        var overlay = StateOverlay(base: state)
-        return try! body(&overlay)
+    func query<R>(_ body: (inout StateView) throws -> R) -> R {
+        var view = StateView(state)
+        return try! body(&view)
     }
 
-    /// Every base unit that exists: balances, bonded tokens, unbonding balances, undistributed
-    /// delegator rewards and the reward pot. Order of summation does not matter.
+    /// Every base unit that exists, summed from the state itself: balances (module accounts
+    /// included), bonded tokens, unbonding balances and undistributed delegator rewards.
     func supply() -> Amount {
         var total: Amount = 0
         for (key, bytes) in state.entries {
@@ -138,18 +144,19 @@ struct StakingChain {
                 total += v.tokens + v.rewardPool
             case StateKey.StakingNamespace.unbonding:
                 total += try! PendingEntries(canonicalBytes: bytes).entries.reduce(0) { $0 + $1.balance }
-            case StateKey.StakingNamespace.stakingGlobals:
-                total += try! StakingGlobals(canonicalBytes: bytes).rewardPot
             default: break
             }
         }
         return total
     }
 
-    /// initial + outside fees + emitted − burned must equal what exists.
+    /// The supply invariant (Specs/runtime.md §6): what exists equals the supply record, which
+    /// equals initial + minted (emission and outside fees) − burned.
     func expectSupplyConserved(sourceLocation: SourceLocation = #_sourceLocation) {
-        let g = globals()
-        #expect(supply() == initialSupply + outsideFees + g.emitted - g.burned, sourceLocation: sourceLocation)
+        let record = supplyRecord()
+        #expect(supply() == record.total, "balances + bonded + unbonding + pending rewards ≠ the supply record",
+                sourceLocation: sourceLocation)
+        #expect(record.total == initialSupply + record.minted - record.burned, sourceLocation: sourceLocation)
     }
 }
 
@@ -163,7 +170,11 @@ func doubleSign(_ key: PrivateKey, height: UInt64, chain: String = chainID) -> D
     return DuplicateVoteEvidence(vote(1), vote(2))!
 }
 
-func rejection(_ error: Error?) -> StakingRejection? { error as? StakingRejection }
+/// The staking rejection inside a transaction's module failure.
+func rejection(_ error: Error?) -> StakingRejection? {
+    guard case .module(let failure)? = error as? TransactionRejection else { return nil }
+    return failure.rejection as? StakingRejection
+}
 
 /// Whether every operation applied.
 func allApplied(_ rejections: [Error?]) -> Bool { rejections.allSatisfy { $0 == nil } }

@@ -15,32 +15,35 @@ struct StakingTransactionTests {
 
     @Test func aDelegationTransactionBondsAndPaysTheFeeIntoThePot() throws {
         let chain = try StakingChain(validators: [(v, 10)], balances: [(alice.address, 100 * unit)], staking: testStakingParameters())
-        let executor = BlockExecutor(rules: TransactionRules(chainID: chainID, parameters: chain.parameters))
+        let executor = chain.executor
         let tx = try signed(.delegate(validator: v.address, amount: 5 * unit), by: alice, nonce: 0)
-        #expect(TransactionRules.cost(of: tx.transaction) == 5 * unit + 100)
-        let context = BlockContext(height: 1, proposer: v.address, parameters: chain.parameters)
+        #expect(try AdmissionRules(chainID: chainID).cost(of: tx.transaction) == 5 * unit + 100)
+        let context = executor.context(height: 1, proposer: v.address)
         let outcome = try executor.execute([tx], context: context, state: chain.state)
         var state = chain.state
         for change in outcome.changes { state.entries[change.key] = change.value }
         #expect(try state.account(alice.address) == Account(balance: 95 * unit - 100, nonce: 1))
-        var overlay = StateOverlay(base: state)
-        #expect(try Staking.validator(v.address, &overlay)?.tokens == 15 * unit)
-        #expect(try Staking.globals(&overlay).rewardPot == 100)
+        var view = StateView(state)
+        #expect(try Staking.validator(v.address, &view)?.tokens == 15 * unit)
+        #expect(try view.account(ModuleAccount.feeCollector).balance == 100)
+        #expect(outcome.results[0].events == [Event(module: "staking", kind: "delegate",
+                                                    ["sender": alice.address.checksummed, "amount": String(5 * unit),
+                                                     "validator": v.address.checksummed])])
         #expect(outcome.validatorUpdate == ValidatorSet([Validator(address: v.address, power: 15)]))
     }
 
     @Test func aFailingStakingRuleRejectsTheWholeTransaction() throws {
         let chain = try StakingChain(validators: [(v, 10)], balances: [(alice.address, 100 * unit)], staking: testStakingParameters())
-        let executor = BlockExecutor(rules: TransactionRules(chainID: chainID, parameters: chain.parameters))
+        let executor = chain.executor
         let stranger = StakingKeys.all[7].address
         let tx = try signed(.delegate(validator: stranger, amount: unit), by: alice, nonce: 0)
-        let context = BlockContext(height: 1, proposer: v.address, parameters: chain.parameters)
-        #expect(throws: BlockExecutionError(index: 0, rejection: .staking(.unknownValidator(stranger)))) {
+        let context = executor.context(height: 1, proposer: v.address)
+        #expect(throws: BlockExecutionError(index: 0, rejection: staking(.unknownValidator(stranger)))) {
             try executor.execute([tx], context: context, state: chain.state)
         }
         var overlay = StateOverlay(base: chain.state)
-        #expect(throws: TransactionRejection.staking(.unknownValidator(stranger))) {
-            try executor.apply(tx, context: context, overlay: &overlay)
+        #expect(throws: staking(.unknownValidator(stranger))) {
+            try executor.apply(tx, proposer: v.address, overlay: &overlay)
         }
         #expect(overlay.changes.isEmpty, "nothing of it applied: no nonce, no fee")
     }
@@ -54,10 +57,12 @@ struct StakingTransactionTests {
         // chain id "cairn-test" (1 length byte + 10), nonce 3 (1 byte), fee 1 (1 byte), then the tag.
         let tagOffset = 11 + 1 + 1
         #expect(bytes[tagOffset] == 5, "redelegate is tag 5")
-        // Every tag 1–7 decodes to a staking operation; 8 and beyond are unknown.
-        bytes[tagOffset] = 8
-        #expect(throws: CanonicalDecodingError.unknownTag(type: "operation", tag: 8)) { try UnsignedTransaction(canonicalBytes: bytes) }
-        bytes[tagOffset] = 99
-        #expect(throws: CanonicalDecodingError.unknownTag(type: "operation", tag: 99)) { try UnsignedTransaction(canonicalBytes: bytes) }
+        // Every tag 1–7 decodes to a staking operation; 8 and beyond belong to no module.
+        let rules = AdmissionRules(chainID: chainID, consensus: ConsensusParameters())
+        for unknown: UInt8 in [8, 99] {
+            bytes[tagOffset] = unknown
+            let other = Transaction(unsigned: try UnsignedTransaction(canonicalBytes: bytes), signature: tx.signature)
+            #expect(throws: TransactionRejection.unknownOperation(tag: UInt64(unknown))) { try rules.cost(of: other) }
+        }
     }
 }

@@ -4,12 +4,26 @@ import CairnState
 import CairnStorage
 import Foundation
 
-/// Committed state held in a dictionary, for executor tests that need no database.
+/// Committed state held in a dictionary, for executor tests that need no database: the given
+/// accounts over the runtime's genesis records (parameters, chain version, the proposer as the
+/// one validator).
 struct MemoryAccounts: StateReader {
     var accounts: [Address: Account] = [:]
+    var records: [StateKey: [UInt8]]
+
+    init(accounts: [Address: Account] = [:], consensus: ConsensusParameters = parameters) {
+        self.accounts = accounts
+        var records: [StateKey: [UInt8]] = [:]
+        for change in try! StateCommitment.genesis(makeGenesis(balances: [], parameters: consensus)).changes
+        where change.key.namespace != StateKey.accountNamespace {
+            records[change.key] = change.value
+        }
+        self.records = records
+    }
+
     func account(_ address: Address) throws -> Account { accounts[address] ?? .empty }
     func value(at key: StateKey) throws -> [UInt8]? {
-        guard key.namespace == StateKey.accountNamespace, let address = Address(bytes: key.key) else { return nil }
+        guard key.namespace == StateKey.accountNamespace, let address = Address(bytes: key.key) else { return records[key] }
         return accounts[address]?.canonicalBytes
     }
 }
@@ -17,7 +31,15 @@ struct MemoryAccounts: StateReader {
 extension BlockExecutor {
     /// A block at height 1 with no consensus context beyond its proposer.
     func execute(_ txs: [VerifiedTransaction], proposer: Address, state: any StateReader) throws -> ExecutionOutcome {
-        try execute(txs, context: BlockContext(height: 1, proposer: proposer, parameters: rules.parameters), state: state)
+        try execute(txs, context: context(height: 1, proposer: proposer), state: state)
+    }
+}
+
+extension BlockExecutor {
+    /// One transaction of a block at height 1 proposed by `proposer`, after its begin block.
+    func apply(_ vtx: VerifiedTransaction, proposer: Address, overlay: inout StateOverlay) throws -> TransactionResult {
+        let session = try runtime.begin(context(height: 1, proposer: proposer), &overlay)
+        return try session.ruleSet.apply(vtx, session, &overlay)
     }
 }
 
@@ -37,13 +59,22 @@ private struct EncodedValue: CanonicalEncodable {
 }
 
 extension ExecutionOutcome {
-    /// The staking globals after the block over `base` (Specs/staking.md §2.2): `reward_pot` holds
-    /// the block's fees.
-    func stakingGlobals(over base: any StateReader) throws -> StakingGlobals {
+    /// The fee collector's balance after the block over `base`: the block's fees (Specs/runtime.md §6).
+    func feesCollected(over base: any StateReader) throws -> Amount {
         var overlay = StateOverlay(base: base)
         overlay.replay(changes)
-        return try Staking.globals(&overlay)
+        return try overlay.account(ModuleAccount.feeCollector).balance
     }
+}
+
+/// A bank failure as the runtime reports it.
+func bank(_ rejection: BankRejection) -> TransactionRejection {
+    .module(ModuleFailure(module: BankModule.name, rejection))
+}
+
+/// A staking failure as the runtime reports it.
+func staking(_ rejection: StakingRejection) -> TransactionRejection {
+    .module(ModuleFailure(module: StakingModule.name, rejection))
 }
 
 extension BlockBuilder {
@@ -75,8 +106,8 @@ enum TestKeys {
 }
 
 let chainID = "cairn-test"
-let parameters = ChainParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20, minTransactionFee: 10)
-let rules = TransactionRules(chainID: chainID, parameters: parameters)
+let parameters = ConsensusParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20, minTransactionFee: 10)
+let executor = BlockExecutor(chainID: chainID)
 
 func transfer(from key: PrivateKey, to: Address, amount: Amount, fee: Amount = 10, nonce: UInt64,
               chain: String = chainID) -> VerifiedTransaction {
@@ -87,8 +118,8 @@ func transfer(from key: PrivateKey, to: Address, amount: Amount, fee: Amount = 1
 
 /// A genesis with the given balances and the keys' addresses as equal-power validators.
 func makeGenesis(balances: [(Address, Amount)], validators: [PrivateKey] = [TestKeys.proposer],
-                 parameters: ChainParameters = parameters) -> Genesis {
-    Genesis(chainID: chainID, genesisTime: 1_767_225_600_000, protocolVersion: 1, parameters: parameters,
+                 parameters: ConsensusParameters = parameters, more: [ParameterRecord] = []) -> Genesis {
+    Genesis(chainID: chainID, genesisTime: 1_767_225_600_000, protocolVersion: 1, parameters: [.consensus(parameters)] + more,
             allocations: balances.map { .init(address: $0.0, balance: $0.1) },
             validators: ValidatorSet(validators.map { Validator(address: $0.address, power: 1) }))
 }

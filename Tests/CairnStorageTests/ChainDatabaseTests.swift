@@ -42,7 +42,10 @@ struct ChainDatabaseTests {
         for t in transfers {
             var sender = try get(t.from.address)
             let tx = UnsignedTransaction(chainID: "cairn-test", nonce: sender.nonce, fee: fee,
-                                         operation: .transfer(to: t.to, amount: t.amount)).signed(with: t.from)
+                                         operation: Operation(tag: 0) { w in  // storage keeps operations opaque
+                                             w.write(address: t.to)
+                                             w.write(varint: t.amount)
+                                         }).signed(with: t.from)
             sender.balance -= t.amount + fee
             sender.nonce += 1
             touched[t.from.address] = sender

@@ -1,15 +1,25 @@
 import CairnCrypto
 
 /// What executing a committed transaction did. Every transaction in a valid block applies in full
-/// (one that cannot is rejected before it reaches a block), so the result records what it cost.
+/// (one that cannot is rejected before it reaches a block), so the result records what it cost
+/// and the events its module emitted.
 public struct TransactionResult: Sendable, Hashable, CanonicalCodable {
     public var feePaid: Amount
+    public var events: [Event]
 
-    public init(feePaid: Amount) { self.feePaid = feePaid }
+    public init(feePaid: Amount, events: [Event] = []) {
+        self.feePaid = feePaid
+        self.events = events
+    }
 
-    public func encode(to writer: inout CanonicalWriter) { writer.write(varint: feePaid) }
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(varint: feePaid)
+        writer.write(list: events)
+    }
+
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         feePaid = try reader.readVarint128("result.fee_paid")
+        events = try reader.readList("result.events", limit: Event.maxAttributes * 16)
     }
 }
 

@@ -33,3 +33,11 @@ extension UInt64: CanonicalCodable {
         self = try reader.readVarint("integer")
     }
 }
+
+extension UInt64 {
+    /// 8 bytes, most significant first: inside keys, so byte order is numeric order (heights in
+    /// LevelDB keys and in state keys).
+    public var bigEndianBytes: [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: self >> (56 - 8 * $0)) }
+    }
+}

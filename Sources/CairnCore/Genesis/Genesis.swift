@@ -1,7 +1,29 @@
 import CairnCrypto
 
+/// One module's parameters as genesis sets them: the module's name and its canonical encoding of
+/// its parameters type (Specs/runtime.md §4). Only the module decodes them.
+public struct ParameterRecord: Sendable, Hashable, CanonicalCodable {
+    public var module: String
+    public var encoded: [UInt8]
+
+    public init(module: String, encoded: [UInt8]) {
+        self.module = module
+        self.encoded = encoded
+    }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(string: module)
+        writer.write(bytes: encoded)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        module = try reader.readString("parameters.module", limit: 64)
+        encoded = try reader.readBytes("parameters.encoded", limit: 1 << 16)
+    }
+}
+
 /// The chain's starting point: identity, parameters, balances and validators.
-/// Built only through `GenesisFile.parse`, which validates it.
+/// Built only through `GenesisFile.parse` (CairnState), which validates it against the runtime's modules.
 public struct Genesis: Sendable, Hashable, CanonicalEncodable {
     public struct Allocation: Sendable, Hashable, CanonicalEncodable {
         public var address: Address
@@ -22,19 +44,25 @@ public struct Genesis: Sendable, Hashable, CanonicalEncodable {
     /// Milliseconds since the Unix epoch; the first block's time must be later.
     public var genesisTime: UInt64
     public var protocolVersion: UInt64
-    public var parameters: ChainParameters
+    /// Every module's parameters, sorted by module name.
+    public var parameters: [ParameterRecord]
     /// Sorted by address, no duplicates.
     public var allocations: [Allocation]
     public var validators: ValidatorSet
 
-    public init(chainID: String, genesisTime: UInt64, protocolVersion: UInt64, parameters: ChainParameters,
+    public init(chainID: String, genesisTime: UInt64, protocolVersion: UInt64, parameters: [ParameterRecord],
                 allocations: [Allocation], validators: ValidatorSet) {
         self.chainID = chainID
         self.genesisTime = genesisTime
         self.protocolVersion = protocolVersion
-        self.parameters = parameters
+        self.parameters = parameters.sorted { $0.module.utf8.lexicographicallyPrecedes($1.module.utf8) }
         self.allocations = allocations.sorted { $0.address < $1.address }
         self.validators = validators
+    }
+
+    /// The encoded parameters of `module`, nil when genesis has none for it.
+    public func parameters(of module: String) -> [UInt8]? {
+        parameters.first { $0.module == module }?.encoded
     }
 
     /// Identifies the chain beside its id: a data dir remembers it, and block 1 points at it.
@@ -44,7 +72,7 @@ public struct Genesis: Sendable, Hashable, CanonicalEncodable {
         writer.write(string: chainID)
         writer.write(varint: genesisTime)
         writer.write(varint: protocolVersion)
-        writer.write(parameters)
+        writer.write(list: parameters)
         writer.write(list: allocations)
         writer.write(varint: UInt64(validators.validators.count))
         for v in validators.validators {

@@ -1,39 +1,37 @@
 import CairnCrypto
 
-/// What a transaction does. Tags are part of the encoding; new operations get new tags.
-public enum Operation: Sendable, Hashable {
-    /// Moves `amount` base units from the sender to `to`.
-    case transfer(to: Address, amount: Amount)
-    /// Validators, delegation, rewards (tags 1–7, Specs/staking.md §4).
-    case staking(StakingOperation)
+/// What a transaction does: an operation tag, which names the runtime module that owns it, and
+/// the operation's fields in that module's canonical encoding (Specs/runtime.md §3). The core
+/// encoding knows no module: a node decodes the body with the module the tag belongs to, and a
+/// tag no module owns, or a body its module cannot decode, makes the transaction invalid.
+public struct Operation: Sendable, Hashable {
+    public let tag: UInt64
+    public let body: [UInt8]
 
-    public static let transferTag: UInt64 = 0
+    public init(tag: UInt64, body: [UInt8]) {
+        self.tag = tag
+        self.body = body
+    }
+
+    /// Builds an operation from its tag and a writer of its fields.
+    public init(tag: UInt64, fields: (inout CanonicalWriter) -> Void) {
+        var writer = CanonicalWriter()
+        fields(&writer)
+        self.init(tag: tag, body: writer.bytes)
+    }
+
+    /// A reader over the body, for the owning module's decoder.
+    public var reader: CanonicalReader { CanonicalReader(body) }
 }
 
 extension Operation: CanonicalCodable {
     public func encode(to writer: inout CanonicalWriter) {
-        switch self {
-        case .transfer(let to, let amount):
-            writer.write(varint: Operation.transferTag)
-            writer.write(address: to)
-            writer.write(varint: amount)
-        case .staking(let op):
-            op.encode(to: &writer)
-        }
+        writer.write(varint: tag)
+        writer.write(bytes: body)
     }
 
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        let tag = try reader.readVarint("operation tag")
-        switch tag {
-        case Operation.transferTag:
-            let to = try reader.readAddress("transfer.to")
-            let amount = try reader.readVarint128("transfer.amount")
-            self = .transfer(to: to, amount: amount)
-        default:
-            guard let op = try StakingOperation(tag: tag, from: &reader) else {
-                throw .unknownTag(type: "operation", tag: tag)
-            }
-            self = .staking(op)
-        }
+        tag = try reader.readVarint("operation.tag")
+        body = try reader.readBytes("operation.body", limit: Transaction.maxEncodedBytes)
     }
 }

@@ -1,3 +1,5 @@
+import CairnState
+import CairnCore
 import CairnCrypto
 import CairnRPC
 import Foundation

@@ -124,11 +124,16 @@ public actor ConsensusDriver {
     private var heightWaiters: [(height: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
 
     static let maxFutureMessages = 10_000
+    /// Called once when this node finds its own state or storage unusable (never a peer's
+    /// fault): the node stops rather than judge blocks on bad data.
+    private let onLocalFault: (@Sendable (String) -> Void)?
+    private var stoppedOnLocalFault = false
 
     public init(chain: NodeChain, mempool: Mempool, signer: ValidatorSigner?, journal: ConsensusJournal,
                 messenger: any PeerMessenger, settings: Settings, logger: Logger,
                 observer: (any ConsensusObserver)? = nil, clock: @escaping @Sendable () -> UInt64,
-                scheduler: any ConsensusScheduler = RealTimeScheduler()) throws {
+                scheduler: any ConsensusScheduler = RealTimeScheduler(),
+                onLocalFault: (@Sendable (String) -> Void)? = nil) throws {
         self.chain = chain
         self.mempool = mempool
         self.signer = signer
@@ -144,8 +149,9 @@ public actor ConsensusDriver {
         lastProgressAt = started
         stepStartedAt = started
         self.chainID = chain.genesis.chainID
-        self.builder = BlockBuilder(rules: chain.rules, protocolVersion: chain.genesis.protocolVersion)
-        self.verifier = BlockVerifier(rules: chain.rules, protocolVersion: chain.genesis.protocolVersion)
+        self.builder = BlockBuilder(executor: chain.executor)
+        self.verifier = BlockVerifier(executor: chain.executor)
+        self.onLocalFault = onLocalFault
         let tip = try chain.tip()
         self.tip = tip
         self.tipTime = try chain.blockTime(height: tip.height)
@@ -325,12 +331,14 @@ public actor ConsensusDriver {
             } catch let error as BlockValidationError {
                 throw .invalidBlock(error)
             } catch {
+                localFault("cannot check synced block \(block.header.height): \(error)")
                 throw .storage("\(error)")
             }
         }
         do {
             try await commitBlock(executed, commit: commit)
         } catch {
+            localFault("cannot commit synced block \(block.header.height): \(error)")
             throw .storage("\(error)")
         }
         scheduleStart(of: height, after: .zero)
@@ -523,9 +531,9 @@ public actor ConsensusDriver {
 
     /// getValue(): the best mempool transactions and pending evidence on top of the tip.
     private func buildProposal(height h: UInt64, round r: UInt64) async {
-        let parameters = chain.rules.parameters
-        let candidates = await mempool.reap(maxTransactions: Int(parameters.maxBlockTransactions),
-                                            maxBytes: Int(parameters.maxBlockBytes))
+        let limits = await mempool.rules.consensus
+        let candidates = await mempool.reap(maxTransactions: Int(clamping: limits.maxBlockTransactions),
+                                            maxBytes: Int(clamping: limits.maxBlockBytes))
         guard h == height, engineStarted, engine.height == h, engine.round == r, engine.step == .propose,
               let proposer = signer?.address else { return }
         let lastCommit: Commit?
@@ -555,6 +563,11 @@ public actor ConsensusDriver {
         } catch {
             logger.error("cannot build a block: \(error)")
             return
+        }
+        if !built.skipped.isEmpty {
+            // They would be reaped and skipped again forever, and hold up their senders' later nonces.
+            let removed = await mempool.drop(built.skipped.map { (id: $0.transaction.id, reason: $0.reason) })
+            logger.info("dropped transactions that no longer apply", metadata: ["count": "\(removed.count)"])
         }
         let id = built.block.id
         blocks[id] = built.block
@@ -587,10 +600,15 @@ public actor ConsensusDriver {
                                                encoded: encoded, knownSenders: known, database: chain.database)
             candidates[id] = .valid(executed)
             return true
-        } catch {
+        } catch let error as BlockValidationError {
             logger.warning("proposed block is invalid", metadata: ["block": "\(id)", "height": "\(block.header.height)",
                                                                    "reason": "\(error)"])
             candidates[id] = .invalid("\(error)")
+            return false
+        } catch {
+            // Not the proposer's fault: this node cannot run the block (storage, corrupt state,
+            // a protocol version it does not support). It must not vote against a valid block.
+            localFault("cannot check proposed block \(id) at height \(block.header.height): \(error)")
             return false
         }
     }
@@ -603,7 +621,7 @@ public actor ConsensusDriver {
         do {
             try await commitBlock(executed, commit: commit)
         } catch {
-            logger.critical("cannot commit the decided block: \(error)")
+            localFault("cannot commit the decided block: \(error)")
             return
         }
         // The decided height's journal is no longer needed once its block is durable: replace it
@@ -651,8 +669,22 @@ public actor ConsensusDriver {
         // the block, not to the pool.
         let senders = Set(executed.senders)
         let accounts = (try? executed.outcome.changedAccounts()) ?? []
+        let rules: AdmissionRules?
+        do { rules = try chain.admissionRules() } catch {
+            rules = nil
+            localFault("cannot read the parameters after block \(block.header.height): \(error)")
+        }
         _ = await mempool.blockCommitted(executed.transactionIDs,
-                                         senderAccounts: accounts.filter { senders.contains($0.address) }.map { ($0.address, $0.account) })
+                                         senderAccounts: accounts.filter { senders.contains($0.address) }.map { ($0.address, $0.account) },
+                                         height: block.header.height, rules: rules)
+    }
+
+    /// Stops this node's consensus on a fault of its own (see `onLocalFault`).
+    private func localFault(_ message: String) {
+        logger.critical("local fault: \(message); stopping the node", metadata: ["height": "\(height)"])
+        guard !stoppedOnLocalFault else { return }
+        stoppedOnLocalFault = true
+        onLocalFault?(message)
     }
 
     /// Starts the next height now (with `startsHeightsAutomatically` off). Returns false when

@@ -1,3 +1,4 @@
+import CairnState
 import CairnCore
 import CairnCrypto
 import CairnP2P

@@ -1,3 +1,4 @@
+import CairnState
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -10,6 +10,8 @@ public struct BlockWrite: Sendable {
     /// Transaction senders in block order (recovered at admission).
     public var senders: [Address]
     public var results: [TransactionResult]
+    /// The events of the block's begin and end steps.
+    public var blockResults: BlockResults
     /// Every state entry the block changed, sorted by key.
     public var stateChanges: [StateChange]
     public var treeUpdate: SparseMerkleUpdate
@@ -17,7 +19,7 @@ public struct BlockWrite: Sendable {
     public var nextValidatorSchedule: [UInt8]
 
     public init(block: Block, commit: Commit, transactionIDs: [Hash32], senders: [Address], results: [TransactionResult],
-                stateChanges: [StateChange], treeUpdate: SparseMerkleUpdate,
+                blockResults: BlockResults = BlockResults(), stateChanges: [StateChange], treeUpdate: SparseMerkleUpdate,
                 nextValidatorSchedule: [UInt8]) {
         self.nextValidatorSchedule = nextValidatorSchedule
         self.block = block
@@ -25,6 +27,7 @@ public struct BlockWrite: Sendable {
         self.transactionIDs = transactionIDs
         self.senders = senders
         self.results = results
+        self.blockResults = blockResults
         self.stateChanges = stateChanges
         self.treeUpdate = treeUpdate
     }

@@ -69,6 +69,11 @@ public final class ChainDatabase: Sendable {
         try decode(SenderList.self, StorageKeys.senders(height: height), "senders of height \(height)")?.addresses
     }
 
+    /// The events of a committed block's begin and end steps.
+    public func blockResults(height: UInt64) throws(StorageError) -> BlockResults? {
+        try decode(BlockResults.self, StorageKeys.blockResults(height: height), "results of height \(height)")
+    }
+
     public func transactionLocation(id: Hash32) throws(StorageError) -> TransactionLocation? {
         try decode(TransactionLocation.self, StorageKeys.transaction(id: id), "index entry of transaction \(id)")
     }
@@ -153,6 +158,7 @@ public final class ChainDatabase: Sendable {
             batch.put(StorageKeys.transaction(id: write.transactionIDs[index]), location.canonicalBytes)
         }
         batch.put(StorageKeys.senders(height: header.height), SenderList(addresses: write.senders).canonicalBytes)
+        batch.put(StorageKeys.blockResults(height: header.height), write.blockResults.canonicalBytes)
         batch.put(StorageKeys.validatorSchedule(height: header.height + 1), write.nextValidatorSchedule)
         Self.addState(write.stateChanges, treeUpdate: write.treeUpdate, to: &batch)
         batch.put(StorageKeys.tip, ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot).canonicalBytes)

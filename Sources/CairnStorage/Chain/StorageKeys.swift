@@ -11,6 +11,7 @@ enum StorageKeys {
     static func commit(height: UInt64) -> [UInt8] { [UInt8(ascii: "c")] + bigEndian(height) }
     static func stateRoot(height: UInt64) -> [UInt8] { [UInt8(ascii: "r")] + bigEndian(height) }
     static func transaction(id: Hash32) -> [UInt8] { [UInt8(ascii: "t")] + id.bytes }
+    static func blockResults(height: UInt64) -> [UInt8] { [UInt8(ascii: "R")] + bigEndian(height) }
     static func senders(height: UInt64) -> [UInt8] { [UInt8(ascii: "s")] + bigEndian(height) }
     /// The latest value of a state entry (the flat table beside the tree): one read per lookup.
     static func stateEntry(_ key: StateKey) -> [UInt8] { [UInt8(ascii: "e"), key.namespace] + key.key }
@@ -19,7 +20,5 @@ enum StorageKeys {
     static func treeValue(_ hash: Hash32) -> [UInt8] { [UInt8(ascii: "v")] + hash.bytes }
 
     /// Heights are big-endian so LevelDB's byte order is height order.
-    static func bigEndian(_ value: UInt64) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
-    }
+    static func bigEndian(_ value: UInt64) -> [UInt8] { value.bigEndianBytes }
 }

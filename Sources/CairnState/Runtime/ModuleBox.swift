@@ -1,0 +1,95 @@
+import CairnCore
+import CairnCrypto
+
+/// A module behind the runtime's seam: the typed hooks of one `ChainModule`, called with values
+/// only the same module produced (its decoded parameters and operations), so the casts hold.
+struct ModuleBox<M: ChainModule>: RegisteredModule {
+    let module: M
+
+    var name: String { M.name }
+    var namespaces: [UInt8] { M.namespaces }
+    var operationTags: [UInt64] { M.operationTags }
+    var emissionPools: [String] { M.emissionPools }
+    var parameters: ParameterSchema { ParameterSchema(owner: M.name, M.Parameters.self) }
+
+    func decode(_ operation: Operation) throws(CanonicalDecodingError) -> any Sendable {
+        try M.decode(operation)
+    }
+
+    func spend(_ operation: any Sendable) -> Amount { M.spend(operation as! M.ModuleOperation) }
+    func json(_ operation: any Sendable) -> JSONValue { M.json(operation as! M.ModuleOperation) }
+
+    func genesis(_ genesis: Genesis, _ parameters: any Sendable, _ state: inout StateOverlay) throws {
+        try module.genesis(genesis, parameters as! M.Parameters, &state)
+    }
+
+    func beginBlock(_ block: BlockContext, _ parameters: any Sendable, _ state: inout StateOverlay) throws {
+        try module.beginBlock(block, parameters as! M.Parameters, &state)
+    }
+
+    func check(_ operation: any Sendable, sender: Address, _ block: BlockContext, _ parameters: any Sendable,
+               _ state: inout StateOverlay) throws {
+        try module.check(operation as! M.ModuleOperation, sender: sender, block, parameters as! M.Parameters, &state)
+    }
+
+    func apply(_ operation: any Sendable, sender: Address, _ block: BlockContext, _ parameters: any Sendable,
+               _ state: inout StateOverlay) throws {
+        try module.apply(operation as! M.ModuleOperation, sender: sender, block, parameters as! M.Parameters, &state)
+    }
+
+    func endBlock(_ block: BlockContext, _ parameters: any Sendable, _ state: inout StateOverlay) throws -> [EndBlockEffect] {
+        try module.endBlock(block, parameters as! M.Parameters, &state)
+    }
+
+    func queries() -> [ModuleQuery] { module.queries() }
+}
+
+/// What the runtime holds of each module.
+protocol RegisteredModule: Sendable {
+    var name: String { get }
+    var namespaces: [UInt8] { get }
+    var operationTags: [UInt64] { get }
+    var emissionPools: [String] { get }
+    var parameters: ParameterSchema { get }
+    func decode(_ operation: Operation) throws(CanonicalDecodingError) -> any Sendable
+    func spend(_ operation: any Sendable) -> Amount
+    func json(_ operation: any Sendable) -> JSONValue
+    func genesis(_ genesis: Genesis, _ parameters: any Sendable, _ state: inout StateOverlay) throws
+    func beginBlock(_ block: BlockContext, _ parameters: any Sendable, _ state: inout StateOverlay) throws
+    func check(_ operation: any Sendable, sender: Address, _ block: BlockContext, _ parameters: any Sendable,
+               _ state: inout StateOverlay) throws
+    func apply(_ operation: any Sendable, sender: Address, _ block: BlockContext, _ parameters: any Sendable,
+               _ state: inout StateOverlay) throws
+    func endBlock(_ block: BlockContext, _ parameters: any Sendable, _ state: inout StateOverlay) throws -> [EndBlockEffect]
+    func queries() -> [ModuleQuery]
+}
+
+/// One parameters record's type, erased: its owner, defaults, JSON form and validation.
+struct ParameterSchema: Sendable {
+    let owner: String
+    let defaults: [UInt8]
+    let decode: @Sendable ([UInt8]) throws(ParameterProblem) -> any Sendable
+    let fromJSON: @Sendable (JSONValue) throws(ParameterProblem) -> [UInt8]
+    let json: @Sendable ([UInt8]) throws(ParameterProblem) -> JSONValue
+
+    init<P: ModuleParameters>(owner: String, _ type: P.Type,
+                              extraCheck: @escaping @Sendable (P) -> ParameterProblem? = { _ in nil }) {
+        self.owner = owner
+        defaults = P.defaults.canonicalBytes
+        let decodeChecked: @Sendable ([UInt8]) throws(ParameterProblem) -> P = { bytes throws(ParameterProblem) in
+            let p: P
+            do { p = try P(canonicalBytes: bytes) } catch {
+                throw ParameterProblem(field: "", "not a canonical encoding of \(owner)'s parameters: \(error)")
+            }
+            if let problem = p.problem ?? extraCheck(p) { throw problem }
+            return p
+        }
+        decode = { bytes throws(ParameterProblem) in try decodeChecked(bytes) }
+        fromJSON = { json throws(ParameterProblem) in
+            let p = try P(json: json, base: P.defaults)
+            if let problem = p.problem ?? extraCheck(p) { throw problem }
+            return p.canonicalBytes
+        }
+        self.json = { bytes throws(ParameterProblem) in try decodeChecked(bytes).json }
+    }
+}

@@ -1,0 +1,61 @@
+import CairnCore
+
+/// One numeric field of a parameters record, for records whose JSON form is a flat object of
+/// integers and amounts: the JSON name, and where the value lives.
+public enum ParameterField<P>: @unchecked Sendable {
+    /// An integer below 2^64, written as a JSON integer.
+    case integer(String, WritableKeyPath<P, UInt64>)
+    /// An amount of base units, written as a decimal string.
+    case amount(String, WritableKeyPath<P, Amount>)
+
+    var name: String {
+        switch self {
+        case .integer(let n, _), .amount(let n, _): n
+        }
+    }
+}
+
+/// Parameters whose JSON form is their field table.
+public protocol TabularParameters: ModuleParameters {
+    static var fields: [ParameterField<Self>] { get }
+}
+
+extension TabularParameters {
+    public var json: JSONValue {
+        var o: [String: JSONValue] = [:]
+        for field in Self.fields {
+            switch field {
+            case .integer(let name, let path): o[name] = .integer(Int64(clamping: self[keyPath: path]))
+            case .amount(let name, let path): o[name] = .string(String(self[keyPath: path]))
+            }
+        }
+        return .object(o)
+    }
+
+    public init(json: JSONValue, base: Self) throws(ParameterProblem) {
+        guard case .object(let o) = json else { throw ParameterProblem(field: "", "must be a JSON object") }
+        let known = Set(Self.fields.map(\.name))
+        if let unknown = o.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ParameterProblem(field: unknown, "is not a parameter of this module")
+        }
+        var p = base
+        for field in Self.fields {
+            guard let value = o[field.name] else { continue }
+            switch field {
+            case .integer(let name, let path):
+                guard case .integer(let v) = value, v >= 0 else {
+                    throw ParameterProblem(field: name, "must be a non-negative integer")
+                }
+                p[keyPath: path] = UInt64(v)
+            case .amount(let name, let path):
+                guard case .string(let text) = value else {
+                    throw ParameterProblem(field: name, "must be a decimal string of base units")
+                }
+                do { p[keyPath: path] = try AmountFormat.parseBaseUnits(text) } catch {
+                    throw ParameterProblem(field: name, "\(error)")
+                }
+            }
+        }
+        self = p
+    }
+}
