@@ -115,7 +115,7 @@ public struct TransferBenchmark: Sendable {
             let height = UInt64(blocks + 1)
             await driver.waitForCommit(of: height)
             guard let block = try database.block(height: height) else {
-                throw NodeInitializer.Error(message: "bench: block \(height) missing after its commit")
+                throw BenchmarkError("bench: block \(height) missing after its commit")
             }
             committed += block.transactions.count
             blocks += 1
