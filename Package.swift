@@ -79,8 +79,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ], swiftSettings: swiftSettings),
-        .executableTarget(name: "cairn", dependencies: [
+        // Benchmarks and localnet tooling, on top of the node.
+        .target(name: "CairnTools", dependencies: [
             "CairnNode",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        .executableTarget(name: "cairn", dependencies: [
+            "CairnNode", "CairnTools",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
 
@@ -105,6 +110,7 @@ let package = Package(
             "CairnRPC", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CairnNodeTests", dependencies: ["CairnTestSupport", "CairnNode"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnIntegrationTests", dependencies: ["CairnNode"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnToolsTests", dependencies: ["CairnNode", "CairnTools"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnIntegrationTests", dependencies: ["CairnNode", "CairnTools"], swiftSettings: swiftSettings),
     ]
 )

@@ -2,6 +2,7 @@ import CairnConsensus
 import CairnCore
 import CairnCrypto
 import CairnMempool
+import CairnNode
 import CairnState
 import CairnStorage
 import Foundation

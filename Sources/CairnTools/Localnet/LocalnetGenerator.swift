@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import CairnNode
 import CairnP2P
 import Foundation
 

@@ -1,7 +1,8 @@
 import CairnCore
 import CairnCrypto
+import CairnNode
 import CairnP2P
-@testable import CairnNode
+@testable import CairnTools
 import Foundation
 import Testing
 
