@@ -105,7 +105,7 @@ public actor ConsensusDriver {
     private var proposalsSeen: [UInt64: Int] = [:]
     /// Messages for heights just above this one, replayed when that height starts.
     private var future: [(height: UInt64, message: NodeMessage, peer: NodeID?)] = []
-    private var pendingEvidence: [DuplicateVoteEvidence] = []
+    private var pendingEvidence = EvidencePool()
     private var inbox: [ConsensusInput] = []
     private var processing = false
     private var replaying = false
@@ -124,6 +124,10 @@ public actor ConsensusDriver {
     private var heightWaiters: [(height: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
 
     static let maxFutureMessages = 10_000
+    /// Pending evidence more than this many heights below a committed block is dropped.
+    static let evidenceRetention: UInt64 = 1_000
+    /// Most pending evidence held (far above one piece per validator of any real set).
+    static let maxPendingEvidence = 10_000
 
     public init(chain: NodeChain, mempool: Mempool, signer: ValidatorSigner?, journal: ConsensusJournal,
                 messenger: any PeerMessenger, settings: Settings, logger: Logger,
@@ -385,7 +389,7 @@ public actor ConsensusDriver {
                 logger.warning("validator signed conflicting votes", metadata: [
                     "validator": "\(evidence.validator)", "height": "\(evidence.height)", "round": "\(evidence.first.round)",
                 ])
-                pendingEvidence.append(evidence)
+                pendingEvidence.add(evidence, limit: Self.maxPendingEvidence)
             }
         }
     }
@@ -636,8 +640,8 @@ public actor ConsensusDriver {
         proposalsSeen = [:]
         unsigned = []
         inbox.removeAll()
-        let included = Set(block.evidence)
-        pendingEvidence.removeAll { included.contains($0) || $0.height + 1_000 < block.header.height }
+        pendingEvidence.remove(included: block.evidence)
+        pendingEvidence.removeExpired(height: block.header.height, maxAge: Self.evidenceRetention)
         logger.info("committed block", metadata: [
             "height": "\(block.header.height)", "id": "\(block.id)", "round": "\(commit.round)",
             "txs": "\(block.transactions.count)",
