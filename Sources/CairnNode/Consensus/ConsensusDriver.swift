@@ -104,7 +104,7 @@ public actor ConsensusDriver {
     /// Valid-signature proposals taken per round of this height.
     private var proposalsSeen: [UInt64: Int] = [:]
     /// Messages for heights just above this one, replayed when that height starts.
-    private var future: [(height: UInt64, message: NodeMessage, peer: NodeID?)] = []
+    private var future = FutureMessageBuffer()
     private var pendingEvidence = EvidencePool()
     private var inbox: [ConsensusInput] = []
     private var processing = false
@@ -123,7 +123,6 @@ public actor ConsensusDriver {
     private var signingRetryScheduled = false
     private var heightWaiters: [(height: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
 
-    static let maxFutureMessages = 10_000
     /// Pending evidence more than this many heights below a committed block is dropped.
     static let evidenceRetention: UInt64 = 1_000
     /// Most pending evidence held (far above one piece per validator of any real set).
@@ -680,7 +679,7 @@ public actor ConsensusDriver {
     /// empty blocks, once there is something to put in it; `force` = a peer already works on it).
     private func startHeight(_ h: UInt64, force: Bool = false) async {
         guard h == height, !engineStarted else { return }
-        if !settings.createEmptyBlocks && !force && !future.contains(where: { $0.height == h }) {
+        if !settings.createEmptyBlocks && !force && !future.holds(height: h) {
             if await mempool.size.transactions == 0 {
                 waitingForTransactions = h
                 scheduler.schedule(after: .milliseconds(20)) { [weak self] in await self?.retryWaitingStart(h) }
@@ -756,8 +755,7 @@ public actor ConsensusDriver {
     // MARK: - Messages for later heights
 
     private func keepForLater(_ h: UInt64, _ message: NodeMessage, _ peer: NodeID?) {
-        guard h >= height, h <= height + 2, future.count < Self.maxFutureMessages else { return }
-        future.append((h, message, peer))
+        guard future.keep(message, height: h, from: peer, current: height) else { return }
         if waitingForTransactions == h {
             waitingForTransactions = nil
             scheduler.schedule(after: .zero) { [weak self] in await self?.startHeight(h, force: true) }
@@ -765,9 +763,7 @@ public actor ConsensusDriver {
     }
 
     private func drainFuture() async {
-        let ready = future.filter { $0.height == height }
-        future.removeAll { $0.height <= height }
-        for item in ready {
+        for item in future.take(height: height) {
             await receive(item.message, from: item.peer)
         }
     }
