@@ -79,8 +79,15 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ], swiftSettings: swiftSettings),
-        .executableTarget(name: "cairn", dependencies: [
+        // The encrypted keyring of `cairn keys` (named v3 keystores in a directory).
+        .target(name: "CairnKeyring", dependencies: ["CairnCrypto"], swiftSettings: swiftSettings),
+        // Benchmarks and localnet tooling, on top of the node.
+        .target(name: "CairnTools", dependencies: [
             "CairnNode",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        .executableTarget(name: "cairn", dependencies: [
+            "CairnNode", "CairnTools", "CairnKeyring",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
 
@@ -106,6 +113,8 @@ let package = Package(
             "CairnRPC", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CairnNodeTests", dependencies: ["CairnTestSupport", "CairnNode"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnIntegrationTests", dependencies: ["CairnNode"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnKeyringTests", dependencies: ["CairnKeyring"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnToolsTests", dependencies: ["CairnNode", "CairnTools"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnIntegrationTests", dependencies: ["CairnNode", "CairnTools"], swiftSettings: swiftSettings),
     ]
 )

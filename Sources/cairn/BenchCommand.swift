@@ -1,5 +1,5 @@
 import ArgumentParser
-import CairnNode
+import CairnTools
 import Foundation
 
 struct BenchCommand: AsyncParsableCommand {

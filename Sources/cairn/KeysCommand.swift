@@ -1,10 +1,8 @@
 import ArgumentParser
 import CairnCrypto
+import CairnKeyring
 import CairnNode
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -147,112 +145,7 @@ struct KeysCommand: ParsableCommand {
     }
 }
 
-/// Named keys under `<home>/keys`, each a v3 keystore (mode 0600) whose plaintext `address` field
-/// lets `list` and `show` work without the passphrase.
-struct Keyring {
-    let directory: String
-
-    init(home: NodeHome) { directory = home.keyringDirectory }
-
-    /// scrypt N for new keystores: geth's standard 262,144 unless $CAIRN_KEYSTORE_SCRYPT_N says
-    /// otherwise (tests use a small N so each key takes milliseconds, not a second).
-    static var scryptN: Int {
-        get throws {
-            guard let text = ProcessInfo.processInfo.environment["CAIRN_KEYSTORE_SCRYPT_N"] else {
-                return Keystore.defaultScryptN
-            }
-            guard let n = Int(text), n >= 2, n <= Keystore.maxScryptN, n & (n - 1) == 0 else {
-                throw UserError("CAIRN_KEYSTORE_SCRYPT_N must be a power of two from 2 to \(Keystore.maxScryptN), got '\(text)'")
-            }
-            return n
-        }
-    }
-
-    func path(_ name: String) throws -> String {
-        let ok = !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-        guard ok else { throw UserError("key names are 1-64 letters, digits, '-' or '_'; got '\(name)'") }
-        return directory + "/" + name + ".json"
-    }
-
-    /// Fails early, before asking for a passphrase, if the name is bad or taken.
-    func checkFree(_ name: String) throws {
-        let p = try path(name)
-        guard !FileManager.default.fileExists(atPath: p) else {
-            throw UserError("a key named '\(name)' already exists (\(p)); choose another name")
-        }
-    }
-
-    func save(_ key: PrivateKey, name: String, passphrase: String) throws {
-        try checkFree(name)
-        let p = try path(name)
-        let file = try Keystore.encrypt(key, passphrase: passphrase, scryptN: try Self.scryptN)
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw UserError("cannot create the keyring directory \(directory): \(error)")
-        }
-        // O_EXCL: never overwrite a key, even if one appeared since checkFree.
-        let fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else {
-            if errno == EEXIST { throw UserError("a key named '\(name)' already exists (\(p)); choose another name") }
-            throw UserError("cannot create \(p): \(String(cString: strerror(errno)))")
-        }
-        let written = file.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == file.count, synced else {
-            unlink(p)
-            throw UserError("cannot write \(p)")
-        }
-    }
-
-    /// The stored keystore bytes, still encrypted.
-    func keystore(name: String) throws -> [UInt8] {
-        let p = try path(name)
-        guard let data = FileManager.default.contents(atPath: p) else {
-            throw UserError("no key named '\(name)' in \(directory); see `cairn keys list`")
-        }
-        return Array(data)
-    }
-
-    func load(name: String, passphrase: String) throws -> PrivateKey {
-        let file = try keystore(name: name)
-        do { return try Keystore.decrypt(file, passphrase: passphrase) } catch .wrongPassphrase {
-            throw UserError("wrong passphrase for key '\(name)'")
-        } catch {
-            throw UserError(Self.explain(file, path: try path(name), error))
-        }
-    }
-
-    /// Read from the keystore's `address` field; no passphrase needed.
-    func address(name: String) throws -> Address {
-        try Self.address(in: try keystore(name: name), path: try path(name))
-    }
-
-    func list() throws -> [(name: String, address: Address)] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return try files.filter { $0.hasSuffix(".json") }.sorted().map { file in
-            let p = directory + "/" + file
-            guard let data = FileManager.default.contents(atPath: p) else { throw UserError("cannot read \(p)") }
-            return (String(file.dropLast(5)), try Self.address(in: Array(data), path: p))
-        }
-    }
-
-    private static func address(in file: [UInt8], path: String) throws -> Address {
-        let address: Address?
-        do { address = try Keystore.address(in: file) } catch { throw UserError(explain(file, path: path, error)) }
-        guard let address else { throw UserError("\(path) has no address field; re-import it with `cairn keys import --keystore`") }
-        return address
-    }
-
-    /// Keyrings written before keys were encrypted hold `{address, private_key}` in plaintext; say
-    /// how to move such a key rather than just "not a keystore".
-    private static func explain(_ file: [UInt8], path: String, _ error: KeystoreError) -> String {
-        if case .missingField("version") = error, String(decoding: file, as: UTF8.self).contains("\"private_key\"") {
-            return "\(path) is an unencrypted key file from an older cairn: import its private_key under a new name " +
-                "with `cairn keys import NAME`, then delete the file"
-        }
-        return "\(path): \(error)"
-    }
+extension Keyring {
+    /// The keyring of a node home: `<home>/keys`.
+    init(home: NodeHome) { self.init(directory: home.keyringDirectory) }
 }

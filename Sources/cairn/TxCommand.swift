@@ -1,6 +1,7 @@
 import ArgumentParser
 import CairnCore
 import CairnCrypto
+import CairnKeyring
 import CairnNode
 import CairnRPC
 import Foundation

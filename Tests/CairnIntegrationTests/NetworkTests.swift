@@ -2,6 +2,7 @@ import CairnCore
 import CairnCrypto
 import CairnNode
 import CairnRPC
+import CairnTools
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

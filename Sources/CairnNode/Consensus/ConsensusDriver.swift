@@ -104,8 +104,8 @@ public actor ConsensusDriver {
     /// Valid-signature proposals taken per round of this height.
     private var proposalsSeen: [UInt64: Int] = [:]
     /// Messages for heights just above this one, replayed when that height starts.
-    private var future: [(height: UInt64, message: NodeMessage, peer: NodeID?)] = []
-    private var pendingEvidence: [DuplicateVoteEvidence] = []
+    private var future = FutureMessageBuffer()
+    private var pendingEvidence = EvidencePool()
     private var inbox: [ConsensusInput] = []
     private var processing = false
     private var replaying = false
@@ -123,11 +123,14 @@ public actor ConsensusDriver {
     private var signingRetryScheduled = false
     private var heightWaiters: [(height: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
 
-    static let maxFutureMessages = 10_000
     /// Called once when this node finds its own state or storage unusable (never a peer's
     /// fault): the node stops rather than judge blocks on bad data.
     private let onLocalFault: (@Sendable (String) -> Void)?
     private var stoppedOnLocalFault = false
+    /// Pending evidence more than this many heights below a committed block is dropped.
+    static let evidenceRetention: UInt64 = 1_000
+    /// Most pending evidence held (far above one piece per validator of any real set).
+    static let maxPendingEvidence = 10_000
 
     public init(chain: NodeChain, mempool: Mempool, signer: ValidatorSigner?, journal: ConsensusJournal,
                 messenger: any PeerMessenger, settings: Settings, logger: Logger,
@@ -393,7 +396,7 @@ public actor ConsensusDriver {
                 logger.warning("validator signed conflicting votes", metadata: [
                     "validator": "\(evidence.validator)", "height": "\(evidence.height)", "round": "\(evidence.first.round)",
                 ])
-                pendingEvidence.append(evidence)
+                pendingEvidence.add(evidence, limit: Self.maxPendingEvidence)
             }
         }
     }
@@ -654,8 +657,8 @@ public actor ConsensusDriver {
         proposalsSeen = [:]
         unsigned = []
         inbox.removeAll()
-        let included = Set(block.evidence)
-        pendingEvidence.removeAll { included.contains($0) || $0.height + 1_000 < block.header.height }
+        pendingEvidence.remove(included: block.evidence)
+        pendingEvidence.removeExpired(height: block.header.height, maxAge: Self.evidenceRetention)
         logger.info("committed block", metadata: [
             "height": "\(block.header.height)", "id": "\(block.id)", "round": "\(commit.round)",
             "txs": "\(block.transactions.count)",
@@ -708,7 +711,7 @@ public actor ConsensusDriver {
     /// empty blocks, once there is something to put in it; `force` = a peer already works on it).
     private func startHeight(_ h: UInt64, force: Bool = false) async {
         guard h == height, !engineStarted else { return }
-        if !settings.createEmptyBlocks && !force && !future.contains(where: { $0.height == h }) {
+        if !settings.createEmptyBlocks && !force && !future.holds(height: h) {
             if await mempool.size.transactions == 0 {
                 waitingForTransactions = h
                 scheduler.schedule(after: .milliseconds(20)) { [weak self] in await self?.retryWaitingStart(h) }
@@ -784,8 +787,7 @@ public actor ConsensusDriver {
     // MARK: - Messages for later heights
 
     private func keepForLater(_ h: UInt64, _ message: NodeMessage, _ peer: NodeID?) {
-        guard h >= height, h <= height + 2, future.count < Self.maxFutureMessages else { return }
-        future.append((h, message, peer))
+        guard future.keep(message, height: h, from: peer, current: height) else { return }
         if waitingForTransactions == h {
             waitingForTransactions = nil
             scheduler.schedule(after: .zero) { [weak self] in await self?.startHeight(h, force: true) }
@@ -793,9 +795,7 @@ public actor ConsensusDriver {
     }
 
     private func drainFuture() async {
-        let ready = future.filter { $0.height == height }
-        future.removeAll { $0.height <= height }
-        for item in ready {
+        for item in future.take(height: height) {
             await receive(item.message, from: item.peer)
         }
     }

@@ -20,8 +20,9 @@ extension P2PNetwork: PeerMessenger {
 }
 
 /// A node without peers (in-process benchmarks): messages go nowhere.
-struct NoPeers: PeerMessenger {
-    func broadcast(_ message: NodeMessage, except: NodeID?) {}
-    func send(_ message: NodeMessage, to peer: NodeID) -> Bool { false }
-    func report(_ peer: NodeID, _ misbehaviour: Misbehaviour) {}
+public struct NoPeers: PeerMessenger {
+    public init() {}
+    public func broadcast(_ message: NodeMessage, except: NodeID?) {}
+    public func send(_ message: NodeMessage, to peer: NodeID) -> Bool { false }
+    public func report(_ peer: NodeID, _ misbehaviour: Misbehaviour) {}
 }

@@ -1,3 +1,4 @@
+import CairnNode
 import Foundation
 
 /// A localnet directory: `localnet.json` (this manifest), `genesis.json`, `accounts.json`,

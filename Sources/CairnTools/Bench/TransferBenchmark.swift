@@ -2,6 +2,7 @@ import CairnConsensus
 import CairnCore
 import CairnCrypto
 import CairnMempool
+import CairnNode
 import CairnState
 import CairnStorage
 import Foundation
@@ -111,7 +112,7 @@ public struct TransferBenchmark: Sendable {
             let height = UInt64(blocks + 1)
             await driver.waitForCommit(of: height)
             guard let block = try chain.database.block(height: height) else {
-                throw NodeInitializer.Error(message: "bench: block \(height) missing after its commit")
+                throw BenchmarkError("bench: block \(height) missing after its commit")
             }
             committed += block.transactions.count
             blocks += 1

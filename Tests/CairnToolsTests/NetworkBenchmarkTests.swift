@@ -1,4 +1,4 @@
-@testable import CairnNode
+@testable import CairnTools
 import Testing
 
 /// The pure parts of `cairn bench network`: the fixed-rate schedule, percentiles, funding nonces.

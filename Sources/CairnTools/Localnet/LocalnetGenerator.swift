@@ -1,6 +1,7 @@
 import CairnState
 import CairnCore
 import CairnCrypto
+import CairnNode
 import CairnP2P
 import Foundation
 

@@ -1,4 +1,5 @@
 import CairnCrypto
+import CairnNode
 import Foundation
 
 /// The figures `cairn bench network` prints, all for the measured window (after the warm-up).

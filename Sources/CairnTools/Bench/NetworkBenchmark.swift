@@ -27,11 +27,7 @@ public struct NetworkBenchmark: Sendable {
         public init() {}
     }
 
-    public struct Error: Swift.Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
-        init(_ message: String) { self.message = message }
-    }
+    public typealias Error = BenchmarkError
 
     public let options: Options
     public init(options: Options) { self.options = options }

@@ -1,8 +1,9 @@
 import CairnCore
 import CairnCrypto
+import CairnNode
 import CairnP2P
-@testable import CairnNode
 import CairnState
+@testable import CairnTools
 import Foundation
 import Testing
 

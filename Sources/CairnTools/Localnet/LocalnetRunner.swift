@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 import CairnCore
+import CairnNode
 import CairnRPC
 import Foundation
 
