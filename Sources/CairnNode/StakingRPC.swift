@@ -10,30 +10,30 @@ struct StakingRPC: Sendable {
     let chain: NodeChain
 
     func register(in registry: inout RPCRegistry) throws {
-        let address = ChainRPC.addressSchema
+        let address = RPCSchemas.address
         try registry.register(RPCMethod(
             name: "staking_getValidator",
             summary: "A validator by consensus address: operator, bonded tokens, shares, commission, jail and tombstone state, voting power, downtime counters.",
             params: [RPCParamSpec(name: "validator", required: true, schema: address, description: "Consensus address.")],
-            result: RPCResultSpec(name: "validator", schema: ChainRPC.objectSchema),
+            result: RPCResultSpec(name: "validator", schema: RPCSchemas.stakingValidator),
             errors: [RPCErrorSpec(.notFound, "no validator with that consensus address")],
             handler: { params in try validator(params) }))
         try registry.register(RPCMethod(
             name: "staking_getValidators",
             summary: "Every validator candidate with its bonded tokens and whether it is in the active set, and the staking totals.",
-            result: RPCResultSpec(name: "validators", schema: ChainRPC.objectSchema),
+            result: RPCResultSpec(name: "validators", schema: RPCSchemas.stakingValidators),
             handler: { _ in try validators() }))
         try registry.register(RPCMethod(
             name: "staking_getDelegations",
             summary: "A delegator's delegations: shares, their current value and rewards not yet paid.",
             params: [RPCParamSpec(name: "delegator", required: true, schema: address, description: "Delegator account.")],
-            result: RPCResultSpec(name: "delegations", schema: ChainRPC.objectSchema),
+            result: RPCResultSpec(name: "delegations", schema: RPCSchemas.stakingDelegations),
             handler: { params in try delegations(params) }))
         try registry.register(RPCMethod(
             name: "staking_getUnbonding",
             summary: "A delegator's unbonding entries (paid out at their completion height) and redelegations still slashable for their source.",
             params: [RPCParamSpec(name: "delegator", required: true, schema: address, description: "Delegator account.")],
-            result: RPCResultSpec(name: "unbonding", schema: ChainRPC.objectSchema),
+            result: RPCResultSpec(name: "unbonding", schema: RPCSchemas.stakingUnbonding),
             handler: { params in try unbonding(params) }))
     }
 
