@@ -17,57 +17,52 @@ struct ChainRPC: Sendable {
     /// Whether the validator can sign now (nil for a node that is not a validator).
     let signing: SigningHealth?
 
-    static let hashSchema: JSONValue = ["type": "string", "pattern": "^0x[0-9a-f]{64}$"]
-    static let addressSchema: JSONValue = ["type": "string", "pattern": "^0x[0-9a-fA-F]{40}$"]
-    static let heightSchema: JSONValue = ["type": "integer", "minimum": 0]
-    static let objectSchema: JSONValue = ["type": "object"]
-
     func register(in registry: inout RPCRegistry) throws {
         try registry.register(RPCMethod(
             name: "node_status", summary: "Chain id, latest block, protocol version, whether the node is syncing and whether its validator can sign.",
-            result: RPCResultSpec(name: "status", schema: Self.objectSchema),
+            result: RPCResultSpec(name: "status", schema: RPCSchemas.nodeStatus),
             handler: { _ in try await status() }))
         try registry.register(RPCMethod(
             name: "chain_getBlock",
             summary: "A block by height or id (\"latest\" for the tip), with its commit; transaction ids, or full transactions when full is true.",
             params: [
                 RPCParamSpec(name: "block", required: true,
-                             schema: ["oneOf": [Self.heightSchema, Self.hashSchema, ["const": "latest"]]],
+                             schema: RPCSchemas.blockSelector,
                              description: "Height, block id, or \"latest\"."),
                 RPCParamSpec(name: "full", required: false, schema: ["type": "boolean"],
                              description: "Include full transactions (default false)."),
             ],
-            result: RPCResultSpec(name: "block", schema: Self.objectSchema),
+            result: RPCResultSpec(name: "block", schema: RPCSchemas.block(chain.executor.runtime.latest)),
             errors: [RPCErrorSpec(.notFound, "no block at that height or with that id")],
             handler: { params in try block(params) }))
         try registry.register(RPCMethod(
             name: "chain_getTransaction",
             summary: "A transaction by id and its status: pending, committed (height, index, block id, result) or unknown.",
-            params: [RPCParamSpec(name: "id", required: true, schema: Self.hashSchema, description: "Transaction id.")],
-            result: RPCResultSpec(name: "transaction", schema: Self.objectSchema),
+            params: [RPCParamSpec(name: "id", required: true, schema: RPCSchemas.hashInput, description: "Transaction id.")],
+            result: RPCResultSpec(name: "transaction", schema: RPCSchemas.transactionStatus(chain.executor.runtime.latest)),
             handler: { params in try await transaction(params) }))
         try registry.register(RPCMethod(
             name: "state_getAccount",
             summary: "Balance and nonce of an address at the latest height, and the next nonce counting pending transactions.",
-            params: [RPCParamSpec(name: "address", required: true, schema: Self.addressSchema, description: "Account address.")],
-            result: RPCResultSpec(name: "account", schema: Self.objectSchema),
+            params: [RPCParamSpec(name: "address", required: true, schema: RPCSchemas.address, description: "Account address.")],
+            result: RPCResultSpec(name: "account", schema: RPCSchemas.account),
             handler: { params in try await account(params) }))
         try registry.register(RPCMethod(
             name: "state_getProof",
             summary: "A sparse Merkle proof of an account (inclusion) or of its absence (exclusion) against the state root of a height.",
             params: [
-                RPCParamSpec(name: "address", required: true, schema: Self.addressSchema, description: "Account address."),
-                RPCParamSpec(name: "height", required: false, schema: Self.heightSchema, description: "Height (default: latest)."),
+                RPCParamSpec(name: "address", required: true, schema: RPCSchemas.address, description: "Account address."),
+                RPCParamSpec(name: "height", required: false, schema: RPCSchemas.height, description: "Height (default: latest)."),
             ],
-            result: RPCResultSpec(name: "proof", schema: Self.objectSchema),
+            result: RPCResultSpec(name: "proof", schema: RPCSchemas.proof),
             errors: [RPCErrorSpec(.unavailable, "the height is above the chain's tip")],
             handler: { params in try proof(params) }))
         try registry.register(RPCMethod(
             name: "chain_getBlockResults",
             summary: "What a committed block's execution produced: the events of its begin and end steps, and each transaction's fee and events.",
-            params: [RPCParamSpec(name: "height", required: true, schema: ["type": "integer", "minimum": 1],
+            params: [RPCParamSpec(name: "height", required: true, schema: RPCSchemas.blockHeight,
                                   description: "A committed height.")],
-            result: RPCResultSpec(name: "results", schema: Self.objectSchema),
+            result: RPCResultSpec(name: "results", schema: RPCSchemas.blockResults),
             errors: [RPCErrorSpec(.notFound, "no block at that height")],
             handler: { params in try blockResults(params) }))
         try registry.register(RPCMethod(
@@ -76,22 +71,22 @@ struct ChainRPC: Sendable {
             params: [
                 RPCParamSpec(name: "module", required: false, schema: ["type": "string"],
                              description: "One owner: consensus, emission, or a module name (default: all)."),
-                RPCParamSpec(name: "height", required: false, schema: Self.heightSchema, description: "Height (default: latest)."),
+                RPCParamSpec(name: "height", required: false, schema: RPCSchemas.height, description: "Height (default: latest)."),
             ],
-            result: RPCResultSpec(name: "params", schema: Self.objectSchema),
+            result: RPCResultSpec(name: "params", schema: RPCSchemas.parameters(chain.executor.runtime.latest)),
             errors: [RPCErrorSpec(.unavailable, "the height is above the chain's tip")],
             handler: { params in try parameters(params) }))
         try registry.register(RPCMethod(
             name: "state_getModuleAccounts",
             summary: "The module accounts (fee collector, emission pools) with their addresses and balances at the latest height.",
-            result: RPCResultSpec(name: "accounts", schema: Self.objectSchema),
+            result: RPCResultSpec(name: "accounts", schema: RPCSchemas.moduleAccounts),
             handler: { _ in try moduleAccounts() }))
         try registry.register(RPCMethod(
             name: "tx_send",
             summary: "Submits a signed transaction (0x-hex canonical encoding); returns its id once the mempool has admitted it.",
-            params: [RPCParamSpec(name: "tx", required: true, schema: ["type": "string", "pattern": "^0x([0-9a-f]{2})+$"],
+            params: [RPCParamSpec(name: "tx", required: true, schema: RPCSchemas.transactionInput,
                                   description: "The signed transaction's canonical encoding.")],
-            result: RPCResultSpec(name: "id", schema: Self.hashSchema),
+            result: RPCResultSpec(name: "id", schema: RPCSchemas.transactionID),
             errors: [RPCErrorSpec(.transactionRejected, "the transaction was rejected; data.reason says why")],
             handler: { params in try await send(params) }))
     }

@@ -18,25 +18,25 @@ struct ConsensusRPC: Sendable {
         try registry.register(RPCMethod(
             name: "consensus_validators",
             summary: "The validator set that votes at a height (default: the height being decided): address, voting power and proposer priority, and the round-0 proposer.",
-            params: [RPCParamSpec(name: "height", required: false, schema: ChainRPC.heightSchema,
+            params: [RPCParamSpec(name: "height", required: false, schema: RPCSchemas.blockHeight,
                                   description: "A height from 1 to the latest height + 1.")],
-            result: RPCResultSpec(name: "validators", schema: ChainRPC.objectSchema),
+            result: RPCResultSpec(name: "validators", schema: RPCSchemas.consensusValidators),
             errors: [RPCErrorSpec(.notFound, "no validator set is known for that height")],
             handler: { params in try await validators(params) }))
         try registry.register(RPCMethod(
             name: "consensus_state",
             summary: "Where consensus is: the height being decided, its round and step, the round's proposer, locked and valid blocks, and the votes counted per round.",
-            result: RPCResultSpec(name: "state", schema: ChainRPC.objectSchema),
+            result: RPCResultSpec(name: "state", schema: RPCSchemas.consensusState),
             handler: { _ in await state() }))
         try registry.register(RPCMethod(
             name: "net_peers",
             summary: "The connected peers: node id, addresses, direction, score and traffic.",
-            result: RPCResultSpec(name: "peers", schema: ["type": "array"]),
+            result: RPCResultSpec(name: "peers", schema: RPCSchemas.netPeers),
             handler: { _ in peers() }))
         try registry.register(RPCMethod(
             name: "net_info",
             summary: "This node's network identity and listen address, peer counts, and block sync progress.",
-            result: RPCResultSpec(name: "info", schema: ChainRPC.objectSchema),
+            result: RPCResultSpec(name: "info", schema: RPCSchemas.netInfo),
             handler: { _ in await info() }))
     }
 

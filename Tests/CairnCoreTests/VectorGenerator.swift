@@ -180,7 +180,7 @@ enum VectorGenerator {
             signatures: commit.signatures.map { .init(validator: $0.validator.checksummed, signature: $0.signature.hex) },
             encoding: Hex.prefixed(commit.canonicalBytes))]
         return BlocksFile(
-            description: "Blocks (Specs/blocks.md): header fields -> header encoding -> block id (SHA-256 of the header encoding); a block (header || list of transactions); vote payloads -> signing preimage (encode_string(\"cairn/vote/v1\") || payload) -> signing hash -> signature; a commit encoding.",
+            description: "Blocks (Specs/blocks.md): header fields -> header encoding -> block id (SHA-256 of the header encoding); a block (header || list of transactions || list of evidence || optional last commit: here two transactions, no evidence, no last commit); vote payloads -> signing preimage (encode_string(\"cairn/vote/v1\") || payload) -> signing hash -> signature; a commit encoding.",
             headers: headers, blocks: blocks, votes: votes, commits: commits)
     }
 

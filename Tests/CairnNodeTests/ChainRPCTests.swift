@@ -157,8 +157,7 @@ struct ChainRPCTests {
         let served = try await JSONText.parse(JSONRPCDispatcher(registry: registry).handle(
             body: JSONText.bytes(["jsonrpc": "2.0", "id": 1, "method": "rpc_discover"])) ?? [])["result"] ?? .null
         #expect(served == registry.openRPCDocument())
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Specs/openrpc.json").path
+        let path = TestNode.specsFile("openrpc.json")
         let text = JSONText.string(served)
         if ProcessInfo.processInfo.environment["CAIRN_WRITE_OPENRPC"] == "1" {
             try (text + "\n").write(toFile: path, atomically: true, encoding: .utf8)

@@ -10,7 +10,8 @@ import Foundation
 import Logging
 
 /// An in-process single-validator node on a temporary directory: chain, mempool, the consensus
-/// driver with heights started by hand, and the RPC methods (no sockets).
+/// driver with heights started by hand, and the RPC methods a real node registers (no sockets
+/// unless a test starts `network`).
 struct TestNode {
     static let alice = try! PrivateKey(hex: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")
     static let bob = try! PrivateKey(hex: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a")
@@ -23,6 +24,9 @@ struct TestNode {
     let mempool: Mempool
     let driver: ConsensusDriver
     let messenger = RecordingMessenger()
+    /// Started only by a test that wants a peer: consensus talks to `messenger`; only net_peers
+    /// and net_info read the network.
+    let network: P2PNetwork
     let dispatcher: JSONRPCDispatcher
     let registry: RPCRegistry
 
@@ -33,11 +37,11 @@ struct TestNode {
                 validators: ValidatorSet([Validator(address: validator.address, power: 10)]))
     }
 
-    init(directory: String? = nil, clockStart: UInt64 = 10_000, createEmptyBlocks: Bool = true,
-         observer: (any ConsensusObserver)? = nil) throws {
+    init(directory: String? = nil, genesis: Genesis = TestNode.genesis, clockStart: UInt64 = 10_000,
+         createEmptyBlocks: Bool = true, observer: (any ConsensusObserver)? = nil) throws {
         let dir = directory ?? NSTemporaryDirectory() + "cairn-node-test-\(UInt64.random(in: 0...UInt64.max))"
         self.directory = dir
-        chain = try NodeChain(directory: dir + "/chain", genesis: Self.genesis)
+        chain = try NodeChain(directory: dir + "/chain", genesis: genesis)
         mempool = try chain.makeMempool()
         let ticks = Counter(clockStart)
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -48,11 +52,19 @@ struct TestNode {
             messenger: messenger,
             settings: .init(createEmptyBlocks: createEmptyBlocks, startsHeightsAutomatically: false),
             logger: logger, observer: observer, clock: { ticks.next() })
+        var p2p = P2PConfig(chainID: genesis.chainID, genesisHash: chain.genesisHash)
+        p2p.listenHost = "127.0.0.1"
+        p2p.listenPort = 0
+        network = P2PNetwork(identity: .generate(), config: p2p, logger: logger)
         var registry = RPCRegistry()
         let mempool = self.mempool
         try ChainRPC(chain: chain, mempool: mempool, validator: Self.validator.address,
                      submit: { bytes throws(MempoolError) in try await mempool.submit(encoded: bytes) },
                      syncing: { false }, signing: driver.signingHealth).register(in: &registry)
+        try ConsensusRPC(chain: chain, driver: driver, network: network,
+                         syncer: BlockSyncer(driver: driver, chain: chain, messenger: messenger, logger: logger),
+                         mempool: mempool).register(in: &registry)
+        try ModuleRPC(chain: chain).register(in: &registry)
         self.registry = registry
         dispatcher = JSONRPCDispatcher(registry: registry)
     }
@@ -76,6 +88,12 @@ struct TestNode {
     static func transfer(_ from: PrivateKey, to: Address, amount: Amount, nonce: UInt64, fee: Amount = minFee,
                          chainID: String = chainID) -> Transaction {
         UnsignedTransaction(chainID: chainID, nonce: nonce, fee: fee, operation: .transfer(to: to, amount: amount)).signed(with: from)
+    }
+
+    /// The path of `Specs/<name>` in this checkout.
+    static func specsFile(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Specs/" + name).path
     }
 
     /// Calls a method through the real dispatcher; returns the whole response object.

@@ -51,6 +51,10 @@ struct SigningRecoveryTests {
         let seen = try #require(failure, "the driver never reported the failed write")
         #expect(seen.attempts >= 3, "not retried: \(seen)")
         #expect(seen.reason.contains("sign_state.json.tmp"), "\(seen.reason)")
+        // node_status says so, in the shape its schema declares.
+        let status = try await node.result("node_status", [])
+        #expect(status["signing"]?["status"] == "failing")
+        #expect(JSONSchemaValidator.errors(status, against: RPCSchemas.nodeStatus).isEmpty, "\(status)")
         #expect(try node.chain.tip().height == 1)
         #expect(observer.lock.withLock { observer.changes } == [true])
 

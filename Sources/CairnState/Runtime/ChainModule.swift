@@ -25,6 +25,8 @@ public protocol ChainModule: Sendable {
     static func decode(_ operation: Operation) throws(CanonicalDecodingError) -> ModuleOperation
     /// The operation's JSON form (a `type` word and its fields), as RPC shows transactions.
     static func json(_ operation: ModuleOperation) -> JSONValue
+    /// A JSON Schema of each operation's JSON form, for the RPC document.
+    static var operationSchemas: [JSONValue] { get }
     /// Base units the operation takes from the sender besides the fee (checked with the fee
     /// against the sender's balance and deducted before `apply`).
     static func spend(_ operation: ModuleOperation) -> Amount
@@ -69,6 +71,8 @@ public protocol ModuleParameters: CanonicalCodable, Sendable, Hashable {
     var problem: ParameterProblem? { get }
     /// The JSON form: every field by its Specs name.
     var json: JSONValue { get }
+    /// A JSON Schema of the JSON form.
+    static var jsonSchema: JSONValue { get }
     /// Reads the JSON form; a field left out keeps its value in `base`.
     init(json: JSONValue, base: Self) throws(ParameterProblem)
 }

@@ -67,6 +67,13 @@ public struct EmissionParameters: ModuleParameters {
         return nil
     }
 
+    public static var jsonSchema: JSONValue {
+        QuerySchema.object([
+            "epoch_length": QuerySchema.integer, "per_epoch": QuerySchema.amount,
+            "shares": QuerySchema.array(QuerySchema.object(["pool": ["type": "string"], "ppm": QuerySchema.integer])),
+        ])
+    }
+
     public var json: JSONValue {
         ["epoch_length": .integer(Int64(clamping: epochLength)), "per_epoch": .string(String(perEpoch)),
          "shares": .array(shares.map { ["pool": .string($0.pool), "ppm": .integer(Int64($0.ppm))] })]

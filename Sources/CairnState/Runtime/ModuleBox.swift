@@ -10,6 +10,7 @@ struct ModuleBox<M: ChainModule>: RegisteredModule {
     var namespaces: [UInt8] { M.namespaces }
     var operationTags: [UInt64] { M.operationTags }
     var emissionPools: [String] { M.emissionPools }
+    var operationSchemas: [JSONValue] { M.operationSchemas }
     var parameters: ParameterSchema { ParameterSchema(owner: M.name, M.Parameters.self) }
 
     func decode(_ operation: Operation) throws(CanonicalDecodingError) -> any Sendable {
@@ -50,6 +51,7 @@ protocol RegisteredModule: Sendable {
     var namespaces: [UInt8] { get }
     var operationTags: [UInt64] { get }
     var emissionPools: [String] { get }
+    var operationSchemas: [JSONValue] { get }
     var parameters: ParameterSchema { get }
     func decode(_ operation: Operation) throws(CanonicalDecodingError) -> any Sendable
     func spend(_ operation: any Sendable) -> Amount
@@ -71,11 +73,14 @@ struct ParameterSchema: Sendable {
     let decode: @Sendable ([UInt8]) throws(ParameterProblem) -> any Sendable
     let fromJSON: @Sendable (JSONValue) throws(ParameterProblem) -> [UInt8]
     let json: @Sendable ([UInt8]) throws(ParameterProblem) -> JSONValue
+    /// A JSON Schema of the record's JSON form.
+    let jsonSchema: JSONValue
 
     init<P: ModuleParameters>(owner: String, _ type: P.Type,
                               extraCheck: @escaping @Sendable (P) -> ParameterProblem? = { _ in nil }) {
         self.owner = owner
         defaults = P.defaults.canonicalBytes
+        jsonSchema = P.jsonSchema
         let decodeChecked: @Sendable ([UInt8]) throws(ParameterProblem) -> P = { bytes throws(ParameterProblem) in
             let p: P
             do { p = try P(canonicalBytes: bytes) } catch {

@@ -21,6 +21,15 @@ public protocol TabularParameters: ModuleParameters {
 }
 
 extension TabularParameters {
+    public static var jsonSchema: JSONValue {
+        QuerySchema.object(Dictionary(uniqueKeysWithValues: fields.map { field -> (String, JSONValue) in
+            switch field {
+            case .integer(let name, _): (name, QuerySchema.integer)
+            case .amount(let name, _): (name, QuerySchema.amount)
+            }
+        }))
+    }
+
     public var json: JSONValue {
         var o: [String: JSONValue] = [:]
         for field in Self.fields {

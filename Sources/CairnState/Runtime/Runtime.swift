@@ -105,8 +105,16 @@ public struct RuleSet: Sendable {
 
     public var moduleNames: [String] { modules.map(\.name) }
 
+    /// Every module's operation JSON Schemas, in module order.
+    public var operationSchemas: [JSONValue] { modules.flatMap(\.operationSchemas) }
+
     /// Owners of parameters records, in order: "consensus", "emission", then the modules.
     public var parameterOwners: [String] { parameterSchemas.map(\.owner) }
+
+    /// A JSON Schema of each owner's parameters in JSON, by owner.
+    public var parameterJSONSchemas: [String: JSONValue] {
+        Dictionary(uniqueKeysWithValues: parameterSchemas.map { ($0.owner, $0.jsonSchema) })
+    }
 
     /// Every (namespace, owner) pair, sorted by namespace.
     public var namespaceOwners: [(namespace: UInt8, owner: String)] {

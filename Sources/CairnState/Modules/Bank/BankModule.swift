@@ -59,6 +59,10 @@ public struct BankModule: ChainModule {
         }
     }
 
+    public static var operationSchemas: [JSONValue] {
+        [QuerySchema.object(["type": ["const": "transfer"], "to": QuerySchema.address, "amount": QuerySchema.amount])]
+    }
+
     public static func spend(_ operation: BankOperation) -> Amount {
         switch operation {
         case .transfer(_, let amount): amount

@@ -24,6 +24,22 @@ public struct StakingModule: ChainModule {
 
     public static func spend(_ operation: StakingOperation) -> Amount { operation.spend }
 
+    public static var operationSchemas: [JSONValue] {
+        let address = QuerySchema.address, amount = QuerySchema.amount, integer = QuerySchema.integer
+        func form(_ type: String, _ fields: [String: JSONValue]) -> JSONValue {
+            QuerySchema.object(fields.merging(["type": ["const": .string(type)]]) { a, _ in a })
+        }
+        return [
+            form("create_validator", ["consensus_key": address, "commission": integer, "self_bond": amount]),
+            form("edit_validator", ["validator": address, "commission": ["type": ["integer", "null"], "minimum": 0]]),
+            form("delegate", ["validator": address, "amount": amount]),
+            form("undelegate", ["validator": address, "amount": amount]),
+            form("redelegate", ["source": address, "destination": address, "amount": amount]),
+            form("unjail", ["validator": address]),
+            form("withdraw_rewards", ["validator": address]),
+        ]
+    }
+
     /// Field names as in Specs/staking.md §4.
     public static func json(_ op: StakingOperation) -> JSONValue {
         func amount(_ a: Amount) -> JSONValue { .string(String(a)) }

@@ -1,0 +1,256 @@
+import CairnCore
+import CairnCrypto
+@testable import CairnNode
+import CairnP2P
+import CairnRPC
+import CairnState
+import Foundation
+import Logging
+import Testing
+
+/// Every method `rpc_discover` lists is called on a node with a chain that has something to show
+/// (transfers and staking operations committed, a transaction pending, a connected peer), and
+/// each live answer must satisfy the result schema the method declares.
+@Suite("RPC results against their declared schemas")
+struct RPCSchemaTests {
+    /// The consensus key of a second validator that alice creates (it never signs: its power,
+    /// 1 against 10, is not needed to decide).
+    static let carol = try! PrivateKey(hex: "0x00000000000000000000000000000000000000000000000000000000000000c4")
+
+    /// TestNode's genesis with alice rich enough for a validator's self-bond (min_self_bond = 10^18).
+    static var genesis: Genesis {
+        var genesis = TestNode.genesis
+        genesis.allocations = genesis.allocations.map {
+            $0.address == TestNode.alice.address ? .init(address: $0.address, balance: 1_000_000_000_000_000_000_000) : $0
+        }
+        return genesis
+    }
+
+    /// `rpc_discover`'s declared result is the OpenRPC meta-schema (a `$ref` this validator does
+    /// not follow); this is the part of it the node's document uses.
+    static let openRPCDocument: JSONValue = {
+        let text: JSONValue = ["type": "string"]
+        let anySchema: JSONValue = ["type": "object"]
+        let method: JSONValue = [
+            "type": "object",
+            "properties": [
+                "name": text, "summary": text,
+                "params": RPCSchemas.array(of: RPCSchemas.object([
+                    "name": text, "required": RPCSchemas.boolean, "schema": anySchema, "description": text,
+                ])),
+                "result": RPCSchemas.object(["name": text, "schema": anySchema]),
+                "errors": RPCSchemas.array(of: RPCSchemas.object(["code": ["type": "integer"], "message": text])),
+            ],
+            "required": ["name", "summary", "params", "result"],
+            "additionalProperties": false,
+        ]
+        return RPCSchemas.object([
+            "openrpc": ["const": .string(RPCRegistry.openRPCVersion)],
+            "info": RPCSchemas.object(["title": text, "version": text]),
+            "methods": RPCSchemas.array(of: method),
+        ])
+    }()
+
+    @Test func everyDiscoveredMethodAnswersWhatItsSchemaDeclares() async throws {
+        let node = try TestNode(genesis: Self.genesis)
+        defer { node.close() }
+        let port = try await node.network.start()
+        let peer = P2PNetwork(identity: .generate(), config: node.network.config,
+                              logger: Logger(label: "peer", factory: { _ in SwiftLogNoOpLogHandler() }))
+        do {
+            _ = try await peer.start()
+            peer.dial(PeerAddress(id: node.network.nodeID, host: "127.0.0.1", port: port))
+            try await check(node)
+        } catch {
+            await peer.stop()
+            await node.network.stop()
+            throw error
+        }
+        await peer.stop()
+        await node.network.stop()
+    }
+
+    func check(_ node: TestNode) async throws {
+        let alice = TestNode.alice, validator = TestNode.validator.address, carol = Self.carol.address
+        func send(_ nonce: UInt64, _ operation: CairnCore.Operation) -> Transaction {
+            UnsignedTransaction(chainID: TestNode.chainID, nonce: nonce, fee: TestNode.minFee, operation: operation).signed(with: alice)
+        }
+        // Height 1: a transfer, a second validator, a delegation; height 2: the delegation
+        // unbonds, moves and pays its rewards, so every staking answer has entries.
+        let transfer = TestNode.transfer(alice, to: TestNode.bob.address, amount: 10, nonce: 0)
+        let heights: [[Transaction]] = [
+            [transfer,
+             send(1, .staking(.createValidator(consensusKey: carol, commission: 50_000, selfBond: 1_000_000_000_000_000_000))),
+             send(2, .staking(.delegate(validator: validator, amount: 1_000_000)))],
+            [send(3, .staking(.undelegate(validator: validator, amount: 1_000))),
+             send(4, .staking(.redelegate(source: validator, destination: carol, amount: 2_000))),
+             send(5, .staking(.withdrawRewards(validator: validator)))],
+        ]
+        var blocks: [Block] = []
+        for transactions in heights {
+            for tx in transactions { _ = try await node.mempool.submit(tx) }
+            let block = try #require(try await node.produceBlock())
+            #expect(block.transactions.map(\.id) == transactions.map(\.id), "a transaction was left out of block \(block.header.height)")
+            blocks.append(block)
+        }
+        // A pending transaction replaced by a higher fee: it is reported dropped, with the reason.
+        let replaced = TestNode.transfer(alice, to: TestNode.bob.address, amount: 1, nonce: 6)
+        _ = try await node.mempool.submit(replaced)
+        let pending = TestNode.transfer(alice, to: TestNode.bob.address, amount: 1, nonce: 6, fee: 2 * TestNode.minFee)
+        _ = try await node.mempool.submit(pending)
+        let fresh = TestNode.transfer(alice, to: TestNode.bob.address, amount: 1, nonce: 7)
+        let stranger = PrivateKey.generate().address
+        for _ in 0..<6_000 where node.network.peers().isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(!node.network.peers().isEmpty, "the peer never connected")
+
+        func text(_ hash: Hash32) -> JSONValue { .string(hash.hex) }
+        func text(_ address: Address) -> JSONValue { .string(address.checksummed) }
+        // Parameters to call each method with. A method rpc_discover lists without a sample here
+        // fails the test: a new method must add its samples.
+        let samples: [String: [JSONValue]] = [
+            RPCRegistry.discoverMethodName: [[]],
+            "node_status": [[]],
+            "chain_getBlock": [[1, true], [2, true], ["block": text(blocks[1].id)], ["latest"], ["block": 1, "full": false],
+                               [.string("0x" + Hex.encode(blocks[0].id.bytes).uppercased())]],
+            "chain_getTransaction": [[text(transfer.id)], ["id": text(heights[0][1].id)], [text(heights[1][1].id)],
+                                     [text(pending.id)], [text(replaced.id)], [text(Hash32.sha256(Array("never sent".utf8)))]],
+            "chain_getBlockResults": [[1], ["height": 2]],
+            "state_getParams": [[], ["staking"], ["module": "consensus", "height": 1]],
+            "state_getModuleAccounts": [[]],
+            "bank_getSupply": [[]],
+            "state_getAccount": [[text(alice.address)], ["address": text(stranger)]],
+            "state_getProof": [[text(alice.address)], [text(alice.address), 0], ["address": text(stranger), "height": 1]],
+            "tx_send": [[.string(Hex.prefixed(fresh.canonicalBytes))]],
+            "consensus_validators": [[], [1], ["height": 3]],
+            "consensus_state": [[]],
+            "net_peers": [[]],
+            "net_info": [[]],
+            "staking_getValidator": [[text(validator)], ["validator": text(carol)]],
+            "staking_getValidators": [[]],
+            "staking_getDelegations": [[text(alice.address)], [text(validator)], [text(stranger)]],
+            "staking_getUnbonding": [[text(alice.address)], [text(stranger)]],
+        ]
+
+        // The test node serves what a real node serves: Specs/openrpc.json, which
+        // ChainRPCTests.openRPCDocumentMatchesSpecs keeps equal to a real node's rpc_discover.
+        let discovered = try await node.result(RPCRegistry.discoverMethodName, [])
+        let stored = try JSONText.parse(try String(contentsOfFile: TestNode.specsFile("openrpc.json"), encoding: .utf8))
+        #expect(discovered == stored, "the test node's methods differ from Specs/openrpc.json (a real node's)")
+        let methods = discovered["methods"]?.arrayValue ?? []
+        let names = methods.compactMap { $0["name"]?.stringValue }
+        for name in names where samples[name] == nil {
+            Issue.record("\(name) is in rpc_discover but has no sample parameters in RPCSchemaTests: add some")
+        }
+        for name in samples.keys.sorted() where !names.contains(name) {
+            Issue.record("RPCSchemaTests has samples for \(name), which rpc_discover does not list")
+        }
+
+        var answers: [String: [JSONValue]] = [:]
+        for method in methods {
+            guard let name = method["name"]?.stringValue, let declared = method["result"]?["schema"] else {
+                Issue.record("malformed method entry \(method)")
+                continue
+            }
+            let params = method["params"]?.arrayValue ?? []
+            for (i, param) in params.enumerated() {
+                let problems = JSONSchemaValidator.problems(in: param["schema"] ?? .null)
+                #expect(problems.isEmpty, "\(name) parameter \(i): \(problems)")
+            }
+            let schema: JSONValue
+            if name == RPCRegistry.discoverMethodName {
+                #expect(declared == RPCRegistry.discoverMethodSpec.result.schema)
+                schema = Self.openRPCDocument
+            } else {
+                schema = declared
+            }
+            let problems = JSONSchemaValidator.problems(in: schema) + Self.looseParts(of: schema)
+            #expect(problems.isEmpty, "\(name) result schema: \(problems)")
+
+            for sample in samples[name] ?? [] {
+                for (i, param) in params.enumerated() {
+                    guard let value = sample[i] ?? sample[param["name"]?.stringValue ?? ""], !value.isNull,
+                          let paramSchema = param["schema"] else { continue }
+                    let errors = JSONSchemaValidator.errors(value, against: paramSchema)
+                    #expect(errors.isEmpty, "\(name) \(sample): the sample breaks the declared parameter schema: \(errors)")
+                }
+                let response = try await node.call(name, sample)
+                guard let result = response["result"] else {
+                    Issue.record("\(name) \(sample) answered no result: \(response)")
+                    continue
+                }
+                let errors = JSONSchemaValidator.errors(result, against: schema)
+                #expect(errors.isEmpty, "\(name) \(sample) → \(result)\ndoes not match its declared schema:\n\(errors.joined(separator: "\n"))")
+                answers[name, default: []].append(result)
+            }
+        }
+
+        // The samples reach the interesting shapes, not only empty lists and nulls.
+        func answer(_ name: String, _ sample: Int) -> JSONValue {
+            let list = answers[name] ?? []
+            return list.indices.contains(sample) ? list[sample] : .null
+        }
+        let statuses = Set((answers["chain_getTransaction"] ?? []).compactMap { $0["status"]?.stringValue })
+        #expect(statuses == ["committed", "pending", "dropped", "unknown"])
+        #expect(answer("chain_getTransaction", 4)["reason"] == "replaced")
+        #expect(answer("chain_getBlockResults", 0)["transactions"]?[0]?["events"]?[0]?["kind"] == "transfer")
+        #expect(answer("state_getParams", 0)["params"]?["staking"]?["max_validators"] == 100)
+        let operations = Set((answers["chain_getBlock"] ?? []).flatMap { $0["transactions"]?.arrayValue ?? [] }
+            .compactMap { $0["operation"]?["type"]?.stringValue })
+        #expect(operations == ["transfer", "create_validator", "delegate", "undelegate", "redelegate", "withdraw_rewards"])
+        #expect(answer("chain_getBlock", 1)["last_commit"]?["signatures"]?[0] != nil)
+        #expect(answer("net_peers", 0)[0] != nil, "no peer listed")
+        #expect(answer("consensus_state", 0)["votes"]?[0]?["precommits"]?["by_block"]?[0] != nil)
+        #expect(answer("consensus_validators", 2)["validators"]?.arrayValue?.count == 2, "carol votes from height 3")
+        #expect(answer("staking_getValidators", 0)["validators"]?.arrayValue?.count == 2)
+        let unbonding = answer("staking_getUnbonding", 0)
+        #expect(unbonding["unbonding"]?[0]?["entries"]?[0] != nil && unbonding["redelegations"]?[0]?["entries"]?[0] != nil)
+        #expect(answer("staking_getDelegations", 0)["delegations"]?.arrayValue?.count == 2)
+        #expect(answer("state_getProof", 2)["account"] == .null)
+    }
+
+    /// Shapes the live test cannot produce on a one-validator chain: every operation type (an
+    /// edit without a commission, an unjail), evidence, a transaction whose sender was not stored.
+    @Test func formsOutsideTheLiveChainMatchTheirSchemas() throws {
+        let key = TestNode.validator, other = TestNode.alice.address
+        let operations: [CairnCore.Operation] = [
+            .transfer(to: other, amount: 0),
+            .staking(.createValidator(consensusKey: other, commission: 0, selfBond: .max)),
+            .staking(.editValidator(validator: other, commission: 10)),
+            .staking(.editValidator(validator: other, commission: nil)),
+            .staking(.delegate(validator: other, amount: 1)),
+            .staking(.undelegate(validator: other, amount: 1)),
+            .staking(.redelegate(source: other, destination: key.address, amount: 1)),
+            .staking(.unjail(validator: other)),
+            .staking(.withdrawRewards(validator: other)),
+        ]
+        #expect(Set(operations.map { JSONForms.operation($0, rules: Runtime.standard.latest)["type"] }).count == 8, "every operation type")
+        for operation in operations {
+            let tx = UnsignedTransaction(chainID: TestNode.chainID, nonce: .max, fee: .max, operation: operation).signed(with: key)
+            let rules = Runtime.standard.latest
+            let form = JSONForms.transaction(tx, id: tx.id, sender: nil, rules: rules)
+            #expect(JSONSchemaValidator.errors(form, against: RPCSchemas.transaction(rules)).isEmpty, "\(form)")
+        }
+        func vote(_ block: Hash32?) -> SignedVote {
+            let payload = VoteSigningPayload(chainID: TestNode.chainID, type: .prevote, height: 5, round: 1, blockID: block)
+            return SignedVote(payload: payload, validator: key.address, signature: key.sign(digest: payload.signingHash))
+        }
+        let evidence = try #require(DuplicateVoteEvidence(vote(nil), vote(Hash32.sha256([1]))))
+        let form = JSONForms.evidence(evidence)
+        #expect(JSONSchemaValidator.errors(form, against: RPCSchemas.evidence).isEmpty, "\(form)")
+        #expect(form["votes"]?[0]?["block_id"] == .null)
+    }
+
+    /// Where a result schema leaves values unspecified: an object without its properties or
+    /// open to other fields, an array without items.
+    static func looseParts(of schema: JSONValue) -> [String] {
+        JSONSchemaValidator.subschemas(of: schema).compactMap { path, s in
+            let types = s["type"]?.stringValue.map { [$0] } ?? s["type"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            if types.contains("object"), s["properties"] == nil || s["additionalProperties"] != false {
+                // The OpenRPC document's `schema` members are schemas, not fixed records.
+                return path.hasSuffix("/schema") ? nil : "\(path): an object whose fields are not all declared"
+            }
+            if types.contains("array"), s["items"] == nil { return "\(path): an array without items" }
+            return nil
+        }
+    }
+}
