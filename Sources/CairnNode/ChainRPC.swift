@@ -250,7 +250,8 @@ struct ChainRPC: Sendable {
         }
         let view = StateView(reader)
         var state = StateOverlay(base: reader)
-        let rules = try chain.executor.runtime.ruleSet(at: height + 1, &state)
+        // The records of the version in force at that height (a module an upgrade adds has none before it).
+        let rules = rules(version: try Runtime.chainVersion(&state).version)
         if let module, !rules.parameterOwners.contains(module) {
             throw RPCError.invalidParams("parameter 'module': no module or runtime record is named '\(module)' (known: \(rules.parameterOwners.joined(separator: ", ")))")
         }

@@ -93,7 +93,7 @@ public final class NodeChain: Sendable {
         let next = try tip().height + 1
         var overlay = StateOverlay(base: database)
         let rules = try executor.runtime.ruleSet(at: next, &overlay)
-        return AdmissionRules(chainID: genesis.chainID, consensus: try rules.parameters(&overlay).consensus, ruleSet: rules)
+        return AdmissionRules(chainID: genesis.chainID, consensus: try rules.consensusParameters(&overlay), ruleSet: rules)
     }
 
     /// The mempool's stateful check of `vtx` on committed state.

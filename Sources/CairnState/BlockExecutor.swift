@@ -82,14 +82,32 @@ public struct BlockExecutor: Sendable {
     /// holds). Returns what the transaction costs its sender.
     public func admit(_ vtx: VerifiedTransaction, nextHeight: UInt64, state: any StateReader) throws -> Amount {
         var overlay = StateOverlay(base: state)
-        let rules = try runtime.ruleSet(at: nextHeight, &overlay)
+        let rules = try runtime.prepare(height: nextHeight, &overlay).rules
         return try rules.admit(vtx, context: context(height: nextHeight, proposer: .zero), &overlay)
+    }
+
+    /// Which pending evidence a block at `height` on top of `state` may carry: every module's
+    /// verdict in turn (each filters what the previous chose), refusals and bounds combined.
+    public func selectEvidence(_ candidates: [DuplicateVoteEvidence], height: UInt64,
+                               state: any StateReader) throws -> EvidenceSelection {
+        var overlay = StateOverlay(base: state)
+        let rules = try runtime.prepare(height: height, &overlay).rules
+        let parameters = try rules.parameters(&overlay)
+        var selection = EvidenceSelection(chosen: candidates)
+        for (index, module) in rules.modules.enumerated() {
+            let verdict = try module.selectEvidence(selection.chosen, context(height: height, proposer: .zero),
+                                                    parameters.modules[index], &overlay)
+            selection = EvidenceSelection(chosen: verdict.chosen, refused: selection.refused + verdict.refused,
+                                          maxAge: min(selection.maxAge, verdict.maxAge),
+                                          maxPending: min(selection.maxPending, verdict.maxPending))
+        }
+        return selection
     }
 
     /// The parameters in force for the block at `height` on top of `state`.
     public func parameters(at height: UInt64, state: any StateReader) throws -> BlockParameters {
         var overlay = StateOverlay(base: state)
-        return try runtime.ruleSet(at: height, &overlay).parameters(&overlay)
+        return try runtime.prepare(height: height, &overlay).rules.parameters(&overlay)
     }
 }
 

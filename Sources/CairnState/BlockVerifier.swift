@@ -89,7 +89,7 @@ public struct BlockVerifier: Sendable {
         var state = StateOverlay(base: database)
         let expectedVersion = try Runtime.chainVersion(&state).version(at: header.height)
         let rules = try executor.runtime.ruleSet(at: header.height, &state)
-        let limits = try rules.parameters(&state).consensus
+        let limits = try rules.consensusParameters(&state)
         let encoded = encoded ?? EncodedTransactions(block)
         let encodings = encoded.encodings
         for (i, encoding) in encodings.enumerated() where encoding.count > Transaction.maxEncodedBytes {

@@ -127,10 +127,9 @@ public actor ConsensusDriver {
     /// fault): the node stops rather than judge blocks on bad data.
     private let onLocalFault: (@Sendable (String) -> Void)?
     private var stoppedOnLocalFault = false
-    /// Pending evidence more than this many heights below a committed block is dropped.
-    static let evidenceRetention: UInt64 = 1_000
-    /// Most pending evidence held (far above one piece per validator of any real set).
-    static let maxPendingEvidence = 10_000
+    /// How long and how much pending evidence is kept: the runtime's bounds (staking's
+    /// `max_evidence_age` and one piece per possible validator), refreshed after each commit.
+    private var evidenceBounds: (maxAge: UInt64, maxPending: Int) = (.max, 10_000)
 
     public init(chain: NodeChain, mempool: Mempool, signer: ValidatorSigner?, journal: ConsensusJournal,
                 messenger: any PeerMessenger, settings: Settings, logger: Logger,
@@ -160,6 +159,8 @@ public actor ConsensusDriver {
         self.tipTime = try chain.blockTime(height: tip.height)
         self.schedule = try chain.validatorSchedule(height: tip.height + 1)
         self.lastValidators = tip.height == 0 ? nil : try chain.validatorSchedule(height: tip.height).validators
+        let bounds = try chain.executor.selectEvidence([], height: tip.height + 1, state: chain.database)
+        self.evidenceBounds = (bounds.maxAge, bounds.maxPending)
         self.engine = ConsensusEngine(chainID: chain.genesis.chainID, height: tip.height + 1,
                                       validators: schedule.validators, proposers: schedule.priorities,
                                       me: signer?.address, timeouts: settings.timeouts)
@@ -396,7 +397,7 @@ public actor ConsensusDriver {
                 logger.warning("validator signed conflicting votes", metadata: [
                     "validator": "\(evidence.validator)", "height": "\(evidence.height)", "round": "\(evidence.first.round)",
                 ])
-                pendingEvidence.add(evidence, limit: Self.maxPendingEvidence)
+                pendingEvidence.add(evidence, limit: evidenceBounds.maxPending)
             }
         }
     }
@@ -545,16 +546,31 @@ public actor ConsensusDriver {
             return
         }
         let time = max(clock(), tipTime + 1)
-        let evidence = Array(pendingEvidence.prefix(settings.maxEvidencePerBlock))
+        var evidence: [DuplicateVoteEvidence] = []
+        if !pendingEvidence.isEmpty {
+            // The runtime picks what this block may carry; only what it refuses for good leaves the pool.
+            do {
+                let selection = try chain.executor.selectEvidence(pendingEvidence.all, height: h, state: chain.database)
+                for refusal in selection.refused {
+                    logger.warning("dropping pending evidence the state refuses", metadata: [
+                        "validator": "\(refusal.evidence.validator)", "height": "\(refusal.evidence.height)", "reason": "\(refusal.reason)",
+                    ])
+                    pendingEvidence.remove(refusal.evidence)
+                }
+                evidence = Array(selection.chosen.prefix(settings.maxEvidencePerBlock))
+            } catch {
+                localFault("cannot select pending evidence: \(error)")
+                return
+            }
+        }
         var built: BuiltBlock
         do {
             built = try builder.build(parent: tip, time: time, proposer: proposer, lastCommit: lastCommit,
                                       evidence: evidence, validators: schedule.blockValidators(last: lastValidators),
                                       candidates: candidates, database: chain.database)
         } catch where !evidence.isEmpty {
-            // Evidence the state machine refuses (already punished, too old) is dropped, not retried.
-            logger.warning("dropping pending evidence the state refuses: \(error)")
-            pendingEvidence.removeAll()
+            // The selection said it applies; propose without it rather than not at all, and keep it.
+            logger.error("the selected evidence does not apply; proposing without it: \(error)")
             do {
                 built = try builder.build(parent: tip, time: time, proposer: proposer, lastCommit: lastCommit,
                                           evidence: [], validators: schedule.blockValidators(last: lastValidators),
@@ -658,7 +674,10 @@ public actor ConsensusDriver {
         unsigned = []
         inbox.removeAll()
         pendingEvidence.remove(included: block.evidence)
-        pendingEvidence.removeExpired(height: block.header.height, maxAge: Self.evidenceRetention)
+        if let selection = try? chain.executor.selectEvidence([], height: block.header.height + 1, state: chain.database) {
+            evidenceBounds = (selection.maxAge, selection.maxPending)
+        }
+        pendingEvidence.removeExpired(height: block.header.height, maxAge: evidenceBounds.maxAge)
         logger.info("committed block", metadata: [
             "height": "\(block.header.height)", "id": "\(block.id)", "round": "\(commit.round)",
             "txs": "\(block.transactions.count)",

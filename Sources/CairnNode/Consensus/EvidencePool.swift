@@ -20,6 +20,9 @@ struct EvidencePool: Sendable {
         return true
     }
 
+    /// Every piece held, oldest first.
+    var all: [DuplicateVoteEvidence] { items }
+
     /// The oldest `maxCount` pieces, for a proposal.
     func prefix(_ maxCount: Int) -> ArraySlice<DuplicateVoteEvidence> { items.prefix(maxCount) }
 

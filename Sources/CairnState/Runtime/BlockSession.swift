@@ -48,15 +48,25 @@ extension Runtime {
         return rules
     }
 
-    /// Starts a block: activates a plan that reaches this height, reads the parameters, and runs
-    /// every module's begin block in order. A `BlockRuleViolation` makes the block invalid; any
-    /// other error is a local fault.
+    /// The rule set of the block at `height`, with `state` made what that block's begin sees:
+    /// a plan reaching this height is activated, and a module the new version adds gets its
+    /// default parameters (it starts from empty state). Returns the plan activated, if any.
+    public func prepare(height: UInt64, _ state: inout StateOverlay) throws -> (rules: RuleSet, activated: UpgradePlan?) {
+        let record = try Self.chainVersion(&state)
+        let rules = try ruleSet(at: height, &state)
+        guard let plan = record.plan, height >= plan.height else { return (rules, nil) }
+        state.set(ChainVersion.key, ChainVersion(version: plan.version))
+        for schema in rules.parameterSchemas where try state.value(RuntimeNamespace.parametersKey(schema.owner)) == nil {
+            state.write(RuntimeNamespace.parametersKey(schema.owner), schema.defaults)
+        }
+        return (rules, plan)
+    }
+
+    /// Starts a block: `prepare`, then every module's begin block in order. A
+    /// `BlockRuleViolation` makes the block invalid; any other error is a local fault.
     public func begin(_ context: BlockContext, _ state: inout StateOverlay) throws -> BlockSession {
-        var record = try Self.chainVersion(&state)
-        let rules = try ruleSet(at: context.height, &state)
-        if let plan = record.plan, context.height >= plan.height {
-            record = ChainVersion(version: plan.version)
-            state.set(ChainVersion.key, record)
+        let (rules, activated) = try prepare(height: context.height, &state)
+        if let plan = activated {
             state.emit(Event(module: "runtime", kind: "upgrade_activated",
                              ["name": plan.name, "version": String(plan.version), "height": String(context.height)]))
         }
@@ -69,6 +79,17 @@ extension Runtime {
 }
 
 extension RuleSet {
+    /// The consensus parameters record alone (block limits a verifier checks before running the block).
+    public func consensusParameters(_ state: inout StateOverlay) throws -> ConsensusParameters {
+        let schema = parameterSchemas[0]
+        guard let bytes = try state.value(RuntimeNamespace.parametersKey(schema.owner)) else {
+            throw ExecutionFault.missingRecord("the parameters record of \(schema.owner)")
+        }
+        do { return try schema.decode(bytes) as! ConsensusParameters } catch {
+            throw ExecutionFault.corrupt("the parameters record of \(schema.owner): \(error)")
+        }
+    }
+
     /// Reads and decodes every parameters record. A record that is missing or does not decode is
     /// corrupt local state: the runtime writes only validated records.
     public func parameters(_ state: inout StateOverlay) throws -> BlockParameters {

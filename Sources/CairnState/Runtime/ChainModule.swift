@@ -47,6 +47,40 @@ public protocol ChainModule: Sendable {
     func endBlock(_ block: BlockContext, _ parameters: Parameters, _ state: inout StateOverlay) throws -> [EndBlockEffect]
     /// Read-only queries, served over RPC as `<name>_<query>` methods.
     func queries() -> [ModuleQuery]
+    /// Which of `candidates` (misbehaviour evidence a proposer holds, oldest first) a block at
+    /// `block.height` may carry, which can never be carried (with why), and how long and how
+    /// much of it is worth keeping. Reads committed state only.
+    func selectEvidence(_ candidates: [DuplicateVoteEvidence], _ block: BlockContext, _ parameters: Parameters,
+                        _ state: inout StateOverlay) throws -> EvidenceSelection
+}
+
+/// A module's verdict on pending evidence (see `ChainModule.selectEvidence`).
+public struct EvidenceSelection: Sendable, Equatable {
+    /// What the block may carry, in order.
+    public var chosen: [DuplicateVoteEvidence]
+    /// What no later block can carry either, with the reason.
+    public var refused: [Refusal]
+    /// Evidence older than this many blocks is never admissible.
+    public var maxAge: UInt64
+    /// Most pending pieces worth holding.
+    public var maxPending: Int
+
+    public struct Refusal: Sendable, Equatable {
+        public let evidence: DuplicateVoteEvidence
+        public let reason: String
+
+        public init(_ evidence: DuplicateVoteEvidence, _ reason: String) {
+            self.evidence = evidence
+            self.reason = reason
+        }
+    }
+
+    public init(chosen: [DuplicateVoteEvidence], refused: [Refusal] = [], maxAge: UInt64 = .max, maxPending: Int = .max) {
+        self.chosen = chosen
+        self.refused = refused
+        self.maxAge = maxAge
+        self.maxPending = maxPending
+    }
 }
 
 extension ChainModule {
@@ -61,6 +95,10 @@ extension ChainModule {
     public func endBlock(_ block: BlockContext, _ parameters: Parameters,
                          _ state: inout StateOverlay) throws -> [EndBlockEffect] { [] }
     public func queries() -> [ModuleQuery] { [] }
+    public func selectEvidence(_ candidates: [DuplicateVoteEvidence], _ block: BlockContext, _ parameters: Parameters,
+                               _ state: inout StateOverlay) throws -> EvidenceSelection {
+        EvidenceSelection(chosen: candidates)
+    }
 }
 
 /// A module's parameters record (Specs/runtime.md §4).

@@ -43,6 +43,11 @@ struct ModuleBox<M: ChainModule>: RegisteredModule {
     }
 
     func queries() -> [ModuleQuery] { module.queries() }
+
+    func selectEvidence(_ candidates: [DuplicateVoteEvidence], _ block: BlockContext, _ parameters: any Sendable,
+                        _ state: inout StateOverlay) throws -> EvidenceSelection {
+        try module.selectEvidence(candidates, block, parameters as! M.Parameters, &state)
+    }
 }
 
 /// What the runtime holds of each module.
@@ -64,6 +69,8 @@ protocol RegisteredModule: Sendable {
                _ state: inout StateOverlay) throws
     func endBlock(_ block: BlockContext, _ parameters: any Sendable, _ state: inout StateOverlay) throws -> [EndBlockEffect]
     func queries() -> [ModuleQuery]
+    func selectEvidence(_ candidates: [DuplicateVoteEvidence], _ block: BlockContext, _ parameters: any Sendable,
+                        _ state: inout StateOverlay) throws -> EvidenceSelection
 }
 
 /// One parameters record's type, erased: its owner, defaults, JSON form and validation.

@@ -95,4 +95,29 @@ public struct StakingModule: ChainModule {
     }
 
     public func queries() -> [ModuleQuery] { StakingQueries.all }
+
+    /// The admissible evidence in order, at most `max_evidence_per_block`; a piece that fails on
+    /// its own for a reason no later block changes (too old, unknown or tombstoned validator,
+    /// before the validator existed) is refused for good. Pending evidence older than
+    /// `max_evidence_age` is worthless, and more than one piece per possible validator
+    /// (`max_candidates`) is never needed: the first punishment tombstones.
+    public func selectEvidence(_ candidates: [DuplicateVoteEvidence], _ block: BlockContext,
+                               _ parameters: StakingParameters, _ state: inout StateOverlay) throws -> EvidenceSelection {
+        let chosen = try Staking.admissibleEvidence(candidates, height: block.height, parameters: parameters, &state)
+        var refused: [EvidenceSelection.Refusal] = []
+        for e in candidates where !chosen.contains(e) {
+            do {
+                try Staking.validate(evidence: [e], height: block.height, parameters: parameters, &state)
+            } catch let error as EvidenceError {
+                switch error {
+                case .tooOld, .unknownValidator, .alreadyTombstoned, .beforeValidatorExisted:
+                    refused.append(.init(e, error.description))
+                case .tooMany, .notInPast, .duplicate:
+                    break
+                }
+            }
+        }
+        return EvidenceSelection(chosen: chosen, refused: refused, maxAge: parameters.maxEvidenceAge,
+                                 maxPending: Int(clamping: parameters.maxCandidates))
+    }
 }
