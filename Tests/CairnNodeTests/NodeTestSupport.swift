@@ -38,11 +38,12 @@ struct TestNode {
     }
 
     init(directory: String? = nil, genesis: Genesis = TestNode.genesis, clockStart: UInt64 = 10_000,
-         createEmptyBlocks: Bool = true, observer: (any ConsensusObserver)? = nil) throws {
+         createEmptyBlocks: Bool = true, observer: (any ConsensusObserver)? = nil,
+         mempoolLimits: MempoolLimits = MempoolLimits()) throws {
         let dir = directory ?? NSTemporaryDirectory() + "cairn-node-test-\(UInt64.random(in: 0...UInt64.max))"
         self.directory = dir
         chain = try NodeChain(directory: dir + "/chain", genesis: genesis)
-        mempool = try chain.makeMempool()
+        mempool = try chain.makeMempool(limits: mempoolLimits)
         let ticks = Counter(clockStart)
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         driver = try ConsensusDriver(

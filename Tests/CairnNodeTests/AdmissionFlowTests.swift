@@ -1,0 +1,121 @@
+import CairnCore
+import CairnCrypto
+import CairnMempool
+@testable import CairnNode
+import CairnState
+import Foundation
+import Testing
+
+/// Full stateful admission (Specs/mempool.md, Specs/runtime.md §10): the mempool refuses what
+/// its module would refuse, drops what block building skips, and expires what waits too long;
+/// `chain_getTransaction` says what became of each.
+@Suite("Mempool admission through the runtime")
+struct AdmissionFlowTests {
+    static let keys = (0..<50).map { try! PrivateKey(bytes: Hash32.sha256(Array("cairn-admission-\($0)".utf8)).bytes) }
+    static let stranger = try! PrivateKey(bytes: Hash32.sha256(Array("cairn-admission-stranger".utf8)).bytes).address
+
+    static func genesis(_ consensus: ConsensusParameters = ConsensusParameters(maxBlockTransactions: 1_000, maxBlockBytes: 1 << 22,
+                                                                                minTransactionFee: TestNode.minFee)) -> Genesis {
+        Genesis(chainID: TestNode.chainID, genesisTime: 1_000, protocolVersion: 1, parameters: [.consensus(consensus)],
+                allocations: keys.map { .init(address: $0.address, balance: 10_000_000_000_000_000_000) },
+                validators: ValidatorSet([Validator(address: TestNode.validator.address, power: 10)]))
+    }
+
+    static func send(_ key: PrivateKey, _ operation: CairnCore.Operation, nonce: UInt64, fee: Amount = TestNode.minFee) -> Transaction {
+        UnsignedTransaction(chainID: TestNode.chainID, nonce: nonce, fee: fee, operation: operation).signed(with: key)
+    }
+
+    /// `tx_send`'s refusal reason, nil when admitted.
+    static func reason(_ node: TestNode, _ tx: Transaction) async throws -> String? {
+        let response = try await node.call("tx_send", [.string(Hex.prefixed(tx.canonicalBytes))])
+        return response["error"]?["data"]?["reason"]?.stringValue
+    }
+
+    @Test func admissionRefusesWhatTheModuleWouldWithItsReason() async throws {
+        let node = try TestNode(genesis: Self.genesis(), createEmptyBlocks: false)
+        defer { node.close() }
+        let key = Self.keys[0]
+        #expect(try await Self.reason(node, Self.send(key, .staking(.delegate(validator: Self.stranger, amount: 1)), nonce: 0))
+                == "unknown_validator")
+        #expect(try await Self.reason(node, Self.send(key, .staking(.unjail(validator: TestNode.validator.address)), nonce: 0))
+                == "not_operator")
+        #expect(try await Self.reason(node, Self.send(TestNode.validator, .staking(.unjail(validator: TestNode.validator.address)), nonce: 0))
+                == "not_jailed")
+        #expect(try await Self.reason(node, Self.send(key, Operation(tag: 77, body: []), nonce: 0)) == "unknown_operation")
+        #expect(try await Self.reason(node, Self.send(key, Operation(tag: 0, body: [1, 2, 3]), nonce: 0)) == "malformed_operation")
+        #expect(await node.mempool.count == 0, "nothing refused is held")
+        #expect(try await Self.reason(node, Self.send(key, .staking(.delegate(validator: TestNode.validator.address, amount: 1)), nonce: 0)) == nil)
+        #expect(await node.mempool.count == 1)
+    }
+
+    /// Tried as an outside tester would: 50 accounts send invalid staking transactions at 10×
+    /// the minimum fee, more than the pool holds. Before, they filled it for free and honest
+    /// transfers got `mempool_full`; now they are refused, and the transfers commit.
+    @Test func aFloodOfInvalidStakingTransactionsCannotCrowdOutTransfers() async throws {
+        let node = try TestNode(genesis: Self.genesis(), createEmptyBlocks: false,
+                                mempoolLimits: MempoolLimits(maxTransactions: 1_000))
+        defer { node.close() }
+        var refused: [String: Int] = [:]
+        for key in Self.keys {
+            for nonce in 0..<25 {
+                let junk = Self.send(key, .staking(.delegate(validator: Self.stranger, amount: 1)), nonce: UInt64(nonce),
+                                     fee: 10 * TestNode.minFee)
+                refused[try await Self.reason(node, junk) ?? "admitted", default: 0] += 1
+            }
+        }
+        #expect(refused == ["unknown_validator": 50 * 25], "1 250 invalid transactions, more than the 1 000 the pool holds")
+        #expect(await node.mempool.count == 0)
+        var honest: [Hash32] = []
+        for key in Self.keys {
+            for (nonce, fee) in [TestNode.minFee, 10 * TestNode.minFee].enumerated() {
+                let tx = Self.send(key, .transfer(to: Self.stranger, amount: 1), nonce: UInt64(nonce), fee: fee)
+                #expect(try await Self.reason(node, tx) == nil)
+                honest.append(tx.id)
+            }
+        }
+        let block = try #require(try await node.produceBlock())
+        #expect(Set(block.transactions.map(\.id)) == Set(honest), "every honest transfer commits")
+    }
+
+    /// Two creations of the same validator both pass admission; the second cannot apply once
+    /// the first is in the block, so the builder leaves it out, the pool drops it, and
+    /// `chain_getTransaction` reports it dropped with the module's reason.
+    @Test func aTransactionSkippedAtBuildingIsDroppedWithItsReason() async throws {
+        let node = try TestNode(genesis: Self.genesis(), createEmptyBlocks: false)
+        defer { node.close() }
+        let bond: Amount = 1_000_000_000_000_000_000
+        let first = Self.send(Self.keys[0], .staking(.createValidator(consensusKey: Self.stranger, commission: 0, selfBond: bond)),
+                              nonce: 0, fee: 2 * TestNode.minFee)
+        let second = Self.send(Self.keys[1], .staking(.createValidator(consensusKey: Self.stranger, commission: 0, selfBond: bond)),
+                               nonce: 0)
+        let later = Self.send(Self.keys[1], .transfer(to: Self.stranger, amount: 1), nonce: 1)
+        for tx in [first, second, later] { #expect(try await Self.reason(node, tx) == nil) }
+        let block = try #require(try await node.produceBlock())
+        #expect(block.transactions.map(\.id) == [first.id])
+        #expect(await node.mempool.count == 0, "the skipped one and its sender's later one left the pool")
+        let status = try await node.result("chain_getTransaction", [.string(second.id.hex)])
+        #expect(status["status"] == "dropped")
+        #expect(status["reason"] == "validator_exists")
+        #expect(try await node.result("chain_getTransaction", [.string(later.id.hex)])["reason"] == "validator_exists")
+        // The sender can go on from its committed nonce.
+        #expect(try await Self.reason(node, Self.send(Self.keys[1], .transfer(to: Self.stranger, amount: 1), nonce: 0)) == nil)
+    }
+
+    /// A transaction waiting `mempool_expiry_blocks` blocks is dropped as expired.
+    @Test func pendingTransactionsExpire() async throws {
+        let node = try TestNode(genesis: Self.genesis(ConsensusParameters(maxBlockTransactions: 1, maxBlockBytes: 1 << 20,
+                                                                          minTransactionFee: TestNode.minFee, mempoolExpiryBlocks: 2)),
+                                createEmptyBlocks: false)
+        defer { node.close() }
+        let txs = (0..<4).map { i in
+            Self.send(Self.keys[i], .transfer(to: Self.stranger, amount: 1), nonce: 0, fee: Amount(4 - i) * TestNode.minFee)
+        }
+        for tx in txs { #expect(try await Self.reason(node, tx) == nil) }
+        #expect(try #require(try await node.produceBlock()).transactions.map(\.id) == [txs[0].id])
+        #expect(await node.mempool.count == 3)
+        #expect(try #require(try await node.produceBlock()).transactions.map(\.id) == [txs[1].id])
+        #expect(await node.mempool.count == 0, "admitted at height 0, expired at height 2")
+        let status = try await node.result("chain_getTransaction", [.string(txs[3].id.hex)])
+        #expect(status["status"] == "dropped" && status["reason"] == "expired" && status["height"] == 2)
+    }
+}
