@@ -240,3 +240,27 @@ struct StateEntryForm: Codable, Equatable {
     var key: String
     var encoding: String
 }
+
+struct RuntimeFile: Codable, Equatable {
+    struct ModuleAccountEntry: Codable, Equatable {
+        var name: String
+        var address: String
+    }
+    struct RecordEntry: Codable, Equatable {
+        var comment: String
+        var namespace: Int
+        var key: String
+        var json: String
+        var encoding: String
+    }
+    struct EventEntry: Codable, Equatable {
+        var comment: String
+        var json: String
+        var encoding: String
+    }
+    var description: String
+    var moduleAccounts: [ModuleAccountEntry]
+    var records: [RecordEntry]
+    var events: [EventEntry]
+    var blockResults: EventEntry
+}

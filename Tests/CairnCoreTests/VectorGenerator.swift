@@ -615,3 +615,68 @@ extension VectorGenerator {
             stateRoot: model.root.hex)
     }
 }
+
+extension VectorGenerator {
+    // MARK: runtime.json
+
+    static let runtimeRecords: [(String, String, [UInt8])] = {
+        let emission = EmissionParameters(epochLength: 10, perEpoch: 5_000,
+                                          shares: [EmissionShare(pool: "staking_rewards", ppm: 1_000_000)])
+        let plan = UpgradePlan(name: "v2", height: 1_000, version: 2)
+        return [
+            ("consensus parameters, the defaults", "consensus", ConsensusParameters.defaults.canonicalBytes),
+            ("consensus parameters of genesis.json's first vector", "consensus",
+             ConsensusParameters(maxBlockTransactions: 10_000, maxBlockBytes: 4_194_304, minTransactionFee: 1_000).canonicalBytes),
+            ("emission parameters, the defaults (no emission, no shares)", "emission", EmissionParameters.defaults.canonicalBytes),
+            ("emission parameters: 5000 per 10-block epoch, all to staking_rewards", "emission", emission.canonicalBytes),
+            ("bank parameters (none)", "bank", BankParameters.defaults.canonicalBytes),
+            ("staking parameters, the defaults", "staking", StakingParameters.defaults.canonicalBytes),
+            ("chain version 1, no plan", "", ChainVersion(version: 1).canonicalBytes),
+            ("chain version 1 with a plan for version 2 at height 1000", "", ChainVersion(version: 1, plan: plan).canonicalBytes),
+            ("supply record", "-", SupplyRecord(total: 1_000_000, minted: 5_000, burned: 7).canonicalBytes),
+        ]
+    }()
+
+    static let runtimeEvents: [(String, Event)] = [
+        ("a transfer", Event(module: "bank", kind: "transfer", ["from": "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf",
+                                                                "to": "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF", "amount": "300"])),
+        ("an event without attributes", Event(module: "runtime", kind: "noop")),
+        ("a parameter change refused", Event(module: "runtime", kind: "parameter_change_rejected",
+                                             ["owner": "consensus", "reason": "max_block_bytes: must be 16384 to 67108864"])),
+    ]
+
+    static func runtime() -> RuntimeFile {
+        func jsonText(_ v: JSONValue) -> String { JSONText.string(v) }
+        let records = runtimeRecords.map { comment, owner, encoding -> RuntimeFile.RecordEntry in
+            let key: StateKey
+            let json: JSONValue
+            switch owner {
+            case "": key = ChainVersion.key; json = try! ChainVersion(canonicalBytes: encoding).json
+            case "-": key = SupplyRecord.key; json = .null
+            default:
+                key = RuntimeNamespace.parametersKey(owner)
+                json = try! Runtime.standard.latest.parametersJSON(StateView(SingleEntry(key: key, value: encoding)), owners: [owner])[0].json
+            }
+            return .init(comment: comment, namespace: Int(key.namespace), key: Hex.prefixed(key.key), json: jsonText(json),
+                         encoding: Hex.prefixed(encoding))
+        }
+        let results = BlockResults(beginEvents: [runtimeEvents[1].1], endEvents: [runtimeEvents[0].1, runtimeEvents[2].1])
+        return RuntimeFile(
+            description: "The runtime (Specs/runtime.md): module account addresses = last 20 bytes of SHA-256(encode_string(\"cairn/module-account/v1\") || encode_string(name)); parameters records (namespace 0x10, key = the owner's name in UTF-8), the chain-version record (0x11), the supply record (0x12) with their JSON forms and encodings; events and a block's results with their encodings.",
+            moduleAccounts: ["fee_collector", "staking_rewards"].map { .init(name: $0, address: ModuleAccount.address($0).checksummed) },
+            records: records,
+            events: runtimeEvents.map { .init(comment: $0.0, json: jsonText($0.1.json), encoding: Hex.prefixed($0.1.canonicalBytes)) },
+            blockResults: .init(comment: "begin: the attribute-less event; end: the transfer, then the refusal",
+                                json: jsonText(["begin_block_events": .array(results.beginEvents.map(\.json)),
+                                                "end_block_events": .array(results.endEvents.map(\.json))]),
+                                encoding: Hex.prefixed(results.canonicalBytes)))
+    }
+}
+
+/// A state of one entry, for reading a record's JSON form through the runtime.
+private struct SingleEntry: StateReader {
+    let key: StateKey
+    let value: [UInt8]
+    func value(at key: StateKey) throws -> [UInt8]? { key == self.key ? value : nil }
+    func account(_ address: Address) throws -> Account { .empty }
+}

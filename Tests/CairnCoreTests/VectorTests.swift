@@ -146,6 +146,39 @@ struct VectorTests {
         #expect(file.changedAccounts.first { $0.address == file.proposer }?.balance == "1000000000000000000")
     }
 
+    /// The runtime's records and events, recomputed here from the Specs: module-account
+    /// addresses by their derivation, records and events field by field.
+    @Test func runtime() throws {
+        let file = try Self.roundTrip("runtime.json", VectorGenerator.runtime())
+        for entry in file.moduleAccounts {
+            #expect(SpecModel.moduleAccount(entry.name).checksummed == entry.address)
+        }
+        let byComment = Dictionary(uniqueKeysWithValues: file.records.map { ($0.comment, $0) })
+        // Consensus: max_block_transactions, max_block_bytes, min_transaction_fee, mempool_expiry_blocks.
+        #expect(byComment["consensus parameters, the defaults"]?.encoding == Hex.prefixed(SpecModel.varints([10_000, 4 << 20, 0, 600])))
+        #expect(byComment["consensus parameters, the defaults"]?.key == Hex.prefixed(Array("consensus".utf8)))
+        // Emission: epoch_length, per_epoch, shares (count, then pool name and ppm each).
+        var w = CanonicalWriter()
+        w.write(varint: UInt64(10)); w.write(varint: UInt128(5_000)); w.write(varint: UInt64(1))
+        w.write(string: "staking_rewards"); w.write(varint: UInt64(1_000_000))
+        #expect(byComment["emission parameters: 5000 per 10-block epoch, all to staking_rewards"]?.encoding == Hex.prefixed(w.bytes))
+        #expect(byComment["bank parameters (none)"]?.encoding == "0x")
+        // Chain version: version, then an optional plan (flag, name, height, version).
+        var plan = CanonicalWriter()
+        plan.write(varint: UInt64(1)); plan.write(bool: true); plan.write(string: "v2"); plan.write(varint: UInt64(1_000)); plan.write(varint: UInt64(2))
+        #expect(byComment["chain version 1 with a plan for version 2 at height 1000"]?.encoding == Hex.prefixed(plan.bytes))
+        #expect(byComment["chain version 1, no plan"]?.encoding == "0x0100")
+        #expect(byComment["supply record"]?.encoding == Hex.prefixed(SpecModel.varints([1_000_000, 5_000, 7])))
+        // Events: module, kind, then the attributes (count, key and value each) as strings.
+        for (entry, (_, event)) in zip(file.events, VectorGenerator.runtimeEvents) {
+            var e = CanonicalWriter()
+            e.write(string: event.module); e.write(string: event.kind); e.write(varint: UInt64(event.attributes.count))
+            for a in event.attributes { e.write(string: a.key); e.write(string: a.value) }
+            #expect(entry.encoding == Hex.prefixed(e.bytes))
+            #expect(try Event(canonicalBytes: Hex.decode(entry.encoding)) == event)
+        }
+    }
+
     /// The spec model's tree root agrees with the worked example of Specs/merkle.md §3.
     @Test func specModelMatchesTheMerkleSpecExample() {
         func h(_ s: String) -> [UInt8] { Hash32.sha256(Array(s.utf8)).bytes }
