@@ -299,7 +299,7 @@ extension TransactionPool {
     /// Drops every transaction admitted `expiryBlocks` or more blocks before `height`.
     mutating func expire(height: UInt64, expiryBlocks: UInt64) -> [Hash32] {
         var removed: [Hash32] = []
-        while let first = admissions.first, first.height &+ expiryBlocks <= height {
+        while let first = admissions.first, case (let due, false) = first.height.addingReportingOverflow(expiryBlocks), due <= height {
             admissions.removeFirst()
             guard let locator = locators[first.id], let queue = queues[locator.sender],
                   let index = queue.index(ofNonce: locator.nonce), queue.entries[index].admittedAt == first.height else { continue }

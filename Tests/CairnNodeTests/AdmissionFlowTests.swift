@@ -4,6 +4,8 @@ import CairnMempool
 @testable import CairnNode
 import CairnState
 import Foundation
+import CairnStorage
+import Synchronization
 import Testing
 
 /// Full stateful admission (Specs/mempool.md, Specs/runtime.md §10): the mempool refuses what
@@ -117,5 +119,27 @@ struct AdmissionFlowTests {
         #expect(await node.mempool.count == 0, "admitted at height 0, expired at height 2")
         let status = try await node.result("chain_getTransaction", [.string(txs[3].id.hex)])
         #expect(status["status"] == "dropped" && status["reason"] == "expired" && status["height"] == 2)
+    }
+}
+
+/// A fault of the node's own (state it wrote is gone) stops consensus through `onLocalFault`;
+/// the node never votes against the block or blames its proposer.
+@Suite("Local faults")
+struct LocalFaultTests {
+    @Test func missingStateStopsTheNodeInsteadOfJudgingTheBlock() async throws {
+        let faults = Mutex<[String]>([])
+        let node = try TestNode(createEmptyBlocks: true, onLocalFault: { message in faults.withLock { $0.append(message) } })
+        defer { node.close() }
+        _ = try #require(try await node.produceBlock())
+        var batch = WriteBatch()
+        batch.delete([UInt8(ascii: "e"), RuntimeNamespace.parameters] + Array("staking".utf8))
+        try node.chain.database.db.write(batch, sync: true)
+        try await node.driver.start()
+        _ = await node.driver.startNextHeight()
+        for _ in 0..<500 where faults.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
+        let reported = faults.withLock { $0 }
+        #expect(reported.count == 1)
+        #expect(reported.first?.contains("local state is missing the parameters record of staking") == true, "\(reported)")
+        #expect(try node.chain.tip().height == 1, "no block was committed on bad state")
     }
 }

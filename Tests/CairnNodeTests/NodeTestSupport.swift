@@ -39,7 +39,7 @@ struct TestNode {
 
     init(directory: String? = nil, genesis: Genesis = TestNode.genesis, clockStart: UInt64 = 10_000,
          createEmptyBlocks: Bool = true, observer: (any ConsensusObserver)? = nil,
-         mempoolLimits: MempoolLimits = MempoolLimits()) throws {
+         mempoolLimits: MempoolLimits = MempoolLimits(), onLocalFault: (@Sendable (String) -> Void)? = nil) throws {
         let dir = directory ?? NSTemporaryDirectory() + "cairn-node-test-\(UInt64.random(in: 0...UInt64.max))"
         self.directory = dir
         chain = try NodeChain(directory: dir + "/chain", genesis: genesis)
@@ -52,7 +52,7 @@ struct TestNode {
             journal: try ConsensusJournal(path: dir + "/consensus.journal", logger: logger),
             messenger: messenger,
             settings: .init(createEmptyBlocks: createEmptyBlocks, startsHeightsAutomatically: false),
-            logger: logger, observer: observer, clock: { ticks.next() })
+            logger: logger, observer: observer, clock: { ticks.next() }, onLocalFault: onLocalFault)
         var p2p = P2PConfig(chainID: genesis.chainID, genesisHash: chain.genesisHash)
         p2p.listenHost = "127.0.0.1"
         p2p.listenPort = 0

@@ -576,11 +576,12 @@ public actor ConsensusDriver {
                                           evidence: [], validators: schedule.blockValidators(last: lastValidators),
                                           candidates: candidates, database: chain.database)
             } catch {
-                logger.error("cannot build a block: \(error)")
+                localFault("cannot build a block: \(error)")
                 return
             }
         } catch {
-            logger.error("cannot build a block: \(error)")
+            // Building reads only this node's committed state: a failure is a fault of its own.
+            localFault("cannot build a block: \(error)")
             return
         }
         if !built.skipped.isEmpty {

@@ -3,6 +3,9 @@ import CairnCore
 /// Integer arithmetic of the state rules (staking, emission), in 256-bit intermediates where a product of two
 /// amounts can exceed 128 bits. Every result is a floor unless the name says otherwise.
 enum IntegerMath {
+    /// Parts per million: rates are integers out of 1 000 000.
+    static let ppmScale: UInt64 = 1_000_000
+
     /// ⌊a·b / c⌋, or nil when c = 0 or the quotient does not fit in 128 bits.
     static func mulDiv(_ a: UInt128, _ b: UInt128, _ c: UInt128) -> UInt128? {
         guard c > 0 else { return nil }
@@ -45,6 +48,6 @@ enum IntegerMath {
 
     /// ⌊amount · rate / 10^6⌋ for a rate in ppm (≤ 10^6, so the result never exceeds amount).
     static func ppm(_ amount: Amount, _ rate: UInt64) -> Amount {
-        mulDiv(amount, UInt128(min(rate, StakingParameters.ppm)), UInt128(StakingParameters.ppm)) ?? 0
+        mulDiv(amount, UInt128(min(rate, ppmScale)), UInt128(ppmScale)) ?? 0
     }
 }
