@@ -73,6 +73,8 @@ public actor Mempool {
         let account: Account
         do {
             if let height = try isCommitted(vtx.id) { throw MempoolError.alreadyCommitted(vtx.id, height: height) }
+            // A resubmission is reported as such, before the module's check runs again.
+            if pool.contains(vtx.id) { throw MempoolError.alreadyPending(vtx.id) }
             account = try state.account(vtx.sender)
             try admit(vtx)
         } catch let error as MempoolError {
