@@ -13,15 +13,16 @@ public actor Mempool {
     private let state: any AccountReader
     private let isCommitted: @Sendable (Hash32) throws -> UInt64?
     /// The runtime's stateful check against committed state (the module's rules: a delegation
-    /// to a validator that exists, an unjail of a jailed one). Throws `TransactionRejection`.
-    private let admit: @Sendable (VerifiedTransaction) throws -> Void
+    /// to a validator that exists, an unjail of a jailed one); returns the transaction's cost.
+    /// Throws `TransactionRejection`.
+    private nonisolated let admit: @Sendable (VerifiedTransaction) throws -> Amount
     /// Copied out of the pool so `verify` can check it without entering the actor.
     private nonisolated let maxTransactionBytes: Int
 
     /// `isCommitted` returns the height of the block holding a transaction id, or nil.
     public init(pool: TransactionPool, state: any AccountReader,
                 isCommitted: @escaping @Sendable (Hash32) throws -> UInt64?,
-                admit: @escaping @Sendable (VerifiedTransaction) throws -> Void = { _ in }) {
+                admit: @escaping @Sendable (VerifiedTransaction) throws -> Amount) {
         self.pool = pool
         self.state = state
         self.isCommitted = isCommitted
@@ -52,39 +53,53 @@ public actor Mempool {
         }
     }
 
-    /// Decodes and verifies off the actor, then admits. Returns the transaction id.
+    /// Decodes, verifies and runs the module's check off the actor, then admits. Returns the
+    /// transaction id.
     @concurrent
     public nonisolated func submit(encoded bytes: [UInt8]) async throws(MempoolError) -> Hash32 {
         let vtx = try verify(encoded: bytes)
-        return try await submit(verified: vtx)
+        return try await admit(checked: vtx, cost: try check(vtx))
     }
 
-    /// Verifies off the actor, then admits. Returns the transaction id.
+    /// Verifies and runs the module's check off the actor, then admits. Returns the transaction id.
     @concurrent
     public nonisolated func submit(_ tx: Transaction) async throws(MempoolError) -> Hash32 {
         let vtx = try verify(tx)
-        return try await submit(verified: vtx)
+        return try await admit(checked: vtx, cost: try check(vtx))
     }
 
-    /// Admits an already verified transaction: not committed, its module's stateful check, then
-    /// `TransactionPool.add` against the sender's committed account. Returns the transaction id.
+    /// The module's stateful check against committed state. It reads state only, so it runs on
+    /// the caller's thread, in parallel with other submitters; a block committed meanwhile is
+    /// caught by the pool's recheck and by block building.
+    private nonisolated func check(_ vtx: VerifiedTransaction) throws(MempoolError) -> Amount {
+        do { return try admit(vtx) } catch let rejection as TransactionRejection {
+            throw .rejected(rejection)
+        } catch {
+            throw .stateUnavailable(String(describing: error))
+        }
+    }
+
+    /// Admits an already verified transaction: the module's check, then what `admit(checked:)` does.
     @discardableResult
     public func submit(verified vtx: VerifiedTransaction) throws(MempoolError) -> Hash32 {
+        try admit(checked: vtx, cost: try check(vtx))
+    }
+
+    /// Admits a verified and checked transaction: not committed, not pending, then
+    /// `TransactionPool.add` against the sender's committed account. Returns the transaction id.
+    private func admit(checked vtx: VerifiedTransaction, cost: Amount) throws(MempoolError) -> Hash32 {
         let account: Account
         do {
             if let height = try isCommitted(vtx.id) { throw MempoolError.alreadyCommitted(vtx.id, height: height) }
             // A resubmission is reported as such, before the module's check runs again.
             if pool.contains(vtx.id) { throw MempoolError.alreadyPending(vtx.id) }
             account = try state.account(vtx.sender)
-            try admit(vtx)
         } catch let error as MempoolError {
             throw error
-        } catch let rejection as TransactionRejection {
-            throw .rejected(rejection)
         } catch {
             throw .stateUnavailable(String(describing: error))
         }
-        try pool.add(vtx, senderAccount: account)
+        try pool.add(vtx, senderAccount: account, cost: cost)
         return vtx.id
     }
 

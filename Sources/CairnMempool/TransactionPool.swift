@@ -79,17 +79,23 @@ public struct TransactionPool: Sendable {
     /// the pool was not told about used their nonces or funds).
     /// On a thrown error the new transaction is not in the pool and nothing was evicted.
     @discardableResult
-    public mutating func add(_ vtx: VerifiedTransaction, senderAccount account: Account) throws(MempoolError) -> [Hash32] {
+    public mutating func add(_ vtx: VerifiedTransaction, senderAccount account: Account,
+                             cost known: Amount? = nil) throws(MempoolError) -> [Hash32] {
         guard vtx.encodedSize <= limits.maxTransactionBytes else {
             throw .tooLarge(size: vtx.encodedSize, limit: limits.maxTransactionBytes)
         }
         guard locators[vtx.id] == nil else { throw .alreadyPending(vtx.id) }
         let tx = vtx.transaction
         let cost: Amount
-        do throws(TransactionRejection) {
-            cost = try rules.cost(of: tx)
-        } catch {
-            throw .rejected(error)
+        if let known {
+            // The runtime's admission check computed it (and the stateless rules with it).
+            cost = known
+        } else {
+            do throws(TransactionRejection) {
+                cost = try rules.cost(of: tx)
+            } catch {
+                throw .rejected(error)
+            }
         }
         let sender = vtx.sender
         let removed = recheck(sender, against: account)

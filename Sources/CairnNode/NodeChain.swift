@@ -3,6 +3,7 @@ import CairnCrypto
 import CairnMempool
 import CairnState
 import CairnStorage
+import Synchronization
 
 /// A node's chain: its database, opened against the genesis it was created with.
 public final class NodeChain: Sendable {
@@ -11,6 +12,7 @@ public final class NodeChain: Sendable {
     public let genesisHash: Hash32
     /// The runtime this binary runs this chain with.
     public let executor: BlockExecutor
+    private let admissionCache = Mutex<BlockExecutor.Admission?>(nil)
 
     public enum Error: Swift.Error, CustomStringConvertible {
         case storage(StorageError)
@@ -96,9 +98,18 @@ public final class NodeChain: Sendable {
         return AdmissionRules(chainID: genesis.chainID, consensus: try rules.consensusParameters(&overlay), ruleSet: rules)
     }
 
-    /// The mempool's stateful check of `vtx` on committed state.
-    public func admit(_ vtx: VerifiedTransaction) throws {
-        _ = try executor.admit(vtx, nextHeight: try tip().height + 1, state: database)
+    /// The mempool's stateful check of `vtx` on committed state, with the rules and parameters
+    /// read once per height.
+    public func admit(_ vtx: VerifiedTransaction) throws -> Amount {
+        let next = try tip().height + 1
+        let admission: BlockExecutor.Admission
+        if let cached = admissionCache.withLock({ $0 }), cached.height == next {
+            admission = cached
+        } else {
+            admission = try executor.admission(nextHeight: next, state: database)
+            admissionCache.withLock { $0 = admission }
+        }
+        return try executor.admit(vtx, admission, state: database)
     }
 
     /// The protocol version of the next block.

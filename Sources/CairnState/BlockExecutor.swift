@@ -81,9 +81,29 @@ public struct BlockExecutor: Sendable {
     /// everything but the sender's nonce and funds (the pool checks those against what it
     /// holds). Returns what the transaction costs its sender.
     public func admit(_ vtx: VerifiedTransaction, nextHeight: UInt64, state: any StateReader) throws -> Amount {
+        try admit(vtx, admission(nextHeight: nextHeight, state: state), state: state)
+    }
+
+    /// What admission at `nextHeight` needs, read once: the rule set and its parameters (the
+    /// mempool keeps it until the next commit).
+    public func admission(nextHeight: UInt64, state: any StateReader) throws -> Admission {
         var overlay = StateOverlay(base: state)
         let rules = try runtime.prepare(height: nextHeight, &overlay).rules
-        return try rules.admit(vtx, context: context(height: nextHeight, proposer: .zero), &overlay)
+        return Admission(height: nextHeight, rules: rules, parameters: try rules.parameters(&overlay))
+    }
+
+    /// `admit` with the rule set and parameters already read.
+    public func admit(_ vtx: VerifiedTransaction, _ admission: Admission, state: any StateReader) throws -> Amount {
+        var overlay = StateOverlay(base: state)
+        return try admission.rules.admit(vtx, context: context(height: admission.height, proposer: .zero),
+                                         parameters: admission.parameters, &overlay)
+    }
+
+    /// The rules and parameters admission runs by at one height.
+    public struct Admission: Sendable {
+        public let height: UInt64
+        public let rules: RuleSet
+        public let parameters: BlockParameters
     }
 
     /// Which pending evidence a block at `height` on top of `state` may carry: every module's

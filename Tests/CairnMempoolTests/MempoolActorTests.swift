@@ -9,7 +9,8 @@ import Testing
     let signer = Fixture.key(1)
 
     func mempool(state: MapState, committed: [Hash32: UInt64] = [:]) -> Mempool {
-        Mempool(pool: Fixture.pool(), state: state, isCommitted: { committed[$0] })
+        Mempool(pool: Fixture.pool(), state: state, isCommitted: { committed[$0] },
+                admit: { vtx in try Fixture.executor.admit(vtx, nextHeight: 1, state: state) })
     }
 
     @Test func submitVerifiesReadsTheAccountAndAdmits() async throws {
@@ -97,7 +98,8 @@ import Testing
         let other = Fixture.key(2)
         var state = MapState(accounts: [signer.address: Fixture.rich, other.address: Fixture.rich])
         let box = StateBox(state)
-        let mempool = Mempool(pool: Fixture.pool(), state: box, isCommitted: { _ in nil })
+        let mempool = Mempool(pool: Fixture.pool(), state: box, isCommitted: { _ in nil },
+                              admit: { vtx in try Fixture.executor.admit(vtx, nextHeight: 1, state: box) })
         let s0 = try mempool.verify(Fixture.signed(signer, nonce: 0, fee: 10))
         let s1 = try mempool.verify(Fixture.signed(signer, nonce: 1, fee: 10))
         try await mempool.submit(verified: s0)
@@ -112,9 +114,10 @@ import Testing
 }
 
 /// Committed state that a test can advance, as the node's store would after a commit.
-final class StateBox: AccountReader {
+final class StateBox: StateReader {
     private let lock = Mutex(MapState())
     init(_ state: MapState) { lock.withLock { $0 = state } }
     func set(_ state: MapState) { lock.withLock { $0 = state } }
     func account(_ address: Address) throws -> Account { try lock.withLock { try $0.account(address) } }
+    func value(at key: StateKey) throws -> [UInt8]? { try lock.withLock { try $0.value(at: key) } }
 }

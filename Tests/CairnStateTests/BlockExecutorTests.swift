@@ -36,7 +36,7 @@ struct BlockExecutorTests {
         #expect(c[proposer] == nil)
         #expect(try pot(outcome) == 25)
         #expect(outcome.results == [TransactionResult(feePaid: 25, events: [
-            Event(module: "bank", kind: "transfer", ["from": alice.checksummed, "to": bob.checksummed, "amount": "300"]),
+            Event(module: "bank", kind: "transfer", ["from": Event.value(alice), "to": Event.value(bob), "amount": "300"]),
         ])])
         // Touched accounts come out sorted by address, whatever order they were touched in.
         #expect((try outcome.changedAccounts()).map(\.address) == (try outcome.changedAccounts()).map(\.address).sorted())

@@ -38,6 +38,10 @@ public struct Event: Sendable, Hashable, CanonicalCodable {
         self.attributes = attributes
     }
 
+    /// An address as an attribute value: 0x and lower-case hex (no EIP-55 checksum: events are
+    /// written for every transaction, and readers compare addresses case-insensitively).
+    public static func value(_ address: Address) -> String { Hex.prefixed(address.bytes) }
+
     public init(module: String, kind: String, _ pairs: KeyValuePairs<String, String>) {
         self.init(module: module, kind: kind, pairs.map { Attribute($0.key, $0.value) })
     }

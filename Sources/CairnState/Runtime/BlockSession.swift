@@ -163,9 +163,9 @@ extension RuleSet {
     /// The mempool's stateful admission: whether `vtx` would apply as the next transaction of
     /// its sender on `state` (the committed state, as a scratch overlay). Returns its cost.
     /// The sender's nonce and funds are the pool's to check against what it already holds.
-    public func admit(_ vtx: VerifiedTransaction, context: BlockContext,
+    public func admit(_ vtx: VerifiedTransaction, context: BlockContext, parameters: BlockParameters? = nil,
                       _ state: inout StateOverlay) throws -> Amount {
-        let parameters = try self.parameters(&state)
+        let parameters = try parameters ?? self.parameters(&state)
         let decoded = try decode(vtx.transaction, chainID: context.chainID, parameters.consensus)
         let module = modules[decoded.module]
         do {

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import Synchronization
 
 /// A node's persistent chain: blocks, commits, the transaction index and authenticated state,
 /// over one LevelDB. Every block goes in with one synced write batch, so a crash leaves either
@@ -7,6 +8,9 @@ import CairnCrypto
 public final class ChainDatabase: Sendable {
     public let db: LevelDB
     public let path: String
+    /// The tip as this process last wrote it (only this process writes the database), so the
+    /// hot paths that ask for it (every mempool admission) read no LevelDB entry.
+    private let latestTip = Mutex<ChainTip?>(nil)
 
     public init(path: String, options: LevelDB.Options = .init(blockCacheBytes: 64 << 20, bloomFilterBitsPerKey: 10)) throws(StorageError) {
         do { db = try LevelDB(path: path, options: options) } catch { throw .leveldb(error) }
@@ -24,7 +28,8 @@ public final class ChainDatabase: Sendable {
     }
 
     public func tip(snapshot: LevelDB.Snapshot? = nil) throws(StorageError) -> ChainTip? {
-        try decode(ChainTip.self, StorageKeys.tip, "chain tip", snapshot: snapshot)
+        if snapshot == nil, let tip = latestTip.withLock({ $0 }) { return tip }
+        return try decode(ChainTip.self, StorageKeys.tip, "chain tip", snapshot: snapshot)
     }
 
     /// A point-in-time view for reads that must agree with each other (a tip and an account).
@@ -126,8 +131,10 @@ public final class ChainDatabase: Sendable {
         Self.addState(stateChanges, treeUpdate: treeUpdate, to: &batch)
         batch.put(StorageKeys.stateRoot(height: 0), treeUpdate.root.bytes)
         batch.put(StorageKeys.validatorSchedule(height: 1), firstValidatorSchedule)
-        batch.put(StorageKeys.tip, ChainTip(height: 0, blockID: genesisHash, stateRoot: treeUpdate.root).canonicalBytes)
+        let tip = ChainTip(height: 0, blockID: genesisHash, stateRoot: treeUpdate.root)
+        batch.put(StorageKeys.tip, tip.canonicalBytes)
         try write(batch)
+        latestTip.withLock { $0 = tip }
     }
 
     /// Commits one block and all it changes atomically, with an fsync.
@@ -161,8 +168,10 @@ public final class ChainDatabase: Sendable {
         batch.put(StorageKeys.blockResults(height: header.height), write.blockResults.canonicalBytes)
         batch.put(StorageKeys.validatorSchedule(height: header.height + 1), write.nextValidatorSchedule)
         Self.addState(write.stateChanges, treeUpdate: write.treeUpdate, to: &batch)
-        batch.put(StorageKeys.tip, ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot).canonicalBytes)
+        let tip = ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot)
+        batch.put(StorageKeys.tip, tip.canonicalBytes)
         try self.write(batch)
+        latestTip.withLock { $0 = tip }
     }
 
     private static func addState(_ changes: [StateChange], treeUpdate: SparseMerkleUpdate, to batch: inout WriteBatch) {

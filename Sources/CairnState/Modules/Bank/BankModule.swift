@@ -81,13 +81,18 @@ public struct BankModule: ChainModule {
         try state.recordGenesisSupply(total)
     }
 
+    /// A transfer the sender can pay for always applies (a recipient's balance cannot pass 2^128
+    /// while the supply is below it), so admission has nothing to check beyond nonce and funds.
+    public func check(_ operation: BankOperation, sender: Address, _ block: BlockContext, _ parameters: BankParameters,
+                      _ state: inout StateOverlay) throws {}
+
     public func apply(_ operation: BankOperation, sender: Address, _ block: BlockContext, _ parameters: BankParameters,
                       _ state: inout StateOverlay) throws {
         switch operation {
         case .transfer(let to, let amount):
             try state.credit(to, amount)
             state.emit(Event(module: Self.name, kind: "transfer",
-                             ["from": sender.checksummed, "to": to.checksummed, "amount": String(amount)]))
+                             ["from": Event.value(sender), "to": Event.value(to), "amount": String(amount)]))
         }
     }
 

@@ -78,10 +78,10 @@ public struct StakingModule: ChainModule {
         try Staking.apply(operation, sender: sender, height: block.height, parameters: parameters, &state)
         // The event is the operation's JSON form, flattened: its type, the sender and each field.
         let form = Self.json(operation)
-        var attributes = [Event.Attribute("sender", sender.checksummed)]
+        var attributes = [Event.Attribute("sender", Event.value(sender))]
         for (key, value) in (form.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) where key != "type" {
             switch value {
-            case .string(let text): attributes.append(Event.Attribute(key, text))
+            case .string(let text): attributes.append(Event.Attribute(key, text.hasPrefix("0x") ? text.lowercased() : text))
             case .integer(let n): attributes.append(Event.Attribute(key, String(n)))
             default: attributes.append(Event.Attribute(key, ""))
             }
