@@ -27,6 +27,30 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `encode` for an array, in one pass into the string's own storage: this runs for every
+    /// event and RPC field, where the generic version's per-element calls showed in profiles.
+    public static func encode(_ bytes: [UInt8]) -> String { hex(bytes, prefix: false) }
+
+    /// `prefixed` for an array, likewise.
+    public static func prefixed(_ bytes: [UInt8]) -> String { hex(bytes, prefix: true) }
+
+    private static func hex(_ bytes: [UInt8], prefix: Bool) -> String {
+        let start = prefix ? 2 : 0
+        return String(unsafeUninitializedCapacity: start + 2 * bytes.count) { out in
+            if prefix {
+                out[0] = UInt8(ascii: "0")
+                out[1] = UInt8(ascii: "x")
+            }
+            bytes.withUnsafeBufferPointer { input in
+                for (i, b) in input.enumerated() {
+                    out[start + 2 * i] = digits[Int(b >> 4)]
+                    out[start + 2 * i + 1] = digits[Int(b & 0x0f)]
+                }
+            }
+            return start + 2 * bytes.count
+        }
+    }
+
     /// Encodes `bytes` as `0x`-prefixed lower-case hex.
     public static func prefixed<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         "0x" + encode(bytes)

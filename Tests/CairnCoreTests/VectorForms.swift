@@ -229,7 +229,8 @@ struct ExecutionFile: Codable, Equatable {
     var changedAccounts: [AccountEntry]
     /// Every other state entry the block changed, sorted by state key, with its new encoding.
     var changedStakingEntries: [StateEntryForm]
-    /// `reward_pot` of the staking globals after the block: the block's fees (Specs/staking.md §3).
+    /// The fee collector's balance after the block: the block's fees (Specs/runtime.md §6; the
+    /// key keeps its earlier name).
     var rewardPot: String
     var stateRoot: String
 }

@@ -7,11 +7,10 @@ import Testing
 /// Invariants over many random transaction sequences (seeded, so failures reproduce).
 @Suite("Execution invariants")
 struct ExecutionInvariantTests {
-    /// Supply is conserved as Specs/staking.md §7.5 counts it (accounts + the reward pot, which
-    /// collects every fee; no validators, emission or slashing here, so bonded tokens, emitted and
-    /// burned stay 0), the pot holds exactly the fees of the applied transactions, each sender's
-    /// nonce counts its applied transactions, and a rejected transaction changes no balance and
-    /// no pot.
+    /// Supply is conserved (Specs/runtime.md §6: the accounts and the fee collector, which
+    /// collects every fee; no emission or slashing in one block's transactions), the fee
+    /// collector holds exactly the fees of the applied transactions, each sender's nonce counts
+    /// its applied transactions, and a rejected transaction changes no balance.
     @Test(arguments: 0..<12)
     func supplyIsConservedAndNoncesCountAppliedTransactions(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)

@@ -1,7 +1,7 @@
 import CairnCore
 import CairnCrypto
 
-/// Double-sign evidence (Specs/staking.md §6.2): checked against state before the block
+/// Double-sign evidence (Specs/staking.md §6.1, §6.2): checked against state before the block
 /// (BlockVerifier and beginBlock use the same check), then punished in beginBlock.
 extension Staking {
     /// Throws the first rule a block's evidence list breaks, in list order.
