@@ -41,8 +41,10 @@ public struct StateOverlay {
 
     /// Records an event of the running hook or transaction; a failed `atomically` body's events
     /// are dropped with its writes.
+    /// Events beyond the stored form's limits are cut to them (Specs/runtime.md §7), so every
+    /// stored result decodes.
     public mutating func emit(_ event: Event) {
-        events.append(event)
+        events.append(event.withinLimits)
     }
 
     /// The events emitted since the last call, in order.

@@ -207,3 +207,19 @@ struct RuntimeTests {
         }
     }
 }
+
+@Suite("Events")
+struct EventLimitTests {
+    /// Whatever a module emits, what is stored decodes: long values and too many attributes are cut.
+    @Test func emittedEventsAreCutToTheirStoredLimits() throws {
+        var overlay = StateOverlay(base: MemoryAccounts())
+        let long = String(repeating: "é", count: Event.maxValueBytes)   // 2 bytes each
+        overlay.emit(Event(module: "bank", kind: "x", (0..<100).map { Event.Attribute("k\($0)", long) }))
+        let stored = try #require(overlay.takeEvents().first)
+        #expect(stored.attributes.count == Event.maxAttributes)
+        #expect(stored.attributes[0].value.utf8.count == Event.maxValueBytes)
+        #expect(try Event(canonicalBytes: stored.canonicalBytes) == stored)
+        let result = TransactionResult(feePaid: 1, events: [stored])
+        #expect(try TransactionResult(canonicalBytes: result.canonicalBytes) == result)
+    }
+}

@@ -58,6 +58,27 @@ public struct Event: Sendable, Hashable, CanonicalCodable {
         attributes = try reader.readList("event.attributes", limit: Event.maxAttributes)
     }
 
+    /// The event cut to the limits its decoder enforces: at most `maxAttributes` attributes, keys
+    /// and names of at most `maxKeyBytes` bytes and values of at most `maxValueBytes`, each cut
+    /// at a character boundary.
+    public var withinLimits: Event {
+        let fits = attributes.count <= Self.maxAttributes && module.utf8.count <= Self.maxKeyBytes
+            && kind.utf8.count <= Self.maxKeyBytes
+            && attributes.allSatisfy { $0.key.utf8.count <= Self.maxKeyBytes && $0.value.utf8.count <= Self.maxValueBytes }
+        if fits { return self }
+        func cut(_ text: String, _ limit: Int) -> String {
+            guard text.utf8.count > limit else { return text }
+            var out = ""
+            for scalar in text.unicodeScalars {
+                guard out.utf8.count + String(scalar).utf8.count <= limit else { break }
+                out.unicodeScalars.append(scalar)
+            }
+            return out
+        }
+        return Event(module: cut(module, Self.maxKeyBytes), kind: cut(kind, Self.maxKeyBytes),
+                     attributes.prefix(Self.maxAttributes).map { Attribute(cut($0.key, Self.maxKeyBytes), cut($0.value, Self.maxValueBytes)) })
+    }
+
     /// `{"module": …, "kind": …, "attributes": [{"key": …, "value": …}, …]}`, attributes in order.
     public var json: JSONValue {
         ["module": .string(module), "kind": .string(kind),
