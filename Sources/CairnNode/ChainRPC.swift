@@ -216,7 +216,10 @@ struct ChainRPC: Sendable {
         var transactions: [JSONValue] = []
         for tx in block.transactions {
             let id = tx.id
-            guard let location = try chain.database.transactionLocation(id: id) else { continue }
+            // A committed block's transactions are all indexed with it: a missing entry is local corruption.
+            guard let location = try chain.database.transactionLocation(id: id) else {
+                throw StorageError.corrupt(what: "index entry of transaction \(id.hex)", reason: "missing for block \(height)")
+            }
             guard case .object(var o) = JSONForms.result(location.result) else { continue }
             o["id"] = .string(id.hex)
             transactions.append(.object(o))

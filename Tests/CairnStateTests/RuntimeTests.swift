@@ -38,47 +38,14 @@ struct RuntimeTests {
 
     @Test func aRuleSetRefusesModulesThatCollide() {
         #expect(throws: RuleSet.Problem.duplicateName("bank")) { try RuleSet(version: 1, modules: [BankModule(), BankModule()]) }
-        struct OnStaking: ChainModule {
-            static let name = "on_staking"
-            static let namespaces: [UInt8] = [StateKey.StakingNamespace.validator]
-            static let operationTags: [UInt64] = []
-            static var operationSchemas: [JSONValue] { [] }
-            static func decode(_ operation: CairnCore.Operation) throws(CanonicalDecodingError) -> Int { 0 }
-            static func json(_ operation: Int) -> JSONValue { .null }
-            static func spend(_ operation: Int) -> Amount { 0 }
-            func apply(_ operation: Int, sender: Address, _ block: BlockContext, _ parameters: BankParameters,
-                       _ state: inout StateOverlay) throws {}
-        }
-        struct OnDelegate: ChainModule {
-            static let name = "on_delegate"
-            static let namespaces: [UInt8] = []
-            static let operationTags: [UInt64] = [StakingOperation.delegateTag]
-            static var operationSchemas: [JSONValue] { [] }
-            static func decode(_ operation: CairnCore.Operation) throws(CanonicalDecodingError) -> Int { 0 }
-            static func json(_ operation: Int) -> JSONValue { .null }
-            static func spend(_ operation: Int) -> Amount { 0 }
-            func apply(_ operation: Int, sender: Address, _ block: BlockContext, _ parameters: BankParameters,
-                       _ state: inout StateOverlay) throws {}
-        }
-        struct OnParameters: ChainModule {
-            static let name = "on_parameters"
-            static let namespaces: [UInt8] = [RuntimeNamespace.parameters]
-            static let operationTags: [UInt64] = []
-            static var operationSchemas: [JSONValue] { [] }
-            static func decode(_ operation: CairnCore.Operation) throws(CanonicalDecodingError) -> Int { 0 }
-            static func json(_ operation: Int) -> JSONValue { .null }
-            static func spend(_ operation: Int) -> Amount { 0 }
-            func apply(_ operation: Int, sender: Address, _ block: BlockContext, _ parameters: BankParameters,
-                       _ state: inout StateOverlay) throws {}
-        }
         #expect(throws: RuleSet.Problem.sharedNamespace(0x02, "staking", "on_staking")) {
-            try RuleSet(version: 1, modules: [BankModule(), StakingModule(), OnStaking()])
+            try RuleSet(version: 1, modules: [BankModule(), StakingModule(), Claimer<OnStaking>()])
         }
         #expect(throws: RuleSet.Problem.sharedTag(3, "staking", "on_delegate")) {
-            try RuleSet(version: 1, modules: [BankModule(), StakingModule(), OnDelegate()])
+            try RuleSet(version: 1, modules: [BankModule(), StakingModule(), Claimer<OnDelegate>()])
         }
         #expect(throws: RuleSet.Problem.sharedNamespace(0x10, "runtime", "on_parameters")) {
-            try RuleSet(version: 1, modules: [OnParameters()])
+            try RuleSet(version: 1, modules: [Claimer<OnParameters>()])
         }
     }
 
@@ -222,4 +189,34 @@ struct EventLimitTests {
         let result = TransactionResult(feePaid: 1, events: [stored])
         #expect(try TransactionResult(canonicalBytes: result.canonicalBytes) == result)
     }
+}
+
+/// What a `Claimer` module claims.
+protocol Claim: Sendable {
+    static var name: String { get }
+    static var namespaces: [UInt8] { get }
+    static var operationTags: [UInt64] { get }
+}
+
+enum OnStaking: Claim {
+    static let name = "on_staking", namespaces: [UInt8] = [StateKey.StakingNamespace.validator], operationTags: [UInt64] = []
+}
+enum OnDelegate: Claim {
+    static let name = "on_delegate", namespaces: [UInt8] = [], operationTags: [UInt64] = [StakingOperation.delegateTag]
+}
+enum OnParameters: Claim {
+    static let name = "on_parameters", namespaces: [UInt8] = [RuntimeNamespace.parameters], operationTags: [UInt64] = []
+}
+
+/// A module that does nothing but claim what `C` names, for the registry's collision checks.
+struct Claimer<C: Claim>: ChainModule {
+    static var name: String { C.name }
+    static var namespaces: [UInt8] { C.namespaces }
+    static var operationTags: [UInt64] { C.operationTags }
+    static var operationSchemas: [JSONValue] { [] }
+    static func decode(_ operation: CairnCore.Operation) throws(CanonicalDecodingError) -> Int { 0 }
+    static func json(_ operation: Int) -> JSONValue { .null }
+    static func spend(_ operation: Int) -> Amount { 0 }
+    func apply(_ operation: Int, sender: Address, _ block: BlockContext, _ parameters: BankParameters,
+               _ state: inout StateOverlay) throws {}
 }

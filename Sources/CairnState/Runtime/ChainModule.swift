@@ -125,11 +125,12 @@ public struct ParameterProblem: Error, Sendable, Hashable, CustomStringConvertib
         self.message = message
     }
 
-    public var description: String { "\(field): \(message)" }
+    /// `field: message`, or the message alone for a problem with the whole record.
+    public var description: String { field.isEmpty ? message : "\(field): \(message)" }
 
     /// The same problem with the field named under `prefix` (`params.staking.max_validators`).
     public func under(_ prefix: String) -> ParameterProblem {
-        ParameterProblem(field: prefix.isEmpty ? field : "\(prefix).\(field)", message)
+        ParameterProblem(field: prefix.isEmpty ? field : field.isEmpty ? prefix : "\(prefix).\(field)", message)
     }
 }
 
