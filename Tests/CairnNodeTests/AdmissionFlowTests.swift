@@ -1,9 +1,11 @@
+import CairnConsensus
 import CairnCore
 import CairnCrypto
 import CairnMempool
 @testable import CairnNode
 import CairnState
 import Foundation
+import Logging
 import CairnStorage
 import Synchronization
 import Testing
@@ -141,5 +143,62 @@ struct LocalFaultTests {
         #expect(reported.count == 1)
         #expect(reported.first?.contains("local state is missing the parameters record of staking") == true, "\(reported)")
         #expect(try node.chain.tip().height == 1, "no block was committed on bad state")
+    }
+
+    /// A validator that cannot run a peer's proposal stops without a prevote: a nil prevote
+    /// would count against a block every other validator may find valid.
+    @Test func aProposalThisNodeCannotRunGetsNoVote() async throws {
+        let proposer = try PrivateKey(bytes: Hash32.sha256(Array("cairn-fault-proposer".utf8)).bytes)
+        let victim = try PrivateKey(bytes: Hash32.sha256(Array("cairn-fault-victim".utf8)).bytes)
+        // Power 2 and 1: the first proposer is the larger, and neither decides alone.
+        let genesis = Genesis(chainID: "cairn-fault", genesisTime: 1_000, protocolVersion: 1,
+                              parameters: [.consensus(ConsensusParameters(maxBlockTransactions: 10, maxBlockBytes: 1 << 20, minTransactionFee: 1))],
+                              allocations: [.init(address: proposer.address, balance: 1_000)],
+                              validators: ValidatorSet([Validator(address: proposer.address, power: 2),
+                                                        Validator(address: victim.address, power: 1)]))
+        let slow = TimeoutConfig(propose: 60_000, proposeDelta: 0, prevote: 60_000, prevoteDelta: 0, precommit: 60_000, precommitDelta: 0)
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let root = NSTemporaryDirectory() + "cairn-fault-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        func driver(_ key: PrivateKey, _ name: String, _ messenger: RecordingMessenger,
+                    onLocalFault: (@Sendable (String) -> Void)? = nil) throws -> (NodeChain, ConsensusDriver) {
+            let chain = try NodeChain(directory: "\(root)/\(name)/chain", genesis: genesis)
+            let driver = try ConsensusDriver(
+                chain: chain, mempool: try chain.makeMempool(),
+                signer: try ValidatorSigner(key: key, stateFile: "\(root)/\(name)/sign_state.json"),
+                journal: try ConsensusJournal(path: "\(root)/\(name)/consensus.journal", logger: logger),
+                messenger: messenger, settings: .init(timeouts: slow, createEmptyBlocks: true, startsHeightsAutomatically: false),
+                logger: logger, clock: { 2_000 }, onLocalFault: onLocalFault)
+            return (chain, driver)
+        }
+
+        let proposerOut = RecordingMessenger()
+        let (proposerChain, proposerDriver) = try driver(proposer, "proposer", proposerOut)
+        defer { proposerChain.close() }
+        try await proposerDriver.start()
+        _ = await proposerDriver.startNextHeight()
+        var proposal: (SignedProposal, Block)?
+        for _ in 0..<500 {
+            proposal = proposerOut.messages.lazy.compactMap { if case .proposal(let p, let b) = $0 { (p, b) } else { nil } }.first
+            if proposal != nil { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let (signed, block) = try #require(proposal)
+
+        let faults = Mutex<[String]>([])
+        let victimOut = RecordingMessenger()
+        let (victimChain, victimDriver) = try driver(victim, "victim", victimOut, onLocalFault: { m in faults.withLock { $0.append(m) } })
+        defer { victimChain.close() }
+        try await victimDriver.start()
+        _ = await victimDriver.startNextHeight()
+        var batch = WriteBatch()
+        batch.delete([UInt8(ascii: "e"), RuntimeNamespace.parameters] + Array("staking".utf8))
+        try victimChain.database.db.write(batch, sync: true)
+        await victimDriver.receive(.proposal(signed, block), from: nil)
+
+        let reported = faults.withLock { $0 }
+        #expect(reported.count == 1 && reported.first?.contains("cannot check proposed block") == true, "\(reported)")
+        let votes = victimOut.messages.filter { if case .vote = $0 { true } else { false } }
+        #expect(votes.isEmpty, "the victim voted after its fault: \(votes)")
     }
 }

@@ -277,7 +277,7 @@ public actor ConsensusDriver {
         messenger.broadcast(.proposal(proposal, block), except: peer)
         blocks[block.id] = block
         let valid = await validate(block)
-        guard proposal.height == height, engineStarted else { return }
+        guard proposal.height == height, engineStarted, !stoppedOnLocalFault else { return }
         regossip.append(.proposal(proposal, block))
         record(.proposal(proposal, block, valid: valid))
         await feed(.proposal(proposal, valid: valid))
@@ -353,15 +353,18 @@ public actor ConsensusDriver {
 
     /// Hands `input` to the engine and performs what it asks, in order. Inputs that arrive while
     /// an output is being performed (an await) queue behind it.
+    /// After a local fault the engine gets nothing more: a block this node could not check must
+    /// not turn into a nil prevote, or a journal entry calling it invalid, before the node stops.
     private func feed(_ input: ConsensusInput) async {
+        guard !stoppedOnLocalFault else { return }
         inbox.append(input)
         guard !processing else { return }
         processing = true
-        while !inbox.isEmpty {
+        while !inbox.isEmpty, !stoppedOnLocalFault {
             let next = inbox.removeFirst()
             let outputs = engine.handle(next)
             noteProgress()
-            for output in outputs { await perform(output) }
+            for output in outputs where !stoppedOnLocalFault { await perform(output) }
         }
         processing = false
     }
