@@ -24,14 +24,22 @@ public struct Hash32: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// SHA-256 of `bytes`.
     public static func sha256(_ bytes: [UInt8]) -> Hash32 {
-        sha256(parts: bytes)
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return Hash32(hasher.finalize())
     }
 
     /// SHA-256 of the concatenation of `parts`, without building the concatenation.
     public static func sha256(parts: [UInt8]...) -> Hash32 {
         var hasher = SHA256()
         for part in parts { part.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
-        return Hash32(unchecked: Array(hasher.finalize()))
+        return Hash32(hasher.finalize())
+    }
+
+    /// One copy of the digest's bytes: `Array(digest)` walks it as a generic sequence, which
+    /// showed in the profile of every transaction id and tree node.
+    init(_ digest: SHA256Digest) {
+        bytes = digest.withUnsafeBytes { Array($0) }
     }
 
     public var hex: String { Hex.prefixed(bytes) }

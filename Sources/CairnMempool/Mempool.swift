@@ -5,13 +5,13 @@ import CairnState
 /// The node's mempool: a `TransactionPool` behind an actor, fed from RPC and peers.
 ///
 /// Signature recovery, the expensive part of admission, runs outside the actor in `verify`, so
-/// concurrent submitters use every core; the actor only does the cheap, ordered part (committed
-/// check, account read, `TransactionPool.add`). Each transaction's signature is checked once and
+/// concurrent submitters use every core, and so do the committed-id lookup and the module's check;
+/// the actor only does the ordered part (pending check, account read, `TransactionPool.add`). Each transaction's signature is checked once and
 /// the resulting `VerifiedTransaction` is what blocks are built from.
 public actor Mempool {
     private var pool: TransactionPool
     private let state: any AccountReader
-    private let isCommitted: @Sendable (Hash32) throws -> UInt64?
+    private nonisolated let isCommitted: @Sendable (Hash32) throws -> UInt64?
     /// The runtime's stateful check against committed state (the module's rules: a delegation
     /// to a validator that exists, an unjail of a jailed one); returns the transaction's cost.
     /// Throws `TransactionRejection`.
@@ -70,9 +70,16 @@ public actor Mempool {
 
     /// The module's stateful check against committed state. It reads state only, so it runs on
     /// the caller's thread, in parallel with other submitters; a block committed meanwhile is
-    /// caught by the pool's recheck and by block building.
+    /// caught by the pool's recheck and by block building. The committed-id lookup runs here
+    /// too: committed ids only accumulate, and one committed after it is still refused on the
+    /// actor, by its used nonce.
     private nonisolated func check(_ vtx: VerifiedTransaction) throws(MempoolError) -> Amount {
-        do { return try admit(vtx) } catch let rejection as TransactionRejection {
+        do {
+            if let height = try isCommitted(vtx.id) { throw MempoolError.alreadyCommitted(vtx.id, height: height) }
+            return try admit(vtx)
+        } catch let error as MempoolError {
+            throw error
+        } catch let rejection as TransactionRejection {
             throw .rejected(rejection)
         } catch {
             throw .stateUnavailable(String(describing: error))
@@ -85,13 +92,12 @@ public actor Mempool {
         try admit(checked: vtx, cost: try check(vtx))
     }
 
-    /// Admits a verified and checked transaction: not committed, not pending, then
-    /// `TransactionPool.add` against the sender's committed account. Returns the transaction id.
+    /// Admits a verified and checked transaction: not pending, then `TransactionPool.add`
+    /// against the sender's committed account. Returns the transaction id.
     private func admit(checked vtx: VerifiedTransaction, cost: Amount) throws(MempoolError) -> Hash32 {
         let account: Account
         do {
-            if let height = try isCommitted(vtx.id) { throw MempoolError.alreadyCommitted(vtx.id, height: height) }
-            // A resubmission is reported as such, before the module's check runs again.
+            // A resubmission is reported as such, not as a nonce the pool already holds.
             if pool.contains(vtx.id) { throw MempoolError.alreadyPending(vtx.id) }
             account = try state.account(vtx.sender)
         } catch let error as MempoolError {
