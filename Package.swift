@@ -44,8 +44,10 @@ let package = Package(
         .target(name: "CairnCore", dependencies: ["CairnCrypto"], swiftSettings: swiftSettings),
         // LevelDB, the block store and the authenticated state tree.
         .target(name: "CairnStorage", dependencies: ["CLevelDB", "CairnCore"], swiftSettings: swiftSettings),
+        // Integer geometry and radio math for proof-of-coverage: coordinates, the cell grid, distance, path loss.
+        .target(name: "CairnGeo", swiftSettings: swiftSettings),
         // The deterministic state machine.
-        .target(name: "CairnState", dependencies: ["CairnCore", "CairnStorage"], swiftSettings: swiftSettings),
+        .target(name: "CairnState", dependencies: ["CairnCore", "CairnStorage", "CairnGeo"], swiftSettings: swiftSettings),
         .target(name: "CairnMempool", dependencies: [
             "CairnState",
             .product(name: "Collections", package: "swift-collections"),
@@ -98,6 +100,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
 
         .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnGeoTests", dependencies: ["CairnGeo", "CairnTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCoreTests", dependencies: ["CairnFuzzChecks", "CairnTestSupport", "CairnState",
             "CairnCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ], swiftSettings: swiftSettings),
