@@ -131,6 +131,12 @@ struct SnapshotState: StateReader {
     func account(_ address: Address) throws -> Account { try database.account(address, snapshot: snapshot) }
 }
 
+extension SnapshotState: StateScanner {
+    func entries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
+        try database.stateEntries(namespace: namespace, prefix: prefix, from: from, limit: limit, snapshot: snapshot)
+    }
+}
+
 /// State as of an earlier height, read through that height's state root: each entry is found
 /// by its proof's leaf and fetched by value hash (so only what the tree still references).
 struct HistoricalState: StateReader {

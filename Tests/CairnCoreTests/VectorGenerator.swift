@@ -206,7 +206,7 @@ enum VectorGenerator {
         ("string: length 3, only 2 bytes", "string48", "0x036161"),
         ("optional hash: flag 2", "optional_hash", "0x02" + String(repeating: "00", count: 32)),
         ("optional hash: present but short", "optional_hash", "0x01" + String(repeating: "00", count: 31)),
-        ("operation tag 8 (no module owns it: 0 is bank's transfer, 1-7 the staking operations)", "operation", "0x0815" + String(repeating: "00", count: 20) + "00"),
+        ("operation tag 12 (no module owns it: 0 is bank's transfer, 1-7 the staking operations, 8-11 the devices ones)", "operation", "0x0c15" + String(repeating: "00", count: 20) + "00"),
         ("operation tag 99 (no module owns it)", "operation", "0x6315" + String(repeating: "00", count: 20) + "00"),
         ("transfer amount with non-minimal varint", "operation", "0x0016" + String(repeating: "00", count: 20) + "8000"),
         ("transfer body with a byte after the amount", "operation", "0x0016" + String(repeating: "00", count: 20) + "0000"),
@@ -310,6 +310,16 @@ enum VectorGenerator {
          "validators": [{"address": "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf", "power": 3},
                         {"address": "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69", "power": 1},
                         {"address": "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF", "power": 2}]}
+        """),
+        ("two makers in state.devices, params.devices given in part", """
+        {"chain_id": "cairn-devices", "genesis_time": "2026-09-01T00:00:00Z", "protocol_version": 1,
+         "params": {"max_block_transactions": 100, "max_block_bytes": 65536, "min_transaction_fee": "1",
+                    "devices": {"onboarding_fee": "4000", "location_interval": 10, "max_antenna_gain": 120}},
+         "state": {"devices": {"makers": [
+             {"name": "acme-radio", "public_key": "0x0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"},
+             {"name": "meterworks", "public_key": "0x02c6047f9441ed7d6d3045406e95c07cd85c778e4b8cef3ca7abac09b95c709ee5"}]}},
+         "accounts": [{"address": "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF", "balance": "100000"}],
+         "validators": [{"address": "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf", "power": 1}]}
         """),
     ]
 
@@ -433,7 +443,7 @@ struct SpecModel {
 
     // MARK: Runtime records (Specs/runtime.md §4, §5, §6)
 
-    static let parametersNS: UInt8 = 0x10, chainVersionNS: UInt8 = 0x11, supplyNS: UInt8 = 0x12
+    static let parametersNS: UInt8 = 0x10, chainVersionNS: UInt8 = 0x11, supplyNS: UInt8 = 0x12, makerNS: UInt8 = 0x14
 
     /// The module account of `name`: the last 20 bytes of SHA-256(encode_string("cairn/module-account/v1") ‖ encode_string(name)).
     static func moduleAccount(_ name: String) -> Address {
@@ -479,8 +489,14 @@ struct SpecModel {
             e.write(string: share["pool"]!.stringValue!)
             e.write(varint: int(share, "ppm", 0))
         }
+        let devices = params["devices"]
+        let d: [(String, UInt128)] = [
+            ("onboarding_fee", 40_000_000_000_000_000_000), ("location_fee", 10_000_000_000_000_000_000),
+            ("location_interval", 14_400), ("max_elevation", 9_000), ("max_depth", 500), ("max_antenna_gain", 150),
+        ]
         return [
             "bank": [],
+            "devices": varints(d.map { int(devices, $0.0, $0.1) }),
             "consensus": varints([int(params, "max_block_transactions", 10_000), int(params, "max_block_bytes", 4 << 20),
                                   int(params, "min_transaction_fee", 0), int(params, "mempool_expiry_blocks", 600)]),
             "emission": e.bytes,
@@ -521,6 +537,17 @@ struct SpecModel {
             m.entries[[delegationNS] + v.address.bytes + v.address.bytes] = d.bytes
             m.entries[[delegatorDelegationsNS] + v.address.bytes] = addressList([v.address])
             m.validators[v.address] = (tokens, false)
+        }
+        // Specs/depin/devices.md §6: one maker record per listed maker, keyed by its address:
+        // name, the 33-byte key, active, no devices yet.
+        for maker in (try! JSONText.parse(json))["state"]?["devices"]?["makers"]?.arrayValue ?? [] {
+            let key = try! Hex.decode(maker["public_key"]!.stringValue!)
+            var w = CanonicalWriter()
+            w.write(string: maker["name"]!.stringValue!)
+            w.write(fixed: key)
+            w.write(bool: true)
+            w.write(varint: UInt64(0))
+            m.entries[[makerNS] + (try! PublicKey(bytes: key)).address.bytes] = w.bytes
         }
         m.entries[[candidatesNS]] = addressList(set.map(\.address))
         m.globals.activeSet = set

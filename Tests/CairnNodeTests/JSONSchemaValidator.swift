@@ -8,7 +8,7 @@ import CairnRPC
 /// which a full validator would ignore, fails instead of silently checking nothing.
 enum JSONSchemaValidator {
     static let keywords: Set<String> = [
-        "type", "properties", "required", "additionalProperties", "items", "pattern", "enum", "const", "oneOf", "minimum",
+        "type", "properties", "required", "additionalProperties", "items", "pattern", "enum", "const", "oneOf", "minimum", "maximum",
     ]
     static let typeNames: Set<String> = ["null", "boolean", "integer", "number", "string", "array", "object"]
 
@@ -66,8 +66,8 @@ enum JSONSchemaValidator {
         if let values = o["enum"], (values.arrayValue ?? []).isEmpty {
             found.append("\(path)/enum: must be a non-empty list")
         }
-        if let minimum = o["minimum"], minimum.doubleValue == nil {
-            found.append("\(path)/minimum: must be a number")
+        for bound in ["minimum", "maximum"] where o[bound].map({ $0.doubleValue == nil }) ?? false {
+            found.append("\(path)/\(bound): must be a number")
         }
         if let branches = o["oneOf"] {
             if let list = branches.arrayValue, !list.isEmpty {
@@ -114,6 +114,10 @@ enum JSONSchemaValidator {
             // Integers compare exactly; a Double would round those above 2^53.
             let below = if let i = value.integerValue, let m = o["minimum"]?.integerValue { i < m } else { number < minimum }
             if below { found.append("\(path): \(value) is below the minimum \(o["minimum"]!)") }
+        }
+        if let maximum = o["maximum"]?.doubleValue, let number = value.doubleValue {
+            let above = if let i = value.integerValue, let m = o["maximum"]?.integerValue { i > m } else { number > maximum }
+            if above { found.append("\(path): \(value) is above the maximum \(o["maximum"]!)") }
         }
         if let pattern = o["pattern"]?.stringValue, let text = value.stringValue {
             let matches = (try? Regex(pattern)).map { text.contains($0) } ?? false

@@ -43,6 +43,8 @@ struct JSONSchemaValidatorTests {
         let nested: JSONValue = ["type": "array", "items": Self.point]
         #expect(JSONSchemaValidator.errors([["x": 1, "label": nil], ["x": -1, "label": nil]], against: nested)
                 == ["$[1].x: -1 is below the minimum 0"])
+        let page: JSONValue = ["type": "integer", "minimum": 1, "maximum": 1_000]
+        #expect(accepts(1_000, page) && !accepts(1_001, page) && !accepts(0, page))
     }
 
     @Test func patterns() {

@@ -73,6 +73,7 @@ struct BlockBuilderTests {
                 (.stakingGlobals, StakingGlobals(activeSet: [Validator(address: proposer, power: 1)]).canonicalBytes),
                 (RuntimeNamespace.parametersKey("bank"), BankParameters().canonicalBytes),
                 (RuntimeNamespace.parametersKey("consensus"), parameters.canonicalBytes),
+                (RuntimeNamespace.parametersKey("devices"), DevicesParameters().canonicalBytes),
                 (RuntimeNamespace.parametersKey("emission"), EmissionParameters().canonicalBytes),
                 (RuntimeNamespace.parametersKey("staking"), StakingParameters().canonicalBytes),
                 (ChainVersion.key, ChainVersion(version: 1).canonicalBytes),
@@ -153,7 +154,8 @@ struct BlockBuilderTests {
         #expect(changes.map(\.key) == [alice, bob].sorted().map(StateKey.account)
                 + [.validator(proposer), .delegation(proposer, proposer), .delegatorDelegations(proposer), .candidates, .stakingGlobals,
                    RuntimeNamespace.parametersKey("bank"), RuntimeNamespace.parametersKey("consensus"),
-                   RuntimeNamespace.parametersKey("emission"), RuntimeNamespace.parametersKey("staking"),
+                   RuntimeNamespace.parametersKey("devices"), RuntimeNamespace.parametersKey("emission"),
+                   RuntimeNamespace.parametersKey("staking"),
                    ChainVersion.key, SupplyRecord.key])
         let accounts = changes.filter { $0.key.namespace == StateKey.accountNamespace }
         #expect(try accounts.map { try Account(canonicalBytes: $0.value ?? []) }

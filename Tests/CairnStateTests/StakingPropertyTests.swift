@@ -50,7 +50,7 @@ struct StakingPropertyTests {
             }
             let result = try c.block(ops, signers: signers, evidence: evidence, fees: 0)
             for (op, rejection) in zip(ops, result.rejections) where rejection == nil {
-                if case .createValidator(let key, _, _) = op.operation { consensus.append(key) }
+                if case .createValidator(let key, _, _)? = try? StakingOperation(op.operation) { consensus.append(key) }
                 applied[op.operation.tag, default: 0] += 1
             }
             c.expectSupplyConserved()

@@ -56,24 +56,35 @@ struct StakingChain {
     var outsideFees: Amount = 0
 
     init(validators: [(PrivateKey, UInt64)], balances: [(Address, Amount)], staking: StakingParameters,
-         emission: EmissionParameters = EmissionParameters()) throws {
+         emission: EmissionParameters = EmissionParameters(), more: [ModuleRecord] = [], moduleStates: [ModuleRecord] = []) throws {
         self.staking = staking
         let set = ValidatorSet(validators.map { Validator(address: $0.0.address, power: $0.1) })
         let genesis = Genesis(chainID: chainID, genesisTime: 1_767_225_600_000, protocolVersion: 1,
                               parameters: [.consensus(ConsensusParameters(maxBlockTransactions: 100, maxBlockBytes: 1 << 20)),
-                                           ParameterRecord(StakingModule.self, staking), .emission(emission)],
-                              allocations: balances.map { .init(address: $0.0, balance: $0.1) }, validators: set)
+                                           ModuleRecord(StakingModule.self, staking), .emission(emission)] + more,
+                              allocations: balances.map { .init(address: $0.0, balance: $0.1) }, validators: set,
+                              moduleStates: moduleStates)
         for change in try StateCommitment.genesis(genesis).changes { state.entries[change.key] = change.value }
         sets[1] = set
         sets[2] = set
         initialSupply = balances.reduce(0) { $0 + $1.1 } + validators.reduce(0) { $0 + UInt128($1.1) * staking.powerReduction }
     }
 
-    /// One staking operation of a block, as a transaction of `sender` paying `fee`.
+    /// One operation of a block, as a transaction of `sender` paying `fee`.
     struct Op {
         var sender: Address
-        var operation: StakingOperation
+        var operation: CairnCore.Operation
         var fee: Amount = 0
+
+        init(sender: Address, operation: StakingOperation, fee: Amount = 0) {
+            self.init(sender: sender, any: .staking(operation), fee: fee)
+        }
+
+        init(sender: Address, any operation: CairnCore.Operation, fee: Amount = 0) {
+            self.sender = sender
+            self.operation = operation
+            self.fee = fee
+        }
     }
 
     /// Runs block `height + 1`. `signers` default to the whole set that signed the parent.
@@ -91,7 +102,7 @@ struct StakingChain {
         var rejections: [Error?] = []
         for op in ops {
             let nonce = try overlay.account(op.sender).nonce
-            let tx = UnsignedTransaction(chainID: chainID, nonce: nonce, fee: op.fee, operation: .staking(op.operation))
+            let tx = UnsignedTransaction(chainID: chainID, nonce: nonce, fee: op.fee, operation: op.operation)
                 .signed(with: StakingKeys.all[0])
             let vtx = VerifiedTransaction(alreadyVerified: tx, id: tx.id, sender: op.sender, encodedSize: tx.canonicalBytes.count)
             do {

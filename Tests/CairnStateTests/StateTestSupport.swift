@@ -118,7 +118,7 @@ func transfer(from key: PrivateKey, to: Address, amount: Amount, fee: Amount = 1
 
 /// A genesis with the given balances and the keys' addresses as equal-power validators.
 func makeGenesis(balances: [(Address, Amount)], validators: [PrivateKey] = [TestKeys.proposer],
-                 parameters: ConsensusParameters = parameters, more: [ParameterRecord] = []) -> Genesis {
+                 parameters: ConsensusParameters = parameters, more: [ModuleRecord] = []) -> Genesis {
     Genesis(chainID: chainID, genesisTime: 1_767_225_600_000, protocolVersion: 1, parameters: [.consensus(parameters)] + more,
             allocations: balances.map { .init(address: $0.0, balance: $0.1) },
             validators: ValidatorSet(validators.map { Validator(address: $0.address, power: 1) }))

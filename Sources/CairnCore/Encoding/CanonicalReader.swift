@@ -55,6 +55,11 @@ public struct CanonicalReader: Sendable {
         }
     }
 
+    public mutating func readInt32(_ field: String) throws(CanonicalDecodingError) -> Int32 {
+        let b = try readFixed(field, count: 4)
+        return Int32(bitPattern: UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3]))
+    }
+
     public mutating func readBool(_ field: String) throws(CanonicalDecodingError) -> Bool {
         switch try readByte(field) {
         case 0: return false

@@ -30,6 +30,13 @@ public struct CanonicalWriter: Sendable {
 
     public mutating func write(bool value: Bool) { bytes.append(value ? 1 : 0) }
 
+    /// A signed 32-bit integer: 4 bytes, big-endian two's complement (coordinates, elevations).
+    public mutating func write(int32 value: Int32) {
+        let v = UInt32(bitPattern: value)
+        bytes.append(contentsOf: [UInt8(v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8),
+                                  UInt8(truncatingIfNeeded: v)])
+    }
+
     /// Bytes of a fixed, known size: written raw, without a length.
     public mutating func write(fixed value: [UInt8]) { bytes.append(contentsOf: value) }
 

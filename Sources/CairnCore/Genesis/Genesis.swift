@@ -1,8 +1,9 @@
 import CairnCrypto
 
-/// One module's parameters as genesis sets them: the module's name and its canonical encoding of
-/// its parameters type (Specs/runtime.md §4). Only the module decodes them.
-public struct ParameterRecord: Sendable, Hashable, CanonicalCodable {
+/// One module's record as genesis sets it: the module's name and its canonical encoding of a
+/// value only the module decodes — its parameters (Specs/runtime.md §4) or its genesis state
+/// (§9: devices' makers, say).
+public struct ModuleRecord: Sendable, Hashable, CanonicalCodable {
     public var module: String
     public var encoded: [UInt8]
 
@@ -17,8 +18,8 @@ public struct ParameterRecord: Sendable, Hashable, CanonicalCodable {
     }
 
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        module = try reader.readString("parameters.module", limit: 64)
-        encoded = try reader.readBytes("parameters.encoded", limit: 1 << 16)
+        module = try reader.readString("module record.module", limit: 64)
+        encoded = try reader.readBytes("module record.encoded", limit: 1 << 20)
     }
 }
 
@@ -45,19 +46,27 @@ public struct Genesis: Sendable, Hashable, CanonicalEncodable {
     public var genesisTime: UInt64
     public var protocolVersion: UInt64
     /// Every module's parameters, sorted by module name.
-    public var parameters: [ParameterRecord]
+    public var parameters: [ModuleRecord]
     /// Sorted by address, no duplicates.
     public var allocations: [Allocation]
     public var validators: ValidatorSet
+    /// Modules' genesis state beyond parameters, sorted by module name; a module left out starts empty.
+    public var moduleStates: [ModuleRecord]
 
-    public init(chainID: String, genesisTime: UInt64, protocolVersion: UInt64, parameters: [ParameterRecord],
-                allocations: [Allocation], validators: ValidatorSet) {
+    public init(chainID: String, genesisTime: UInt64, protocolVersion: UInt64, parameters: [ModuleRecord],
+                allocations: [Allocation], validators: ValidatorSet, moduleStates: [ModuleRecord] = []) {
         self.chainID = chainID
         self.genesisTime = genesisTime
         self.protocolVersion = protocolVersion
         self.parameters = parameters.sorted { $0.module.utf8.lexicographicallyPrecedes($1.module.utf8) }
         self.allocations = allocations.sorted { $0.address < $1.address }
         self.validators = validators
+        self.moduleStates = moduleStates.sorted { $0.module.utf8.lexicographicallyPrecedes($1.module.utf8) }
+    }
+
+    /// The encoded genesis state of `module`, nil when genesis has none for it.
+    public func state(of module: String) -> [UInt8]? {
+        moduleStates.first { $0.module == module }?.encoded
     }
 
     /// The encoded parameters of `module`, nil when genesis has none for it.
@@ -79,5 +88,6 @@ public struct Genesis: Sendable, Hashable, CanonicalEncodable {
             writer.write(address: v.address)
             writer.write(varint: v.power)
         }
+        writer.write(list: moduleStates)
     }
 }

@@ -19,15 +19,15 @@ public struct AdmissionRules: Sendable {
     }
 }
 
-extension ParameterRecord {
+extension ModuleRecord {
     /// The runtime's consensus parameters as a genesis record.
-    public static func consensus(_ parameters: ConsensusParameters) -> ParameterRecord {
-        ParameterRecord(module: ConsensusParameters.name, encoded: parameters.canonicalBytes)
+    public static func consensus(_ parameters: ConsensusParameters) -> ModuleRecord {
+        ModuleRecord(module: ConsensusParameters.name, encoded: parameters.canonicalBytes)
     }
 
     /// The runtime's emission parameters as a genesis record.
-    public static func emission(_ parameters: EmissionParameters) -> ParameterRecord {
-        ParameterRecord(module: EmissionParameters.name, encoded: parameters.canonicalBytes)
+    public static func emission(_ parameters: EmissionParameters) -> ModuleRecord {
+        ModuleRecord(module: EmissionParameters.name, encoded: parameters.canonicalBytes)
     }
 
     /// A module's parameters as a genesis record.

@@ -242,6 +242,9 @@ extension RuleSet {
     /// The genesis state (Specs/runtime.md §9): every parameters record (genesis values, or the
     /// defaults), the chain-version record, then each module's genesis in order. Sorted by key.
     public func genesisChanges(_ genesis: Genesis) throws -> [StateChange] {
+        if let unknown = genesis.moduleStates.first(where: { record in !modules.contains { $0.name == record.module } }) {
+            throw ParameterProblem(field: "state.\(unknown.module)", "is no module of protocol version \(version)")
+        }
         var state = StateOverlay(base: EmptyState())
         for schema in parameterSchemas {
             let encoded = genesis.parameters(of: schema.owner) ?? schema.defaults
@@ -268,16 +271,31 @@ extension RuleSet {
         }
     }
 
+    /// Parses genesis's `state` sections (`sections[module]` is that module's JSON) into the
+    /// modules' genesis records. Names the offending field as `state.<module>.<field>`.
+    public func moduleStateRecords(_ sections: [String: JSONValue]) throws(ParameterProblem) -> [ModuleRecord] {
+        var records: [ModuleRecord] = []
+        for name in sections.keys.sorted() {
+            guard let module = modules.first(where: { $0.name == name }) else {
+                throw ParameterProblem(field: "state.\(name)", "is no module (known: \(modules.map(\.name).joined(separator: ", ")))")
+            }
+            do { records.append(ModuleRecord(module: name, encoded: try module.genesisState(json: sections[name]!))) } catch {
+                throw error.under("state.\(name)")
+            }
+        }
+        return records
+    }
+
     /// Parses genesis's `params` sections into records: `sections[owner]` is that owner's JSON
     /// (absent = defaults). Names the offending field as `params.<owner>.<field>`.
-    public func parameterRecords(_ sections: [String: JSONValue]) throws(ParameterProblem) -> [ParameterRecord] {
+    public func parameterRecords(_ sections: [String: JSONValue]) throws(ParameterProblem) -> [ModuleRecord] {
         if let unknown = sections.keys.sorted().first(where: { schema($0) == nil }) {
             throw ParameterProblem(field: "params.\(unknown)", "is no module or runtime record (known: \(parameterOwners.joined(separator: ", ")))")
         }
-        var records: [ParameterRecord] = []
+        var records: [ModuleRecord] = []
         for schema in parameterSchemas {
             guard let json = sections[schema.owner] else { continue }
-            do { records.append(ParameterRecord(module: schema.owner, encoded: try schema.fromJSON(json))) } catch {
+            do { records.append(ModuleRecord(module: schema.owner, encoded: try schema.fromJSON(json))) } catch {
                 throw error.under("params.\(schema.owner)")
             }
         }

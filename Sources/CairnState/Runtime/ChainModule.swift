@@ -31,6 +31,9 @@ public protocol ChainModule: Sendable {
     /// against the sender's balance and deducted before `apply`).
     static func spend(_ operation: ModuleOperation) -> Amount
 
+    /// Reads the module's section of the genesis file's `state` object into the canonical
+    /// encoding its `genesis` hook decodes (`Genesis.moduleStates`). The default refuses any.
+    static func genesisState(json: JSONValue) throws(ParameterProblem) -> [UInt8]
     /// Writes the module's genesis state. Its parameters record is written by the runtime.
     func genesis(_ genesis: Genesis, _ parameters: Parameters, _ state: inout StateOverlay) throws
     /// Before the block's transactions. A thrown `BlockRuleViolation` makes the block invalid.
@@ -85,6 +88,9 @@ public struct EvidenceSelection: Sendable, Equatable {
 
 extension ChainModule {
     public static var emissionPools: [String] { [] }
+    public static func genesisState(json: JSONValue) throws(ParameterProblem) -> [UInt8] {
+        throw ParameterProblem(field: "", "\(name) has no genesis state beyond its parameters")
+    }
     public func genesis(_ genesis: Genesis, _ parameters: Parameters, _ state: inout StateOverlay) throws {}
     public func beginBlock(_ block: BlockContext, _ parameters: Parameters, _ state: inout StateOverlay) throws {}
     /// By default the check is the apply itself, on a scratch overlay the runtime throws away.

@@ -57,8 +57,12 @@ public enum GenesisFile {
         guard let rules = runtime.ruleSet(version: form.protocol_version) else {
             throw Error("protocol_version \(form.protocol_version) is not one this binary runs (\(runtime.supportedVersions.map(String.init).joined(separator: ", ")))")
         }
-        let params: [ParameterRecord]
-        do { params = try parameters(json, rules) } catch let error as Error { throw error } catch { throw Error("\(error)") }
+        let params: [ModuleRecord]
+        let moduleStates: [ModuleRecord]
+        do {
+            params = try parameters(json, rules)
+            moduleStates = try states(json, rules)
+        } catch let error as Error { throw error } catch { throw Error("\(error)") }
 
         var allocations: [Genesis.Allocation] = []
         var supply: Amount = 0
@@ -90,14 +94,15 @@ public enum GenesisFile {
             validators.append(Validator(address: address, power: entry.power))
         }
         let genesis = Genesis(chainID: form.chain_id, genesisTime: time, protocolVersion: form.protocol_version,
-                              parameters: params, allocations: allocations, validators: ValidatorSet(validators))
+                              parameters: params, allocations: allocations, validators: ValidatorSet(validators),
+                              moduleStates: moduleStates)
         // The modules' own genesis rules (the validator count, the stake minted within 2^128).
         do { _ = try rules.genesisChanges(genesis) } catch let error as Error { throw error } catch { throw Error("\(error)") }
         return genesis
     }
 
     /// `params`, split into each owner's section and parsed by that owner.
-    private static func parameters(_ json: [UInt8], _ rules: RuleSet) throws -> [ParameterRecord] {
+    private static func parameters(_ json: [UInt8], _ rules: RuleSet) throws -> [ModuleRecord] {
         guard let document = try? JSONText.parse(json), let params = document["params"] else {
             throw Error("missing field 'params'")
         }
@@ -116,6 +121,13 @@ public enum GenesisFile {
         do { return try rules.parameterRecords(sections) } catch {
             throw Error("\(error)")
         }
+    }
+
+    /// The optional `state` object: each member a module's genesis state, parsed by that module.
+    private static func states(_ json: [UInt8], _ rules: RuleSet) throws -> [ModuleRecord] {
+        guard let document = try? JSONText.parse(json), let state = document["state"] else { return [] }
+        guard case .object(let members) = state else { throw Error("state must be a JSON object") }
+        do { return try rules.moduleStateRecords(members) } catch { throw Error("\(error)") }
     }
 
     private static func address(_ text: String, _ field: String) throws(Error) -> Address {

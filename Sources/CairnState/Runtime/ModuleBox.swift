@@ -18,6 +18,7 @@ struct ModuleBox<M: ChainModule>: RegisteredModule {
     }
 
     func spend(_ operation: any Sendable) -> Amount { M.spend(operation as! M.ModuleOperation) }
+    func genesisState(json: JSONValue) throws(ParameterProblem) -> [UInt8] { try M.genesisState(json: json) }
     func json(_ operation: any Sendable) -> JSONValue { M.json(operation as! M.ModuleOperation) }
 
     func genesis(_ genesis: Genesis, _ parameters: any Sendable, _ state: inout StateOverlay) throws {
@@ -60,6 +61,7 @@ protocol RegisteredModule: Sendable {
     var parameters: ParameterSchema { get }
     func decode(_ operation: Operation) throws(CanonicalDecodingError) -> any Sendable
     func spend(_ operation: any Sendable) -> Amount
+    func genesisState(json: JSONValue) throws(ParameterProblem) -> [UInt8]
     func json(_ operation: any Sendable) -> JSONValue
     func genesis(_ genesis: Genesis, _ parameters: any Sendable, _ state: inout StateOverlay) throws
     func beginBlock(_ block: BlockContext, _ parameters: any Sendable, _ state: inout StateOverlay) throws

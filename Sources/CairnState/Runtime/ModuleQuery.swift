@@ -57,6 +57,60 @@ public struct QueryArguments: Sendable {
         guard let value = values[name], !value.isNull else { return nil }
         return try address(name)
     }
+
+    public func string(_ name: String) throws(QueryError) -> String {
+        guard let text = values[name]?.stringValue else { throw .invalidArgument("parameter '\(name)' must be a string") }
+        return text
+    }
+}
+
+/// One page of a list query: where it resumes and how many entries it returns. Every list is
+/// paginated, with a hard cap on the page size.
+public struct QueryPage: Sendable {
+    public static let defaultLimit = 100
+    public static let maxLimit = 1_000
+    /// Longest cursor accepted, in bytes.
+    static let maxCursorBytes = 256
+
+    /// The key to resume from (inclusive), nil for the first page.
+    public let from: [UInt8]?
+    public let limit: Int
+
+    public init(_ args: QueryArguments) throws(QueryError) {
+        if let value = args.values["limit"], !value.isNull {
+            guard case .integer(let n) = value, n >= 1, n <= Int64(Self.maxLimit) else {
+                throw .invalidArgument("parameter 'limit' must be an integer from 1 to \(Self.maxLimit)")
+            }
+            limit = Int(n)
+        } else {
+            limit = Self.defaultLimit
+        }
+        if let value = args.values["cursor"], !value.isNull {
+            guard let text = value.stringValue, let bytes = try? Hex.decode(text), !bytes.isEmpty,
+                  bytes.count <= Self.maxCursorBytes else {
+                throw .invalidArgument("parameter 'cursor' must be the 0x-hex 'next' of the previous page")
+            }
+            from = bytes
+        } else {
+            from = nil
+        }
+    }
+
+    /// The `limit` and `cursor` parameters, after a query's own.
+    public static let parameters: [ModuleQuery.Parameter] = [
+        .init(name: "cursor", required: false, schema: ["type": ["string", "null"], "pattern": "^0x([0-9a-fA-F]{2})+$"],
+              description: "The 'next' of the previous page; absent or null for the first page."),
+        .init(name: "limit", required: false, schema: ["type": ["integer", "null"], "minimum": 1, "maximum": .integer(Int64(maxLimit))],
+              description: "Most entries on the page (default \(defaultLimit), at most \(maxLimit))."),
+    ]
+
+    /// Where the page after one ending at `lastKey` resumes: the least key above it.
+    public static func cursor(after lastKey: [UInt8]) -> JSONValue { .string(Hex.prefixed(lastKey + [0])) }
+
+    /// `{"<name>": [...], "next": cursor | null}`.
+    public static func schema(_ name: String, items: JSONValue) -> JSONValue {
+        QuerySchema.object([name: QuerySchema.array(items), "next": ["type": ["string", "null"]]])
+    }
 }
 
 /// Why a query has no answer.
@@ -101,4 +155,12 @@ public struct StateView {
     }
 
     public func account(_ address: Address) throws -> Account { try base.account(address) }
+
+    /// A page of entries in key order (see `StateScanner`); fails on state that cannot be listed.
+    public func entries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
+        guard let scanner = base as? any StateScanner else {
+            throw QueryError.invalidArgument("lists are served from the latest committed state only")
+        }
+        return try scanner.entries(namespace: namespace, prefix: prefix, from: from, limit: limit)
+    }
 }

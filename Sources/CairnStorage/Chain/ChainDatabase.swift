@@ -93,6 +93,20 @@ public final class ChainDatabase: Sendable {
         try get(StorageKeys.stateEntry(key), snapshot: snapshot)
     }
 
+    /// Latest committed entries of `namespace` under `prefix` from the key `from` (inclusive),
+    /// in key order: keys without the namespace byte.
+    public func stateEntries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int,
+                             snapshot: LevelDB.Snapshot? = nil) throws(StorageError) -> [(key: [UInt8], value: [UInt8])] {
+        let root = StorageKeys.stateEntry(StateKey(namespace: namespace, key: []))
+        let start = from.map { root + $0 }
+        do {
+            return try db.entries(prefix: root + prefix, from: start, limit: limit, snapshot: snapshot)
+                .map { (key: Array($0.key.dropFirst(root.count)), value: $0.value) }
+        } catch {
+            throw .leveldb(error)
+        }
+    }
+
     /// The latest committed entry decoded as `type`; nil when absent.
     public func entry<T: CanonicalDecodable>(_ type: T.Type, _ key: StateKey,
                                              snapshot: LevelDB.Snapshot? = nil) throws(StorageError) -> T? {
