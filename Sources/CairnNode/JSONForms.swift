@@ -44,6 +44,9 @@ enum JSONForms {
             "last_commit_hash": .string(h.lastCommitHash.hex),
             "evidence_root": .string(h.evidenceRoot.hex),
             "proposer": .string(h.proposer.checksummed),
+            "proposer_key": .string(h.seal.proposerKey.hex),
+            "seed": .string(h.seal.seed.hex),
+            "seed_proof": .string(h.seal.proof.hex),
             "protocol_version": int(h.protocolVersion),
         ]
     }

@@ -86,6 +86,9 @@ enum RPCSchemas {
         "last_commit_hash": hash,
         "evidence_root": hash,
         "proposer": address,
+        "proposer_key": string(pattern: "^0x0[23][0-9a-f]{64}$"),
+        "seed": hash,
+        "seed_proof": string(pattern: "^0x[0-9a-f]{162}$"),
         "protocol_version": uint,
     ])
 

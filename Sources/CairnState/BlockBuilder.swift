@@ -21,11 +21,13 @@ public struct BlockBuilder: Sendable {
     }
 
     /// - Parameters:
+    ///   - sealer: the proposer's consensus key: the block's proposer, and its VRF seed.
     ///   - lastCommit: the commit of the parent (nil at height 1); its signers go to the context.
     ///   - evidence: misbehaviour to report, already checked by the caller.
-    public func build(parent: ChainTip, time: UInt64, proposer: Address, lastCommit: Commit?,
+    public func build(parent: ChainTip, time: UInt64, sealer: some BlockSealer, lastCommit: Commit?,
                       evidence: [DuplicateVoteEvidence], validators: BlockValidators,
                       candidates: [VerifiedTransaction], database: ChainDatabase) throws -> BuiltBlock {
+        let proposer = sealer.sealingKey.address
         let context = executor.context(height: parent.height + 1, proposer: proposer, lastCommit: lastCommit,
                                        lastValidators: validators.last, evidence: evidence)
         var overlay = StateOverlay(base: database)
@@ -56,7 +58,8 @@ public struct BlockBuilder: Sendable {
             attestationsRoot: MerkleRoot.of([]), stateRoot: treeUpdate.root,
             validatorsHash: validators.current.hash, nextValidatorsHash: validators.next.hash,
             lastCommitHash: Block.lastCommitHash(lastCommit), evidenceRoot: Block.evidenceRoot(evidence),
-            proposer: proposer, protocolVersion: session.version)
+            proposer: proposer, seal: sealer.seal(previousSeed: parent.seed, height: parent.height + 1),
+            protocolVersion: session.version)
         let block = Block(header: header, transactions: included.map(\.transaction), evidence: evidence, lastCommit: lastCommit)
         let outcome = ExecutionOutcome(changes: changes, results: results, validatorUpdate: end.validators,
                                        blockResults: BlockResults(beginEvents: session.beginEvents, endEvents: end.events),

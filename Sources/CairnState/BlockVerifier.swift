@@ -12,6 +12,7 @@ public enum BlockValidationError: Error, Equatable, CustomStringConvertible {
     case wrongPreviousBlock(expected: Hash32, got: Hash32)
     case timeNotAfterParent(parent: UInt64, got: UInt64)
     case proposerNotValidator(Address)
+    case badSeal(BlockSeal.Problem)
     case wrongValidatorsHash(expected: Hash32, got: Hash32)
     case wrongNextValidatorsHash(expected: Hash32, got: Hash32)
     case unexpectedLastCommit
@@ -40,6 +41,7 @@ public enum BlockValidationError: Error, Equatable, CustomStringConvertible {
         case .wrongPreviousBlock(let e, let g): "block builds on \(g), the tip is \(e)"
         case .timeNotAfterParent(let p, let g): "block time \(g) is not after its parent's \(p)"
         case .proposerNotValidator(let a): "proposer \(a) is not a validator"
+        case .badSeal(let problem): "bad seed: \(problem)"
         case .wrongValidatorsHash(let e, let g): "validators hash \(g) is not the hash of this height's validator set \(e)"
         case .wrongNextValidatorsHash(let e, let g): "next validators hash \(g) is not the hash of the next height's validator set \(e)"
         case .unexpectedLastCommit: "the block at height 1 carries a last commit"
@@ -112,6 +114,9 @@ public struct BlockVerifier: Sendable {
         }
         guard validators.current.power(of: header.proposer) != nil else {
             throw BlockValidationError.proposerNotValidator(header.proposer)
+        }
+        do { try header.seal.check(proposer: header.proposer, previousSeed: parent.seed, height: header.height) } catch {
+            throw BlockValidationError.badSeal(error)
         }
         guard header.validatorsHash == validators.current.hash else {
             throw BlockValidationError.wrongValidatorsHash(expected: validators.current.hash, got: header.validatorsHash)

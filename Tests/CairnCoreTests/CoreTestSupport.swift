@@ -52,7 +52,7 @@ struct Arbitrary {
         BlockHeader(chainID: chainID(), height: u64(), time: u64(), previousBlockID: hash(),
                     transactionsRoot: hash(), attestationsRoot: hash(), stateRoot: hash(),
                     validatorsHash: hash(), nextValidatorsHash: hash(), lastCommitHash: hash(), evidenceRoot: hash(),
-                    proposer: address(), protocolVersion: u64())
+                    proposer: address(), seal: key().seal(previousSeed: hash(), height: u64()), protocolVersion: u64())
     }
 
     mutating func block() -> Block {

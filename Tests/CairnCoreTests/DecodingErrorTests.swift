@@ -54,7 +54,15 @@ struct DecodingErrorTests {
         var arbitrary = Arbitrary(seed: 1)
         let header = arbitrary.headerForTests()
         let hb = header.canonicalBytes
-        #expect(decodeResult(BlockHeader.self, Array(hb.dropLast(21))) == .failure(.truncated(field: "header.proposer")))
+        var version = CanonicalWriter()
+        version.write(varint: header.protocolVersion)
+        let afterProposer = 33 + 32 + VRFProof.byteCount + version.bytes.count
+        #expect(decodeResult(BlockHeader.self, Array(hb.dropLast(afterProposer + 1))) == .failure(.truncated(field: "header.proposer")))
+        #expect(decodeResult(BlockHeader.self, Array(hb.dropLast(version.bytes.count + 1))) == .failure(.truncated(field: "header.seed_proof")))
+        var badKey = hb
+        badKey[hb.count - afterProposer] = 0x04
+        #expect(decodeResult(BlockHeader.self, badKey)
+                == .failure(.invalidValue(field: "header.proposer_key", reason: "not a compressed secp256k1 public key")))
         #expect(decodeResult(BlockHeader.self, Array(hb.dropLast(1))) == .failure(.truncated(field: "header.protocol_version")))
     }
 

@@ -103,6 +103,9 @@ struct HeaderForm: Codable, Equatable {
     var lastCommitHash: String
     var evidenceRoot: String
     var proposer: String
+    var proposerKey: String
+    var seed: String
+    var seedProof: String
     var protocolVersion: String
 }
 
@@ -110,6 +113,8 @@ struct BlocksFile: Codable, Equatable {
     struct HeaderEntry: Codable, Equatable {
         var comment: String
         var header: HeaderForm
+        /// The seed the header's seal was proved over (its parent's seed).
+        var previousSeed: String
         var encoding: String
         var id: String
     }

@@ -102,7 +102,8 @@ enum VectorGenerator {
                    attestationsRoot: h.attestationsRoot.hex, stateRoot: h.stateRoot.hex,
                    validatorsHash: h.validatorsHash.hex, nextValidatorsHash: h.nextValidatorsHash.hex,
                    lastCommitHash: h.lastCommitHash.hex, evidenceRoot: h.evidenceRoot.hex,
-                   proposer: h.proposer.checksummed, protocolVersion: String(h.protocolVersion))
+                   proposer: h.proposer.checksummed, proposerKey: h.seal.proposerKey.hex, seed: h.seal.seed.hex,
+                   seedProof: h.seal.proof.hex, protocolVersion: String(h.protocolVersion))
     }
 
     static func header(_ f: HeaderForm) -> BlockHeader {
@@ -111,12 +112,18 @@ enum VectorGenerator {
                     attestationsRoot: try! Hash32(hex: f.attestationsRoot), stateRoot: try! Hash32(hex: f.stateRoot),
                     validatorsHash: try! Hash32(hex: f.validatorsHash), nextValidatorsHash: try! Hash32(hex: f.nextValidatorsHash),
                     lastCommitHash: try! Hash32(hex: f.lastCommitHash), evidenceRoot: try! Hash32(hex: f.evidenceRoot),
-                    proposer: try! Address(hex: f.proposer), protocolVersion: UInt64(f.protocolVersion)!)
+                    proposer: try! Address(hex: f.proposer),
+                    seal: BlockSeal(proposerKey: try! PublicKey(bytes: Hex.decode(f.proposerKey)), seed: try! Hash32(hex: f.seed),
+                                    proof: try! VRFProof(hex: f.seedProof)),
+                    protocolVersion: UInt64(f.protocolVersion)!)
     }
 
     static func fill(_ byte: UInt8) -> Hash32 { Hash32(unchecked: [UInt8](repeating: byte, count: 32)) }
 
     static let blockTransactions: [Transaction] = transactionInputs.prefix(2).map { $0.tx.signed(with: key($0.key)) }
+
+    /// The previous seed each header input's seal was proved over (Specs/depin/randomness.md §3).
+    static let headerPreviousSeeds: [Hash32] = [BlockSeed.genesis(genesisHash: fill(0x11)), fill(0x77), fill(0x12)]
 
     static let headerInputs: [(String, BlockHeader)] = [
         ("height 1 of an empty block: previous id is the genesis hash, both roots of the empty list",
@@ -125,17 +132,20 @@ enum VectorGenerator {
                      validatorsHash: ValidatorSet([Validator(address: key(one(1)).address, power: 10)]).hash,
                      nextValidatorsHash: ValidatorSet([Validator(address: key(one(1)).address, power: 10)]).hash,
                      lastCommitHash: Block.lastCommitHash(nil), evidenceRoot: Block.evidenceRoot([]),
-                     proposer: key(one(1)).address, protocolVersion: 1)),
+                     proposer: key(one(1)).address,
+                     seal: key(one(1)).seal(previousSeed: headerPreviousSeeds[0], height: 1), protocolVersion: 1)),
         ("largest height and time",
          BlockHeader(chainID: "cairn-mainnet-1", height: .max, time: .max, previousBlockID: fill(0xff),
                      transactionsRoot: fill(0xee), attestationsRoot: fill(0xdd), stateRoot: fill(0xcc),
                      validatorsHash: fill(0xbb), nextValidatorsHash: fill(0xaa), lastCommitHash: fill(0x99), evidenceRoot: fill(0x88),
-                     proposer: key(keyInputs[3]).address, protocolVersion: 300)),
+                     proposer: key(keyInputs[3]).address,
+                     seal: key(keyInputs[3]).seal(previousSeed: headerPreviousSeeds[1], height: .max), protocolVersion: 300)),
         ("two transactions (the first two of transactions.json)",
          BlockHeader(chainID: "cairn-test", height: 2, time: 1_767_225_602_500, previousBlockID: fill(0x33),
                      transactionsRoot: MerkleRoot.of(blockTransactions.map(\.id)), attestationsRoot: MerkleRoot.of([]),
                      stateRoot: fill(0x44), validatorsHash: fill(0x55), nextValidatorsHash: fill(0x55),
-                     lastCommitHash: fill(0x66), evidenceRoot: Block.evidenceRoot([]), proposer: key(one(2)).address, protocolVersion: 1)),
+                     lastCommitHash: fill(0x66), evidenceRoot: Block.evidenceRoot([]), proposer: key(one(2)).address,
+                     seal: key(one(2)).seal(previousSeed: headerPreviousSeeds[2], height: 2), protocolVersion: 1)),
     ]
 
     static let voteInputs: [(String, VoteSigningPayload, String)] = [
@@ -148,8 +158,10 @@ enum VectorGenerator {
     ]
 
     static func blocks() -> BlocksFile {
-        let headers = headerInputs.map { comment, h in
-            BlocksFile.HeaderEntry(comment: comment, header: headerForm(h), encoding: Hex.prefixed(h.canonicalBytes), id: h.id.hex)
+        let headers = zip(headerInputs, headerPreviousSeeds).map { input, previousSeed in
+            let (comment, h) = input
+            return BlocksFile.HeaderEntry(comment: comment, header: headerForm(h), previousSeed: previousSeed.hex,
+                                          encoding: Hex.prefixed(h.canonicalBytes), id: h.id.hex)
         }
         let block = Block(header: headerInputs[2].1, transactions: blockTransactions)
         let blocks = [BlocksFile.BlockEntry(

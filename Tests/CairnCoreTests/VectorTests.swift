@@ -58,6 +58,14 @@ struct VectorTests {
             let h = try BlockHeader(canonicalBytes: Hex.decode(v.encoding))
             #expect(VectorGenerator.headerForm(h) == v.header)
             #expect(try Hash32.sha256(Hex.decode(v.encoding)).hex == v.id)
+            // The seal sits between the proposer and the protocol version: key 33 ‖ seed 32 ‖ proof 81.
+            let bytes = try Hex.decode(v.encoding)
+            let seal = try Hex.decode(v.header.proposerKey) + Hex.decode(v.header.seed) + Hex.decode(v.header.seedProof)
+            var version = CanonicalWriter()
+            version.write(varint: h.protocolVersion)
+            #expect(Array(bytes.suffix(seal.count + version.bytes.count)) == seal + version.bytes)
+            #expect(Array(bytes.dropLast(seal.count + version.bytes.count).suffix(20)) == (try Address(hex: v.header.proposer)).bytes)
+            #expect(throws: Never.self) { try h.seal.check(proposer: h.proposer, previousSeed: Hash32(hex: v.previousSeed), height: h.height) }
         }
         for v in file.blocks {
             let block = try Block(canonicalBytes: Hex.decode(v.encoding))

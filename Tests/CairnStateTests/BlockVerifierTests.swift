@@ -75,6 +75,28 @@ struct BlockVerifierTests {
         try expectRejected({ $0.header.stateRoot = .zero }) { if case .stateRootMismatch = $0 { true } else { false } }
     }
 
+    /// The seed (Specs/depin/randomness.md §3): the proposer's own key, its VRF proof over the
+    /// parent's seed and the height, and the proof's output. A proposer cannot pick another seed.
+    @Test func sealRules() throws {
+        let genesisSeed = BlockSeed.genesis(genesisHash: genesis.hash)
+        func problem(_ expected: BlockSeal.Problem) -> (BlockValidationError) -> Bool {
+            { if case .badSeal(let p) = $0 { p == expected } else { false } }
+        }
+        try expectRejected({ $0.header.seal = TestKeys.carol.seal(previousSeed: genesisSeed, height: 1) },
+                           problem(.keyIsNotTheProposers(key: TestKeys.carol.address, proposer: TestKeys.proposer.address)))
+        // A seal proved over another input (a ground previous seed, another height) does not verify.
+        try expectRejected({ $0.header.seal = TestKeys.proposer.seal(previousSeed: .zero, height: 1) }) {
+            if case .badSeal(.badProof) = $0 { true } else { false }
+        }
+        try expectRejected({ $0.header.seal = TestKeys.proposer.seal(previousSeed: genesisSeed, height: 2) }) {
+            if case .badSeal(.badProof) = $0 { true } else { false }
+        }
+        // The right proof with a seed the proposer would prefer.
+        try expectRejected({ block in
+            block.header.seal.seed = .zero
+        }, problem(.seedIsNotTheProofsOutput(seed: .zero, output: TestKeys.proposer.seal(previousSeed: genesisSeed, height: 1).seed)))
+    }
+
     @Test func bodyRules() throws {
         // Dropping a transaction breaks the transactions root; reordering breaks execution (nonce
         // order) once the root is fixed to match.
@@ -109,6 +131,8 @@ struct BlockVerifierTests {
         try withChain(tightGenesis) { db in
             var elsewhere = block
             elsewhere.header.previousBlockID = tightGenesis.hash
+            elsewhere.header.seal = sealer(of: block.header.proposer)
+                .seal(previousSeed: BlockSeed.genesis(genesisHash: tightGenesis.hash), height: 1)
             #expect(throws: BlockValidationError.tooManyTransactions(count: 2, limit: 1)) {
                 _ = try verifier.verify(elsewhere, commit: commit, parent: try genesisTip(db), parentTime: genesis.genesisTime,
                                         validators: genesis.validators, database: db)

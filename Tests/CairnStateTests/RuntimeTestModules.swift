@@ -137,7 +137,7 @@ final class RuntimeChain {
     func buildNext(_ candidates: [VerifiedTransaction] = []) throws -> BuiltBlock {
         let tip = try database.tip()!
         let lastCommit = tip.height == 0 ? nil : try database.commit(height: tip.height)
-        return try builder.build(parent: tip, time: genesis.genesisTime + tip.height + 1, proposer: proposer.address,
+        return try builder.build(parent: tip, time: genesis.genesisTime + tip.height + 1, sealer: proposer,
                                  lastCommit: lastCommit, evidence: [], validators: validators(at: tip), candidates: candidates,
                                  database: database)
     }

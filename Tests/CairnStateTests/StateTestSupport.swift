@@ -82,7 +82,7 @@ extension BlockBuilder {
     func build(parent: ChainTip, time: UInt64, proposer: Address, candidates: [VerifiedTransaction],
                validators: ValidatorSet = ValidatorSet([Validator(address: TestKeys.proposer.address, power: 1)]),
                database: ChainDatabase) throws -> BuiltBlock {
-        try build(parent: parent, time: time, proposer: proposer, lastCommit: nil, evidence: [],
+        try build(parent: parent, time: time, sealer: sealer(of: proposer), lastCommit: nil, evidence: [],
                   validators: BlockValidators(current: validators, next: validators, last: nil),
                   candidates: candidates, database: database)
     }
@@ -100,6 +100,12 @@ extension BlockVerifier {
 }
 
 /// Fixed keys; their addresses sort as `keys.map(\.address).sorted()`.
+/// The key of a test address, which seals the blocks it proposes.
+func sealer(of address: Address) -> PrivateKey {
+    guard let key = TestKeys.all.first(where: { $0.address == address }) else { preconditionFailure("\(address) is no test key") }
+    return key
+}
+
 enum TestKeys {
     static let all: [PrivateKey] = (1...6).map { try! PrivateKey(bytes: [UInt8](repeating: 0, count: 31) + [UInt8($0)]) }
     static let alice = all[0], bob = all[1], carol = all[2], proposer = all[3]

@@ -66,7 +66,8 @@ struct ChainDatabaseTests {
         let header = BlockHeader(chainID: "cairn-test", height: height, time: 1_000 + height, previousBlockID: tip.blockID,
                                  transactionsRoot: MerkleRoot.of(ids), attestationsRoot: MerkleRoot.of([]),
                                  stateRoot: update.root, validatorsHash: .zero, nextValidatorsHash: .zero,
-                                 lastCommitHash: .zero, evidenceRoot: .zero, proposer: proposer, protocolVersion: 1)
+                                 lastCommitHash: .zero, evidenceRoot: .zero, proposer: proposer,
+                                 seal: Self.keys[0].seal(previousSeed: tip.seed, height: height), protocolVersion: 1)
         return BlockWrite(block: Block(header: header, transactions: txs),
                           commit: Commit(height: height, round: 0, blockID: header.id, signatures: []),
                           transactionIDs: ids, senders: try txs.map { try $0.recoverSender() },
@@ -117,7 +118,8 @@ struct ChainDatabaseTests {
             let write = try Self.nextBlock(db, [(Self.keys[0], Self.carol, 100), (Self.keys[1], Self.alice, 50)])
             try db.commit(write)
             let id = write.block.id
-            #expect(try db.tip() == ChainTip(height: 1, blockID: id, stateRoot: write.block.header.stateRoot))
+            #expect(try db.tip() == ChainTip(height: 1, blockID: id, stateRoot: write.block.header.stateRoot,
+                                             seed: write.block.header.seal.seed))
             #expect(try db.blockID(height: 1) == id)
             #expect(try db.block(id: id) == write.block)
             #expect(try db.block(height: 1) == write.block)
@@ -190,7 +192,8 @@ struct ChainDatabaseTests {
             defer { db.close() }
             let header = BlockHeader(chainID: "c", height: 1, time: 1, previousBlockID: .zero, transactionsRoot: .zero,
                                      attestationsRoot: .zero, stateRoot: .zero, validatorsHash: .zero, nextValidatorsHash: .zero,
-                                     lastCommitHash: .zero, evidenceRoot: .zero, proposer: .zero, protocolVersion: 1)
+                                     lastCommitHash: .zero, evidenceRoot: .zero, proposer: .zero,
+                                     seal: Self.keys[0].seal(previousSeed: .zero, height: 1), protocolVersion: 1)
             let write = BlockWrite(block: Block(header: header, transactions: []),
                                    commit: Commit(height: 1, round: 0, blockID: header.id, signatures: []),
                                    transactionIDs: [], senders: [], results: [], stateChanges: [],

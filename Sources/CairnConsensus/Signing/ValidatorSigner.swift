@@ -72,3 +72,10 @@ public final class ValidatorSigner: Sendable {
         }
     }
 }
+
+/// The consensus key seals the blocks it proposes (Specs/depin/randomness.md §3). A seed needs
+/// no guard: a key has one seed per height, whatever the block.
+extension ValidatorSigner: BlockSealer {
+    public var sealingKey: PublicKey { key.publicKey }
+    public func proveSeed(_ alpha: [UInt8]) -> VRFProof { ECVRF.prove(key: key, alpha: alpha) }
+}

@@ -23,12 +23,14 @@ public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
     /// `MerkleRoot.of` the ids of the block's evidence.
     public var evidenceRoot: Hash32
     public var proposer: Address
+    /// The proposer's key, and its VRF seed for this height with the proof.
+    public var seal: BlockSeal
     public var protocolVersion: UInt64
 
     public init(chainID: String, height: UInt64, time: UInt64, previousBlockID: Hash32,
                 transactionsRoot: Hash32, attestationsRoot: Hash32, stateRoot: Hash32,
                 validatorsHash: Hash32, nextValidatorsHash: Hash32, lastCommitHash: Hash32, evidenceRoot: Hash32,
-                proposer: Address, protocolVersion: UInt64) {
+                proposer: Address, seal: BlockSeal, protocolVersion: UInt64) {
         self.chainID = chainID
         self.height = height
         self.time = time
@@ -41,6 +43,7 @@ public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
         self.lastCommitHash = lastCommitHash
         self.evidenceRoot = evidenceRoot
         self.proposer = proposer
+        self.seal = seal
         self.protocolVersion = protocolVersion
     }
 
@@ -59,6 +62,9 @@ public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
         writer.write(hash: lastCommitHash)
         writer.write(hash: evidenceRoot)
         writer.write(address: proposer)
+        writer.write(fixed: seal.proposerKey.compressed)
+        writer.write(hash: seal.seed)
+        writer.write(fixed: seal.proof.bytes)
         writer.write(varint: protocolVersion)
     }
 
@@ -75,6 +81,15 @@ public struct BlockHeader: Sendable, Hashable, CanonicalCodable {
         lastCommitHash = try reader.readHash("header.last_commit_hash")
         evidenceRoot = try reader.readHash("header.evidence_root")
         proposer = try reader.readAddress("header.proposer")
+        let key = try reader.readFixed("header.proposer_key", count: 33)
+        let seed = try reader.readHash("header.seed")
+        let proof = try reader.readFixed("header.seed_proof", count: VRFProof.byteCount)
+        guard key[0] == 0x02 || key[0] == 0x03, let proposerKey = try? PublicKey(bytes: key) else {
+            throw .invalidValue(field: "header.proposer_key", reason: "not a compressed secp256k1 public key")
+        }
+        do { seal = BlockSeal(proposerKey: proposerKey, seed: seed, proof: try VRFProof(bytes: proof)) } catch {
+            throw .invalidValue(field: "header.seed_proof", reason: error.description)
+        }
         protocolVersion = try reader.readVarint("header.protocol_version")
     }
 }

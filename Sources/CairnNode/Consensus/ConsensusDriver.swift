@@ -542,7 +542,7 @@ public actor ConsensusDriver {
         let candidates = await mempool.reap(maxTransactions: Int(clamping: limits.maxBlockTransactions),
                                             maxBytes: Int(clamping: limits.maxBlockBytes))
         guard h == height, engineStarted, engine.height == h, engine.round == r, engine.step == .propose,
-              let proposer = signer?.address else { return }
+              let signer else { return }
         let lastCommit: Commit?
         do { lastCommit = tip.height == 0 ? nil : try chain.database.commit(height: tip.height) } catch {
             logger.error("cannot read the last commit: \(error)")
@@ -568,14 +568,14 @@ public actor ConsensusDriver {
         }
         var built: BuiltBlock
         do {
-            built = try builder.build(parent: tip, time: time, proposer: proposer, lastCommit: lastCommit,
+            built = try builder.build(parent: tip, time: time, sealer: signer, lastCommit: lastCommit,
                                       evidence: evidence, validators: schedule.blockValidators(last: lastValidators),
                                       candidates: candidates, database: chain.database)
         } catch where !evidence.isEmpty {
             // The selection said it applies; propose without it rather than not at all, and keep it.
             logger.error("the selected evidence does not apply; proposing without it: \(error)")
             do {
-                built = try builder.build(parent: tip, time: time, proposer: proposer, lastCommit: lastCommit,
+                built = try builder.build(parent: tip, time: time, sealer: signer, lastCommit: lastCommit,
                                           evidence: [], validators: schedule.blockValidators(last: lastValidators),
                                           candidates: candidates, database: chain.database)
             } catch {
@@ -664,7 +664,7 @@ public actor ConsensusDriver {
         try chain.database.commit(executed.write(commit: commit, nextValidatorSchedule: next.canonicalBytes))
         let interval = block.header.time > tipTime && tip.height > 0
             ? Duration.milliseconds(Int64(clamping: block.header.time - tipTime)) : nil
-        tip = ChainTip(height: block.header.height, blockID: block.id, stateRoot: block.header.stateRoot)
+        tip = ChainTip(height: block.header.height, blockID: block.id, stateRoot: block.header.stateRoot, seed: block.header.seal.seed)
         tipTime = block.header.time
         lastValidators = schedule.validators
         schedule = next

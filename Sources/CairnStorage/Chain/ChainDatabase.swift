@@ -145,7 +145,7 @@ public final class ChainDatabase: Sendable {
         Self.addState(stateChanges, treeUpdate: treeUpdate, to: &batch)
         batch.put(StorageKeys.stateRoot(height: 0), treeUpdate.root.bytes)
         batch.put(StorageKeys.validatorSchedule(height: 1), firstValidatorSchedule)
-        let tip = ChainTip(height: 0, blockID: genesisHash, stateRoot: treeUpdate.root)
+        let tip = ChainTip(height: 0, blockID: genesisHash, stateRoot: treeUpdate.root, seed: BlockSeed.genesis(genesisHash: genesisHash))
         batch.put(StorageKeys.tip, tip.canonicalBytes)
         try write(batch)
         latestTip.withLock { $0 = tip }
@@ -182,7 +182,7 @@ public final class ChainDatabase: Sendable {
         batch.put(StorageKeys.blockResults(height: header.height), write.blockResults.canonicalBytes)
         batch.put(StorageKeys.validatorSchedule(height: header.height + 1), write.nextValidatorSchedule)
         Self.addState(write.stateChanges, treeUpdate: write.treeUpdate, to: &batch)
-        let tip = ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot)
+        let tip = ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot, seed: header.seal.seed)
         batch.put(StorageKeys.tip, tip.canonicalBytes)
         try self.write(batch)
         latestTip.withLock { $0 = tip }
