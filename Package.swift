@@ -95,6 +95,9 @@ let package = Package(
 
         // Shared by the test targets only.
         .target(name: "CairnTestSupport", path: "Tests/CairnTestSupport", swiftSettings: swiftSettings),
+        // Test-only runtime modules (an attestation-carrying one), for the state and node tests.
+        .target(name: "CairnRuntimeTestSupport", dependencies: ["CairnState"], path: "Tests/CairnRuntimeTestSupport",
+                swiftSettings: swiftSettings),
         // What every fuzz target checks; FuzzReplayTests runs the same checks on committed inputs.
         .target(name: "CairnFuzzChecks", dependencies: ["CairnCore", "CairnCrypto", "CairnState"], path: "Tests/CairnFuzzChecks",
                 swiftSettings: swiftSettings),
@@ -107,7 +110,8 @@ let package = Package(
         .testTarget(name: "CairnStorageTests", dependencies: ["CairnTestSupport", 
             "CairnStorage", .product(name: "PropertyBased", package: "swift-property-based"),
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnStateTests", dependencies: ["CairnTestSupport", "CairnState"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnStateTests", dependencies: ["CairnTestSupport", "CairnRuntimeTestSupport", "CairnState"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "CairnMempoolTests", dependencies: ["CairnTestSupport", "CairnMempool"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnConsensusTests", dependencies: ["CairnTestSupport", "CairnConsensus"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnP2PTests", dependencies: ["CairnTestSupport", "CairnP2P"], swiftSettings: swiftSettings),
@@ -115,7 +119,8 @@ let package = Package(
             "CairnCore",
             "CairnRPC", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnNodeTests", dependencies: ["CairnTestSupport", "CairnNode"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnNodeTests", dependencies: ["CairnTestSupport", "CairnRuntimeTestSupport", "CairnNode"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "CairnKeyringTests", dependencies: ["CairnKeyring"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnToolsTests", dependencies: ["CairnNode", "CairnTools"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnIntegrationTests", dependencies: ["CairnNode", "CairnTools"], swiftSettings: swiftSettings),

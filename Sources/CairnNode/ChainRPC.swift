@@ -154,6 +154,9 @@ struct ChainRPC: Sendable {
         o["commit"] = try chain.database.commit(height: block.header.height).map(JSONForms.commit) ?? .null
         o["last_commit"] = block.lastCommit.map(JSONForms.commit) ?? .null
         o["evidence"] = .array(block.evidence.map(JSONForms.evidence))
+        o["attestations"] = .array(block.attestations.map { a in
+            ["id": .string(a.id.hex), "tag": JSONForms.int(a.tag), "raw": .string(Hex.prefixed(a.canonicalBytes))]
+        })
         return .object(o)
     }
 
@@ -229,6 +232,9 @@ struct ChainRPC: Sendable {
             "block_id": .string(block.id.hex),
             "begin_block_events": .array(results.beginEvents.map(\.json)),
             "transactions": .array(transactions),
+            "attestations": .array(zip(block.attestations, results.attestations).map { attestation, result in
+                ["id": .string(attestation.id.hex), "events": .array(result.events.map(\.json))]
+            }),
             "end_block_events": .array(results.endEvents.map(\.json)),
         ]
     }

@@ -20,6 +20,7 @@ public final class Node: Sendable {
     public let config: NodeConfig
     public let chain: NodeChain
     public let mempool: Mempool
+    public let attestations: AttestationPool
     public let identity: NodeIdentity
     public let network: P2PNetwork
     public let driver: ConsensusDriver
@@ -53,6 +54,7 @@ public final class Node: Sendable {
         chain = try NodeChain(directory: home.chainDirectory, genesis: genesis)
         mempool = try chain.makeMempool(limits: MempoolLimits(maxTransactions: config.mempoolMaxTransactions,
                                                               maxBytes: config.mempoolMaxBytes))
+        attestations = chain.makeAttestationPool()
         do { identity = try NodeIdentity.loadOrCreate(path: home.nodeKeyFile) } catch {
             throw Error(message: "\(error)")
         }
@@ -75,7 +77,7 @@ public final class Node: Sendable {
         let gossip = TransactionGossip(mempool: mempool, messenger: network, logger: logger)
         self.gossip = gossip
         driver = try ConsensusDriver(
-            chain: chain, mempool: mempool, signer: signer, journal: journal, messenger: network,
+            chain: chain, mempool: mempool, attestations: attestations, signer: signer, journal: journal, messenger: network,
             settings: .init(timeouts: timeouts, minBlockInterval: .milliseconds(config.blockIntervalMilliseconds),
                             createEmptyBlocks: config.createEmptyBlocks),
             logger: logger, observer: NodeObserver(metrics: metrics, gossip: gossip),
@@ -117,6 +119,9 @@ public final class Node: Sendable {
                      syncing: { await syncer.progress().syncing },
                      signing: signer == nil ? nil : driver.signingHealth)
             .register(in: &registry)
+        if !chain.executor.runtime.latest.attestationOwners.isEmpty {
+            try AttestationRPC(pool: attestations).register(in: &registry)
+        }
         try ConsensusRPC(chain: chain, driver: driver, network: network, syncer: syncer, mempool: mempool)
             .register(in: &registry)
         try ModuleRPC(chain: chain).register(in: &registry)

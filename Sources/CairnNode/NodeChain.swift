@@ -101,15 +101,16 @@ public final class NodeChain: Sendable {
     /// The mempool's stateful check of `vtx` on committed state, with the rules and parameters
     /// read once per height.
     public func admit(_ vtx: VerifiedTransaction) throws -> Amount {
+        try executor.admit(vtx, try cachedAdmission(), state: database)
+    }
+
+    /// The rules and parameters of the next height, read once per height.
+    private func cachedAdmission() throws -> BlockExecutor.Admission {
         let next = try tip().height + 1
-        let admission: BlockExecutor.Admission
-        if let cached = admissionCache.withLock({ $0 }), cached.height == next {
-            admission = cached
-        } else {
-            admission = try executor.admission(nextHeight: next, state: database)
-            admissionCache.withLock { $0 = admission }
-        }
-        return try executor.admit(vtx, admission, state: database)
+        if let cached = admissionCache.withLock({ $0 }), cached.height == next { return cached }
+        let admission = try executor.admission(nextHeight: next, state: database)
+        admissionCache.withLock { $0 = admission }
+        return admission
     }
 
     /// The protocol version of the next block.
@@ -160,6 +161,19 @@ struct HistoricalState: StateReader {
 extension NodeChain {
     /// A mempool over this chain: admission checks the committed account, the runtime's stateful
     /// rules and the rules in force after the latest commit.
+    /// The attestation pool over this chain: decoding and recovery under the rules of the next
+    /// height, the module's check on committed state.
+    public func makeAttestationPool(limits: AttestationPoolLimits = AttestationPoolLimits()) -> AttestationPool {
+        AttestationPool(limits: limits, verify: { [self] bytes in
+            try cachedAdmission().rules.verifyAttestation(encoded: bytes, chainID: genesis.chainID)
+        }, check: { [self] verified in
+            let admission = try cachedAdmission()
+            var overlay = StateOverlay(base: database)
+            try admission.rules.admit(verified, context: executor.context(height: admission.height, proposer: .zero),
+                                      parameters: admission.parameters, &overlay)
+        })
+    }
+
     public func makeMempool(limits: MempoolLimits = MempoolLimits()) throws -> Mempool {
         var pool = TransactionPool(limits: limits, rules: try admissionRules())
         pool.blockCommitted([], senderAccounts: [], height: try tip().height)

@@ -180,6 +180,7 @@ enum RPCSchemas {
         "commit": nullable(commit),
         "last_commit": nullable(commit),
         "evidence": array(of: evidence),
+        "attestations": array(of: object(["id": hash, "tag": uint, "raw": string(pattern: "^0x([0-9a-f]{2})+$")])),
         ])
     }
 
@@ -208,6 +209,7 @@ enum RPCSchemas {
         "block_id": hash,
         "begin_block_events": array(of: event),
         "transactions": array(of: object(["id": hash, "success": ["const": true], "fee_paid": amount, "events": array(of: event)])),
+        "attestations": array(of: object(["id": hash, "events": array(of: event)])),
         "end_block_events": array(of: event),
     ])
 

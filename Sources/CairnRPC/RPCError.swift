@@ -20,6 +20,8 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable, CustomStringConvertible {
     /// The request is valid but cannot be answered now (height pruned or not yet reached,
     /// node still syncing).
     case unavailable = -32002
+    /// A submitted attestation was refused (malformed, a module rule, duplicate, pool full...).
+    case attestationRejected = -32003
 
     /// The message used when a handler gives none.
     public var defaultMessage: String {
@@ -32,6 +34,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable, CustomStringConvertible {
         case .transactionRejected: return "Transaction rejected"
         case .notFound: return "Not found"
         case .unavailable: return "Unavailable"
+        case .attestationRejected: return "Attestation rejected"
         }
     }
 
@@ -86,6 +89,10 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static func transactionRejected(_ message: String, data: JSONValue? = nil) -> RPCError {
         RPCError(.transactionRejected, message, data: data)
+    }
+
+    public static func attestationRejected(_ message: String, data: JSONValue? = nil) -> RPCError {
+        RPCError(.attestationRejected, message, data: data)
     }
 
     public static func notFound(_ message: String, data: JSONValue? = nil) -> RPCError {

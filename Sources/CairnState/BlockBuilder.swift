@@ -7,6 +7,8 @@ public struct BuiltBlock: Sendable {
     public let executed: ExecutedBlock
     /// Candidates left out because they no longer apply, with the reason.
     public let skipped: [(transaction: VerifiedTransaction, reason: TransactionRejection)]
+    /// Attestations left out because they do not apply, with the reason.
+    public let skippedAttestations: [(attestation: VerifiedAttestation, reason: AttestationRejection)]
 
     public var block: Block { executed.block }
 }
@@ -26,7 +28,8 @@ public struct BlockBuilder: Sendable {
     ///   - evidence: misbehaviour to report, already checked by the caller.
     public func build(parent: ChainTip, time: UInt64, sealer: some BlockSealer, lastCommit: Commit?,
                       evidence: [DuplicateVoteEvidence], validators: BlockValidators,
-                      candidates: [VerifiedTransaction], database: ChainDatabase) throws -> BuiltBlock {
+                      candidates: [VerifiedTransaction], attestations: [VerifiedAttestation] = [],
+                      database: ChainDatabase) throws -> BuiltBlock {
         let proposer = sealer.sealingKey.address
         let context = executor.context(height: parent.height + 1, proposer: proposer, lastCommit: lastCommit,
                                        lastValidators: validators.last, evidence: evidence)
@@ -48,6 +51,22 @@ public struct BlockBuilder: Sendable {
                 skipped.append((vtx, rejection))
             }
         }
+        // Attestations after the transactions, so a device onboarded in this block can attest in it.
+        var attested: [VerifiedAttestation] = []
+        var attestationResults: [AttestationResult] = []
+        var skippedAttestations: [(attestation: VerifiedAttestation, reason: AttestationRejection)] = []
+        var attestationBytes: UInt64 = 0
+        for candidate in attestations {
+            guard UInt64(attested.count) < limits.maxBlockAttestations else { break }
+            guard attestationBytes + UInt64(candidate.encodedSize) <= limits.maxBlockAttestationBytes else { continue }
+            do {
+                attestationResults.append(try session.ruleSet.apply(candidate, session, &overlay))
+                attested.append(candidate)
+                attestationBytes += UInt64(candidate.encodedSize)
+            } catch let rejection as AttestationRejection {
+                skippedAttestations.append((candidate, rejection))
+            }
+        }
         let end = try session.ruleSet.end(session, &overlay)
         let changes = overlay.changes
         let treeUpdate = try StateCommitment.update(root: parent.stateRoot, changes: changes, nodes: database.treeNodes)
@@ -55,17 +74,19 @@ public struct BlockBuilder: Sendable {
         let header = BlockHeader(
             chainID: executor.chainID, height: parent.height + 1, time: time,
             previousBlockID: parent.blockID, transactionsRoot: MerkleRoot.of(ids),
-            attestationsRoot: MerkleRoot.of([]), stateRoot: treeUpdate.root,
+            attestationsRoot: MerkleRoot.of(attested.map(\.id)), stateRoot: treeUpdate.root,
             validatorsHash: validators.current.hash, nextValidatorsHash: validators.next.hash,
             lastCommitHash: Block.lastCommitHash(lastCommit), evidenceRoot: Block.evidenceRoot(evidence),
             proposer: proposer, seal: sealer.seal(previousSeed: parent.seed, height: parent.height + 1),
             protocolVersion: session.version)
-        let block = Block(header: header, transactions: included.map(\.transaction), evidence: evidence, lastCommit: lastCommit)
+        let block = Block(header: header, transactions: included.map(\.transaction), attestations: attested.map(\.attestation),
+                          evidence: evidence, lastCommit: lastCommit)
         let outcome = ExecutionOutcome(changes: changes, results: results, validatorUpdate: end.validators,
-                                       blockResults: BlockResults(beginEvents: session.beginEvents, endEvents: end.events),
+                                       blockResults: BlockResults(beginEvents: session.beginEvents, attestations: attestationResults,
+                                                                  endEvents: end.events),
                                        version: session.version)
         let executed = ExecutedBlock(block: block, transactionIDs: ids, senders: included.map(\.sender),
                                      outcome: outcome, treeUpdate: treeUpdate)
-        return BuiltBlock(executed: executed, skipped: skipped)
+        return BuiltBlock(executed: executed, skipped: skipped, skippedAttestations: skippedAttestations)
     }
 }

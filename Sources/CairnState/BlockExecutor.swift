@@ -23,6 +23,14 @@ public struct ExecutionOutcome: Sendable {
     }
 }
 
+/// An attestation in a block that cannot apply; the whole block is invalid.
+public struct BlockAttestationError: Error, Equatable, CustomStringConvertible {
+    public let index: Int
+    public let rejection: AttestationRejection
+
+    public var description: String { "attestation \(index): \(rejection)" }
+}
+
 /// A transaction in a block that cannot apply; the whole block is invalid.
 public struct BlockExecutionError: Error, Equatable, CustomStringConvertible {
     public let index: Int
@@ -58,8 +66,8 @@ public struct BlockExecutor: Sendable {
     /// Throws `BlockExecutionError` on the first transaction that cannot apply,
     /// `BlockRuleViolation` when the block breaks a begin/end-block rule, and anything else
     /// for a local fault.
-    public func execute(_ transactions: [VerifiedTransaction], context: BlockContext,
-                        state: any StateReader) throws -> ExecutionOutcome {
+    public func execute(_ transactions: [VerifiedTransaction], attestations: [VerifiedAttestation] = [],
+                        context: BlockContext, state: any StateReader) throws -> ExecutionOutcome {
         var overlay = StateOverlay(base: state)
         let session = try runtime.begin(context, &overlay)
         var results: [TransactionResult] = []
@@ -71,9 +79,18 @@ public struct BlockExecutor: Sendable {
                 throw BlockExecutionError(index: index, rejection: rejection)
             }
         }
+        var attestationResults: [AttestationResult] = []
+        for (index, attestation) in attestations.enumerated() {
+            do {
+                attestationResults.append(try session.ruleSet.apply(attestation, session, &overlay))
+            } catch let rejection as AttestationRejection {
+                throw BlockAttestationError(index: index, rejection: rejection)
+            }
+        }
         let end = try session.ruleSet.end(session, &overlay)
         return ExecutionOutcome(changes: overlay.changes, results: results, validatorUpdate: end.validators,
-                                blockResults: BlockResults(beginEvents: session.beginEvents, endEvents: end.events),
+                                blockResults: BlockResults(beginEvents: session.beginEvents, attestations: attestationResults,
+                                                           endEvents: end.events),
                                 version: session.version)
     }
 

@@ -23,6 +23,9 @@ public enum BlockValidationError: Error, Equatable, CustomStringConvertible {
     case tooManyBytes(bytes: UInt64, limit: UInt64)
     case transactionsRootMismatch(header: Hash32, computed: Hash32)
     case attestationsRootMismatch(header: Hash32, computed: Hash32)
+    case tooManyAttestations(count: Int, limit: UInt64)
+    case tooManyAttestationBytes(bytes: UInt64, limit: UInt64)
+    case invalidAttestation(BlockAttestationError)
     case evidenceRootMismatch(header: Hash32, computed: Hash32)
     case duplicateEvidence(index: Int)
     case badEvidenceSignature(index: Int)
@@ -52,6 +55,9 @@ public enum BlockValidationError: Error, Equatable, CustomStringConvertible {
         case .tooManyBytes(let b, let l): "block has \(b) bytes of transactions, the limit is \(l)"
         case .transactionsRootMismatch(let h, let c): "transactions root \(h) does not match the transactions (\(c))"
         case .attestationsRootMismatch(let h, let c): "attestations root \(h) does not match the attestations (\(c))"
+        case .tooManyAttestations(let n, let l): "block has \(n) attestations, above the limit of \(l)"
+        case .tooManyAttestationBytes(let b, let l): "block has \(b) bytes of attestations, above the limit of \(l)"
+        case .invalidAttestation(let e): "invalid \(e)"
         case .evidenceRootMismatch(let h, let c): "evidence root \(h) does not match the evidence (\(c))"
         case .duplicateEvidence(let i): "evidence \(i) repeats an earlier one"
         case .badEvidenceSignature(let i): "evidence \(i) does not carry two valid signatures of its validator"
@@ -85,6 +91,7 @@ public struct BlockVerifier: Sendable {
     ///     proposal made of transactions this node admitted costs no signature recovery.
     public func verify(_ block: Block, parent: ChainTip, parentTime: UInt64, validators: BlockValidators,
                        encoded: EncodedTransactions? = nil, knownSenders: [Hash32: Address] = [:],
+                       knownAttestations: [Hash32: VerifiedAttestation] = [:],
                        database: ChainDatabase) throws -> ExecutedBlock {
         let header = block.header
         let chainID = executor.chainID
@@ -137,19 +144,18 @@ public struct BlockVerifier: Sendable {
         guard header.transactionsRoot == transactionsRoot else {
             throw BlockValidationError.transactionsRootMismatch(header: header.transactionsRoot, computed: transactionsRoot)
         }
-        let attestationsRoot = MerkleRoot.of([])
-        guard header.attestationsRoot == attestationsRoot else {
-            throw BlockValidationError.attestationsRootMismatch(header: header.attestationsRoot, computed: attestationsRoot)
-        }
+        let attestations = try verifyAttestations(block, rules: rules, limits: limits, known: knownAttestations)
         try checkEvidence(block, chainID: chainID)
         let verified = try recoverSenders(block.transactions, encodings: encodings, ids: ids, knownSenders: knownSenders)
         let context = executor.context(height: header.height, proposer: header.proposer, lastCommit: block.lastCommit,
                                        lastValidators: validators.last, evidence: block.evidence)
         let outcome: ExecutionOutcome
         do {
-            outcome = try executor.execute(verified, context: context, state: database)
+            outcome = try executor.execute(verified, attestations: attestations, context: context, state: database)
         } catch let error as BlockExecutionError {
             throw BlockValidationError.invalidTransaction(error)
+        } catch let error as BlockAttestationError {
+            throw BlockValidationError.invalidAttestation(error)
         } catch let violation as BlockRuleViolation {
             throw BlockValidationError.invalidBlockEffects(violation.description)
         }
@@ -159,6 +165,36 @@ public struct BlockVerifier: Sendable {
         }
         return ExecutedBlock(block: block, transactionIDs: ids, senders: verified.map(\.sender), outcome: outcome,
                              treeUpdate: treeUpdate)
+    }
+
+    /// Rule 10's attestation part: the limits, the root, and each attestation decoded with its
+    /// signatures recovered (reusing what the pool already recovered under the same id).
+    private func verifyAttestations(_ block: Block, rules: RuleSet, limits: ConsensusParameters,
+                                    known: [Hash32: VerifiedAttestation]) throws(BlockValidationError) -> [VerifiedAttestation] {
+        guard UInt64(block.attestations.count) <= limits.maxBlockAttestations else {
+            throw .tooManyAttestations(count: block.attestations.count, limit: limits.maxBlockAttestations)
+        }
+        let encodings = block.attestations.map(\.canonicalBytes)
+        let bytes = encodings.reduce(UInt64(0)) { $0 + UInt64($1.count) }
+        guard bytes <= limits.maxBlockAttestationBytes else {
+            throw .tooManyAttestationBytes(bytes: bytes, limit: limits.maxBlockAttestationBytes)
+        }
+        var verified: [VerifiedAttestation] = []
+        for (index, (attestation, encoding)) in zip(block.attestations, encodings).enumerated() {
+            let id = Hash32.sha256(encoding)
+            if let cached = known[id] {
+                verified.append(cached)
+                continue
+            }
+            do { verified.append(try rules.verifyAttestation(attestation, encoding: encoding, chainID: executor.chainID)) } catch {
+                throw .invalidAttestation(BlockAttestationError(index: index, rejection: error))
+            }
+        }
+        let root = MerkleRoot.of(verified.map(\.id))
+        guard block.header.attestationsRoot == root else {
+            throw .attestationsRootMismatch(header: block.header.attestationsRoot, computed: root)
+        }
+        return verified
     }
 
     /// Rule 11: `commit` finalises `block` with more than 2/3 of the power of `validators`.

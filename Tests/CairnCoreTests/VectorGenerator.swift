@@ -510,7 +510,8 @@ struct SpecModel {
             "bank": [],
             "devices": varints(d.map { int(devices, $0.0, $0.1) }),
             "consensus": varints([int(params, "max_block_transactions", 10_000), int(params, "max_block_bytes", 4 << 20),
-                                  int(params, "min_transaction_fee", 0), int(params, "mempool_expiry_blocks", 600)]),
+                                  int(params, "min_transaction_fee", 0), int(params, "mempool_expiry_blocks", 600),
+                                  int(params, "max_block_attestations", 2_000), int(params, "max_block_attestation_bytes", 4 << 20)]),
             "emission": e.bytes,
             "staking": varints(s.map { int(staking, $0.0, $0.1) }),
         ]
@@ -699,17 +700,24 @@ extension VectorGenerator {
             return .init(comment: comment, namespace: Int(key.namespace), key: Hex.prefixed(key.key), json: jsonText(json),
                          encoding: Hex.prefixed(encoding))
         }
-        let results = BlockResults(beginEvents: [runtimeEvents[1].1], endEvents: [runtimeEvents[0].1, runtimeEvents[2].1])
+        let results = runtimeBlockResults
         return RuntimeFile(
             description: "The runtime (Specs/runtime.md): module account addresses = last 20 bytes of SHA-256(encode_string(\"cairn/module-account/v1\") || encode_string(name)); parameters records (namespace 0x10, key = the owner's name in UTF-8), the chain-version record (0x11), the supply record (0x12) with their JSON forms and encodings; events and a block's results with their encodings.",
             moduleAccounts: ["fee_collector", "staking_rewards"].map { .init(name: $0, address: ModuleAccount.address($0).checksummed) },
             records: records,
             events: runtimeEvents.map { .init(comment: $0.0, json: jsonText($0.1.json), encoding: Hex.prefixed($0.1.canonicalBytes)) },
-            blockResults: .init(comment: "begin: the attribute-less event; end: the transfer, then the refusal",
+            blockResults: .init(comment: "begin: the attribute-less event; one attestation with the transfer event; end: the transfer, then the refusal",
                                 json: jsonText(["begin_block_events": .array(results.beginEvents.map(\.json)),
+                                                "attestations": .array(results.attestations.map { .array($0.events.map(\.json)) }),
                                                 "end_block_events": .array(results.endEvents.map(\.json))]),
                                 encoding: Hex.prefixed(results.canonicalBytes)))
     }
+}
+
+extension VectorGenerator {
+    static let runtimeBlockResults = BlockResults(beginEvents: [runtimeEvents[1].1],
+                                                  attestations: [AttestationResult(events: [runtimeEvents[0].1])],
+                                                  endEvents: [runtimeEvents[0].1, runtimeEvents[2].1])
 }
 
 /// A state of one entry, for reading a record's JSON form through the runtime.

@@ -165,7 +165,7 @@ struct VectorTests {
         }
         let byComment = Dictionary(uniqueKeysWithValues: file.records.map { ($0.comment, $0) })
         // Consensus: max_block_transactions, max_block_bytes, min_transaction_fee, mempool_expiry_blocks.
-        #expect(byComment["consensus parameters, the defaults"]?.encoding == Hex.prefixed(SpecModel.varints([10_000, 4 << 20, 0, 600])))
+        #expect(byComment["consensus parameters, the defaults"]?.encoding == Hex.prefixed(SpecModel.varints([10_000, 4 << 20, 0, 600, 2_000, 4 << 20])))
         #expect(byComment["consensus parameters, the defaults"]?.key == Hex.prefixed(Array("consensus".utf8)))
         // Emission: epoch_length, per_epoch, shares (count, then pool name and ppm each).
         var w = CanonicalWriter()
@@ -187,6 +187,14 @@ struct VectorTests {
             #expect(entry.encoding == Hex.prefixed(e.bytes))
             #expect(try Event(canonicalBytes: Hex.decode(entry.encoding)) == event)
         }
+        // A block's results: begin events, then one list of events per attestation, then end events.
+        let r = VectorGenerator.runtimeBlockResults
+        var results = CanonicalWriter()
+        results.write(list: r.beginEvents)
+        results.write(varint: UInt64(r.attestations.count))
+        for a in r.attestations { results.write(list: a.events) }
+        results.write(list: r.endEvents)
+        #expect(file.blockResults.encoding == Hex.prefixed(results.bytes))
     }
 
     /// The spec model's tree root agrees with the worked example of Specs/merkle.md §3.

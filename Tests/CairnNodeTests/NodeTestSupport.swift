@@ -22,6 +22,7 @@ struct TestNode {
     let directory: String
     let chain: NodeChain
     let mempool: Mempool
+    let attestations: AttestationPool
     let driver: ConsensusDriver
     let messenger = RecordingMessenger()
     /// Started only by a test that wants a peer: consensus talks to `messenger`; only net_peers
@@ -39,15 +40,17 @@ struct TestNode {
 
     init(directory: String? = nil, genesis: Genesis = TestNode.genesis, clockStart: UInt64 = 10_000,
          createEmptyBlocks: Bool = true, observer: (any ConsensusObserver)? = nil,
-         mempoolLimits: MempoolLimits = MempoolLimits(), onLocalFault: (@Sendable (String) -> Void)? = nil) throws {
+         mempoolLimits: MempoolLimits = MempoolLimits(), runtime: Runtime = .standard,
+         onLocalFault: (@Sendable (String) -> Void)? = nil) throws {
         let dir = directory ?? NSTemporaryDirectory() + "cairn-node-test-\(UInt64.random(in: 0...UInt64.max))"
         self.directory = dir
-        chain = try NodeChain(directory: dir + "/chain", genesis: genesis)
+        chain = try NodeChain(directory: dir + "/chain", genesis: genesis, runtime: runtime)
         mempool = try chain.makeMempool(limits: mempoolLimits)
+        attestations = chain.makeAttestationPool()
         let ticks = Counter(clockStart)
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         driver = try ConsensusDriver(
-            chain: chain, mempool: mempool,
+            chain: chain, mempool: mempool, attestations: attestations,
             signer: try ValidatorSigner(key: Self.validator, stateFile: dir + "/sign_state.json"),
             journal: try ConsensusJournal(path: dir + "/consensus.journal", logger: logger),
             messenger: messenger,
@@ -66,6 +69,7 @@ struct TestNode {
                          syncer: BlockSyncer(driver: driver, chain: chain, messenger: messenger, logger: logger),
                          mempool: mempool).register(in: &registry)
         try ModuleRPC(chain: chain).register(in: &registry)
+        if !runtime.latest.attestationOwners.isEmpty { try AttestationRPC(pool: attestations).register(in: &registry) }
         self.registry = registry
         dispatcher = JSONRPCDispatcher(registry: registry)
     }

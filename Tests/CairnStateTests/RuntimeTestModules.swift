@@ -123,8 +123,8 @@ final class RuntimeChain {
 
     /// Builds the next block of `candidates` (signed off by the one validator) and commits it.
     @discardableResult
-    func commitNext(_ candidates: [VerifiedTransaction] = []) throws -> BuiltBlock {
-        let built = try buildNext(candidates)
+    func commitNext(_ candidates: [VerifiedTransaction] = [], attestations: [VerifiedAttestation] = []) throws -> BuiltBlock {
+        let built = try buildNext(candidates, attestations: attestations)
         let block = built.block
         let payload = VoteSigningPayload(chainID: chainID, type: .precommit, height: block.header.height, round: 0, blockID: block.id)
         let commit = Commit(height: block.header.height, round: 0, blockID: block.id,
@@ -134,12 +134,12 @@ final class RuntimeChain {
     }
 
     /// The next block of `candidates`, not committed.
-    func buildNext(_ candidates: [VerifiedTransaction] = []) throws -> BuiltBlock {
+    func buildNext(_ candidates: [VerifiedTransaction] = [], attestations: [VerifiedAttestation] = []) throws -> BuiltBlock {
         let tip = try database.tip()!
         let lastCommit = tip.height == 0 ? nil : try database.commit(height: tip.height)
         return try builder.build(parent: tip, time: genesis.genesisTime + tip.height + 1, sealer: proposer,
                                  lastCommit: lastCommit, evidence: [], validators: validators(at: tip), candidates: candidates,
-                                 database: database)
+                                 attestations: attestations, database: database)
     }
 
     /// `block` checked by a verifier running `runtime` against this chain's tip.

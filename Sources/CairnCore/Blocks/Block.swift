@@ -1,10 +1,11 @@
 import CairnCrypto
 
-/// A header, the transactions it commits to, the misbehaviour it reports, and the commit that
-/// finalised its parent.
+/// A header, the transactions and attestations it commits to, the misbehaviour it reports, and
+/// the commit that finalised its parent.
 public struct Block: Sendable, Hashable, CanonicalCodable {
     public var header: BlockHeader
     public var transactions: [Transaction]
+    public var attestations: [Attestation]
     public var evidence: [DuplicateVoteEvidence]
     /// Precommits of more than 2/3 of the parent's validators for the parent; nil at height 1.
     /// Being inside the block, it is the same on every node, so downtime and rewards can use it.
@@ -14,11 +15,14 @@ public struct Block: Sendable, Hashable, CanonicalCodable {
     public static let maxTransactions = 100_000
     /// Upper bound on the evidence count any decoder accepts; the staking parameter is lower.
     public static let maxEvidence = 10_000
+    /// Upper bound on the attestation count any decoder accepts; the chain parameter is lower.
+    public static let maxAttestations = 100_000
 
-    public init(header: BlockHeader, transactions: [Transaction], evidence: [DuplicateVoteEvidence] = [],
-                lastCommit: Commit? = nil) {
+    public init(header: BlockHeader, transactions: [Transaction], attestations: [Attestation] = [],
+                evidence: [DuplicateVoteEvidence] = [], lastCommit: Commit? = nil) {
         self.header = header
         self.transactions = transactions
+        self.attestations = attestations
         self.evidence = evidence
         self.lastCommit = lastCommit
     }
@@ -40,6 +44,7 @@ public struct Block: Sendable, Hashable, CanonicalCodable {
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(header)
         writer.write(list: transactions)
+        writer.write(list: attestations)
         writer.write(list: evidence)
         writer.write(optional: lastCommit)
     }
@@ -47,6 +52,7 @@ public struct Block: Sendable, Hashable, CanonicalCodable {
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         header = try reader.read(BlockHeader.self)
         transactions = try reader.readList("block.transactions", limit: Self.maxTransactions)
+        attestations = try reader.readList("block.attestations", limit: Self.maxAttestations)
         evidence = try reader.readList("block.evidence", limit: Self.maxEvidence)
         lastCommit = try reader.readOptional("block.last_commit")
     }

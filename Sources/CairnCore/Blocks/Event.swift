@@ -90,22 +90,41 @@ public struct Event: Sendable, Hashable, CanonicalCodable {
 /// and end-block steps, in module order.
 public struct BlockResults: Sendable, Hashable, CanonicalCodable {
     public var beginEvents: [Event]
+    /// What each of the block's attestations did, in block order.
+    public var attestations: [AttestationResult]
     public var endEvents: [Event]
 
     public static let maxEvents = 1 << 16
 
-    public init(beginEvents: [Event] = [], endEvents: [Event] = []) {
+    public init(beginEvents: [Event] = [], attestations: [AttestationResult] = [], endEvents: [Event] = []) {
         self.beginEvents = beginEvents
+        self.attestations = attestations
         self.endEvents = endEvents
     }
 
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(list: beginEvents)
+        writer.write(list: attestations)
         writer.write(list: endEvents)
     }
 
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         beginEvents = try reader.readList("block_results.begin_events", limit: Self.maxEvents)
+        attestations = try reader.readList("block_results.attestations", limit: Block.maxAttestations)
         endEvents = try reader.readList("block_results.end_events", limit: Self.maxEvents)
+    }
+}
+
+/// What applying a committed attestation did: the events its module emitted (a verdict per
+/// witness, say).
+public struct AttestationResult: Sendable, Hashable, CanonicalCodable {
+    public var events: [Event]
+
+    public init(events: [Event] = []) { self.events = events }
+
+    public func encode(to writer: inout CanonicalWriter) { writer.write(list: events) }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        events = try reader.readList("attestation_result.events", limit: Event.maxAttributes * 16)
     }
 }

@@ -126,18 +126,21 @@ public actor ConsensusDriver {
     /// Called once when this node finds its own state or storage unusable (never a peer's
     /// fault): the node stops rather than judge blocks on bad data.
     private let onLocalFault: (@Sendable (String) -> Void)?
+    /// Where proposals take their attestations from; none on a node that only relays transactions.
+    private let attestations: AttestationPool?
     private var stoppedOnLocalFault = false
     /// How long and how much pending evidence is kept: the runtime's bounds (staking's
     /// `max_evidence_age` and one piece per possible validator), refreshed after each commit.
     private var evidenceBounds: (maxAge: UInt64, maxPending: Int) = (.max, 10_000)
 
-    public init(chain: NodeChain, mempool: Mempool, signer: ValidatorSigner?, journal: ConsensusJournal,
-                messenger: any PeerMessenger, settings: Settings, logger: Logger,
+    public init(chain: NodeChain, mempool: Mempool, attestations: AttestationPool? = nil, signer: ValidatorSigner?,
+                journal: ConsensusJournal, messenger: any PeerMessenger, settings: Settings, logger: Logger,
                 observer: (any ConsensusObserver)? = nil, clock: @escaping @Sendable () -> UInt64,
                 scheduler: any ConsensusScheduler = RealTimeScheduler(),
                 onLocalFault: (@Sendable (String) -> Void)? = nil) throws {
         self.chain = chain
         self.mempool = mempool
+        self.attestations = attestations
         self.signer = signer
         self.journal = journal
         self.messenger = messenger
@@ -541,6 +544,8 @@ public actor ConsensusDriver {
         let limits = await mempool.rules.consensus
         let candidates = await mempool.reap(maxTransactions: Int(clamping: limits.maxBlockTransactions),
                                             maxBytes: Int(clamping: limits.maxBlockBytes))
+        let attested = await attestations?.reap(maxAttestations: Int(clamping: limits.maxBlockAttestations),
+                                                maxBytes: Int(clamping: limits.maxBlockAttestationBytes)) ?? []
         guard h == height, engineStarted, engine.height == h, engine.round == r, engine.step == .propose,
               let signer else { return }
         let lastCommit: Commit?
@@ -570,14 +575,14 @@ public actor ConsensusDriver {
         do {
             built = try builder.build(parent: tip, time: time, sealer: signer, lastCommit: lastCommit,
                                       evidence: evidence, validators: schedule.blockValidators(last: lastValidators),
-                                      candidates: candidates, database: chain.database)
+                                      candidates: candidates, attestations: attested, database: chain.database)
         } catch where !evidence.isEmpty {
             // The selection said it applies; propose without it rather than not at all, and keep it.
             logger.error("the selected evidence does not apply; proposing without it: \(error)")
             do {
                 built = try builder.build(parent: tip, time: time, sealer: signer, lastCommit: lastCommit,
                                           evidence: [], validators: schedule.blockValidators(last: lastValidators),
-                                          candidates: candidates, database: chain.database)
+                                          candidates: candidates, attestations: attested, database: chain.database)
             } catch {
                 localFault("cannot build a block: \(error)")
                 return
@@ -586,6 +591,12 @@ public actor ConsensusDriver {
             // Building reads only this node's committed state: a failure is a fault of its own.
             localFault("cannot build a block: \(error)")
             return
+        }
+        if !built.skippedAttestations.isEmpty {
+            await attestations?.remove(built.skippedAttestations.map(\.attestation.id))
+            logger.info("dropped attestations that do not apply", metadata: [
+                "count": "\(built.skippedAttestations.count)", "first_reason": "\(built.skippedAttestations[0].reason.reason)",
+            ])
         }
         if !built.skipped.isEmpty {
             // They would be reaped and skipped again forever, and hold up their senders' later nonces.
@@ -616,11 +627,13 @@ public actor ConsensusDriver {
         }
         let encoded = EncodedTransactions(block)
         let known = await mempool.knownSenders(of: encoded.ids)
+        let knownAttestations = await attestations?.known(block.attestations.map(\.id)) ?? [:]
         guard block.header.height == height else { return false }
         do {
             let executed = try verifier.verify(block, parent: tip, parentTime: tipTime,
                                                validators: schedule.blockValidators(last: lastValidators),
-                                               encoded: encoded, knownSenders: known, database: chain.database)
+                                               encoded: encoded, knownSenders: known, knownAttestations: knownAttestations,
+                                               database: chain.database)
             candidates[id] = .valid(executed)
             return true
         } catch let error as BlockValidationError {
@@ -693,6 +706,7 @@ public actor ConsensusDriver {
 
         // Recheck only the senders this block touched, so the mempool's work is proportional to
         // the block, not to the pool.
+        if !block.attestations.isEmpty { await attestations?.remove(block.attestations.map(\.id)) }
         let senders = Set(executed.senders)
         let accounts = (try? executed.outcome.changedAccounts()) ?? []
         let rules: AdmissionRules?

@@ -9,6 +9,7 @@ import CairnCrypto
 public protocol ChainModule: Sendable {
     associatedtype Parameters: ModuleParameters
     associatedtype ModuleOperation: Sendable
+    associatedtype ModuleAttestation: Sendable = Never
 
     /// Lower-case name, unique in the runtime: parameter records, events, module accounts and
     /// reason codes are keyed by it.
@@ -19,6 +20,8 @@ public protocol ChainModule: Sendable {
     static var operationTags: [UInt64] { get }
     /// Emission pools this module receives: each is a module account named by the string.
     static var emissionPools: [String] { get }
+    /// Attestation tags this module decodes and applies (Specs/runtime.md §12).
+    static var attestationTags: [UInt64] { get }
 
     /// Decodes an operation with one of `operationTags`; a body that is not this module's
     /// canonical encoding throws, and the transaction is invalid.
@@ -31,6 +34,11 @@ public protocol ChainModule: Sendable {
     /// against the sender's balance and deducted before `apply`).
     static func spend(_ operation: ModuleOperation) -> Amount
 
+    /// Decodes an attestation with one of `attestationTags`; a body that is not canonical throws.
+    static func decodeAttestation(_ attestation: Attestation) throws(CanonicalDecodingError) -> ModuleAttestation
+    /// The device signatures inside an attestation, each with the digest it signs. The runtime
+    /// recovers them once per node and passes the addresses to `applyAttestation`.
+    static func signatures(of attestation: ModuleAttestation, chainID: String) -> [AttestationSignature]
     /// Reads the module's section of the genesis file's `state` object into the canonical
     /// encoding its `genesis` hook decodes (`Genesis.moduleStates`). The default refuses any.
     static func genesisState(json: JSONValue) throws(ParameterProblem) -> [UInt8]
@@ -46,6 +54,11 @@ public protocol ChainModule: Sendable {
     /// rejection undoes the whole transaction.
     func apply(_ operation: ModuleOperation, sender: Address, _ block: BlockContext, _ parameters: Parameters,
                _ state: inout StateOverlay) throws
+    /// Applies an attestation of the block (after its transactions): `signers[i]` is what
+    /// signature i of `signatures(of:)` recovers. A thrown rejection makes the attestation
+    /// invalid: a builder leaves it out, a verifier rejects the block.
+    func applyAttestation(_ attestation: ModuleAttestation, signers: [Address?], _ block: BlockContext,
+                          _ parameters: Parameters, _ state: inout StateOverlay) throws
     /// After the block's transactions; returns the effects the runtime applies.
     func endBlock(_ block: BlockContext, _ parameters: Parameters, _ state: inout StateOverlay) throws -> [EndBlockEffect]
     /// Read-only queries, served over RPC as `<name>_<query>` methods.
@@ -88,6 +101,7 @@ public struct EvidenceSelection: Sendable, Equatable {
 
 extension ChainModule {
     public static var emissionPools: [String] { [] }
+    public static var attestationTags: [UInt64] { [] }
     public static func genesisState(json: JSONValue) throws(ParameterProblem) -> [UInt8] {
         throw ParameterProblem(field: "", "\(name) has no genesis state beyond its parameters")
     }
@@ -172,4 +186,14 @@ public enum EndBlockEffect: Sendable, Hashable {
     case scheduleUpgrade(UpgradePlan)
     /// Drops the pending protocol upgrade, if any.
     case cancelUpgrade
+}
+
+/// A module that carries no attestations: it owns no tag, so none of these is ever called.
+extension ChainModule where ModuleAttestation == Never {
+    public static func decodeAttestation(_ attestation: Attestation) throws(CanonicalDecodingError) -> Never {
+        throw .invalidValue(field: "attestation.tag", reason: "\(name) carries no attestations")
+    }
+    public static func signatures(of attestation: Never, chainID: String) -> [AttestationSignature] {}
+    public func applyAttestation(_ attestation: Never, signers: [Address?], _ block: BlockContext,
+                                 _ parameters: Parameters, _ state: inout StateOverlay) throws {}
 }

@@ -12,22 +12,31 @@ public struct ConsensusParameters: TabularParameters {
     public var minTransactionFee: Amount
     /// Blocks a transaction may wait in a mempool before it is dropped as expired.
     public var mempoolExpiryBlocks: UInt64
+    /// Most attestations one block may carry (they pay no fee: this bounds their share of a block).
+    public var maxBlockAttestations: UInt64
+    /// Most bytes of encoded attestations one block may carry.
+    public var maxBlockAttestationBytes: UInt64
 
     public static let name = "consensus"
 
     public init(maxBlockTransactions: UInt64 = 10_000, maxBlockBytes: UInt64 = 4 * 1024 * 1024,
-                minTransactionFee: Amount = 0, mempoolExpiryBlocks: UInt64 = 600) {
+                minTransactionFee: Amount = 0, mempoolExpiryBlocks: UInt64 = 600,
+                maxBlockAttestations: UInt64 = 2_000, maxBlockAttestationBytes: UInt64 = 4 * 1024 * 1024) {
         self.maxBlockTransactions = maxBlockTransactions
         self.maxBlockBytes = maxBlockBytes
         self.minTransactionFee = minTransactionFee
         self.mempoolExpiryBlocks = mempoolExpiryBlocks
+        self.maxBlockAttestations = maxBlockAttestations
+        self.maxBlockAttestationBytes = maxBlockAttestationBytes
     }
 
     public static var defaults: ConsensusParameters { ConsensusParameters() }
 
     public static var fields: [ParameterField<ConsensusParameters>] {
         [.integer("max_block_transactions", \.maxBlockTransactions), .integer("max_block_bytes", \.maxBlockBytes),
-         .amount("min_transaction_fee", \.minTransactionFee), .integer("mempool_expiry_blocks", \.mempoolExpiryBlocks)]
+         .amount("min_transaction_fee", \.minTransactionFee), .integer("mempool_expiry_blocks", \.mempoolExpiryBlocks),
+         .integer("max_block_attestations", \.maxBlockAttestations),
+         .integer("max_block_attestation_bytes", \.maxBlockAttestationBytes)]
     }
 
     public var problem: ParameterProblem? {
@@ -38,6 +47,12 @@ public struct ConsensusParameters: TabularParameters {
             return ParameterProblem(field: "max_block_bytes", "must be \(Transaction.maxEncodedBytes) to \(64 << 20)")
         }
         if mempoolExpiryBlocks < 1 { return ParameterProblem(field: "mempool_expiry_blocks", "must be at least 1") }
+        if maxBlockAttestations > UInt64(Block.maxAttestations) {
+            return ParameterProblem(field: "max_block_attestations", "must be 0 to \(Block.maxAttestations)")
+        }
+        if maxBlockAttestationBytes < UInt64(Attestation.maxEncodedBytes) || maxBlockAttestationBytes > 64 << 20 {
+            return ParameterProblem(field: "max_block_attestation_bytes", "must be \(Attestation.maxEncodedBytes) to \(64 << 20)")
+        }
         return nil
     }
 
@@ -46,6 +61,8 @@ public struct ConsensusParameters: TabularParameters {
         writer.write(varint: maxBlockBytes)
         writer.write(varint: minTransactionFee)
         writer.write(varint: mempoolExpiryBlocks)
+        writer.write(varint: maxBlockAttestations)
+        writer.write(varint: maxBlockAttestationBytes)
     }
 
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
@@ -53,5 +70,7 @@ public struct ConsensusParameters: TabularParameters {
         maxBlockBytes = try reader.readVarint("consensus.max_block_bytes")
         minTransactionFee = try reader.readVarint128("consensus.min_transaction_fee")
         mempoolExpiryBlocks = try reader.readVarint("consensus.mempool_expiry_blocks")
+        maxBlockAttestations = try reader.readVarint("consensus.max_block_attestations")
+        maxBlockAttestationBytes = try reader.readVarint("consensus.max_block_attestation_bytes")
     }
 }

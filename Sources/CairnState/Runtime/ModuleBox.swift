@@ -11,6 +11,7 @@ struct ModuleBox<M: ChainModule>: RegisteredModule {
     var operationTags: [UInt64] { M.operationTags }
     var emissionPools: [String] { M.emissionPools }
     var operationSchemas: [JSONValue] { M.operationSchemas }
+    var attestationTags: [UInt64] { M.attestationTags }
     var parameters: ParameterSchema { ParameterSchema(owner: M.name, M.Parameters.self) }
 
     func decode(_ operation: Operation) throws(CanonicalDecodingError) -> any Sendable {
@@ -19,6 +20,19 @@ struct ModuleBox<M: ChainModule>: RegisteredModule {
 
     func spend(_ operation: any Sendable) -> Amount { M.spend(operation as! M.ModuleOperation) }
     func genesisState(json: JSONValue) throws(ParameterProblem) -> [UInt8] { try M.genesisState(json: json) }
+
+    func decodeAttestation(_ attestation: Attestation) throws(CanonicalDecodingError) -> any Sendable {
+        try M.decodeAttestation(attestation)
+    }
+
+    func attestationSignatures(_ attestation: any Sendable, chainID: String) -> [AttestationSignature] {
+        M.signatures(of: attestation as! M.ModuleAttestation, chainID: chainID)
+    }
+
+    func applyAttestation(_ attestation: any Sendable, signers: [Address?], _ block: BlockContext, _ parameters: any Sendable,
+                          _ state: inout StateOverlay) throws {
+        try module.applyAttestation(attestation as! M.ModuleAttestation, signers: signers, block, parameters as! M.Parameters, &state)
+    }
     func json(_ operation: any Sendable) -> JSONValue { M.json(operation as! M.ModuleOperation) }
 
     func genesis(_ genesis: Genesis, _ parameters: any Sendable, _ state: inout StateOverlay) throws {
@@ -58,10 +72,15 @@ protocol RegisteredModule: Sendable {
     var operationTags: [UInt64] { get }
     var emissionPools: [String] { get }
     var operationSchemas: [JSONValue] { get }
+    var attestationTags: [UInt64] { get }
     var parameters: ParameterSchema { get }
     func decode(_ operation: Operation) throws(CanonicalDecodingError) -> any Sendable
     func spend(_ operation: any Sendable) -> Amount
     func genesisState(json: JSONValue) throws(ParameterProblem) -> [UInt8]
+    func decodeAttestation(_ attestation: Attestation) throws(CanonicalDecodingError) -> any Sendable
+    func attestationSignatures(_ attestation: any Sendable, chainID: String) -> [AttestationSignature]
+    func applyAttestation(_ attestation: any Sendable, signers: [Address?], _ block: BlockContext, _ parameters: any Sendable,
+                          _ state: inout StateOverlay) throws
     func json(_ operation: any Sendable) -> JSONValue
     func genesis(_ genesis: Genesis, _ parameters: any Sendable, _ state: inout StateOverlay) throws
     func beginBlock(_ block: BlockContext, _ parameters: any Sendable, _ state: inout StateOverlay) throws

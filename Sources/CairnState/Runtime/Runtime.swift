@@ -42,6 +42,7 @@ public struct RuleSet: Sendable {
     public let version: UInt64
     let modules: [any RegisteredModule]
     let moduleByTag: [UInt64: Int]
+    let moduleByAttestationTag: [UInt64: Int]
     /// The runtime's own records first ("consensus", "emission"), then each module's, in order.
     let parameterSchemas: [ParameterSchema]
     /// Every emission pool, in module order.
@@ -51,6 +52,7 @@ public struct RuleSet: Sendable {
         case duplicateName(String)
         case sharedNamespace(UInt8, String, String)
         case sharedTag(UInt64, String, String)
+        case sharedAttestationTag(UInt64, String, String)
         case sharedPool(String)
 
         public var description: String {
@@ -58,6 +60,7 @@ public struct RuleSet: Sendable {
             case .duplicateName(let n): "two modules are named '\(n)'"
             case .sharedNamespace(let ns, let a, let b): "namespace \(ns) is claimed by \(a) and \(b)"
             case .sharedTag(let t, let a, let b): "operation tag \(t) is claimed by \(a) and \(b)"
+            case .sharedAttestationTag(let t, let a, let b): "attestation tag \(t) is claimed by \(a) and \(b)"
             case .sharedPool(let p): "emission pool '\(p)' is registered twice"
             }
         }
@@ -74,6 +77,7 @@ public struct RuleSet: Sendable {
         var namespaces: [UInt8: String] = [:]
         for ns in RuntimeNamespace.all { namespaces[ns] = "runtime" }
         var tags: [UInt64: Int] = [:]
+        var attestationTags: [UInt64: Int] = [:]
         var pools: [String] = []
         for (index, module) in boxed.enumerated() {
             guard names[module.name] == nil else { throw .duplicateName(module.name) }
@@ -86,12 +90,17 @@ public struct RuleSet: Sendable {
                 if let other = tags[tag] { throw .sharedTag(tag, boxed[other].name, module.name) }
                 tags[tag] = index
             }
+            for tag in module.attestationTags {
+                if let other = attestationTags[tag] { throw .sharedAttestationTag(tag, boxed[other].name, module.name) }
+                attestationTags[tag] = index
+            }
             for pool in module.emissionPools {
                 guard !pools.contains(pool), pool != ModuleAccount.feeCollectorName else { throw .sharedPool(pool) }
                 pools.append(pool)
             }
         }
         moduleByTag = tags
+        moduleByAttestationTag = attestationTags
         self.pools = pools
         let registered = pools
         parameterSchemas = [
@@ -125,6 +134,11 @@ public struct RuleSet: Sendable {
     /// Every (tag, owner) pair, sorted by tag.
     public var operationOwners: [(tag: UInt64, owner: String)] {
         moduleByTag.map { ($0.key, modules[$0.value].name) }.sorted { $0.tag < $1.tag }
+    }
+
+    /// Every (attestation tag, owner) pair, sorted by tag.
+    public var attestationOwners: [(tag: UInt64, owner: String)] {
+        moduleByAttestationTag.map { ($0.key, modules[$0.value].name) }.sorted { $0.tag < $1.tag }
     }
 
     /// Module accounts: the fee collector, then every pool.

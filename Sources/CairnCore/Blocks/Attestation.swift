@@ -1,0 +1,74 @@
+import CairnCrypto
+
+/// Proof of physical work a block carries beside its transactions (Specs/blocks.md §2,
+/// Specs/runtime.md §12): no fee and no sender; the module owning `tag` decodes the body and
+/// checks the device signatures inside it. Like an operation, it is `tag ‖ bytes(body)`.
+public struct Attestation: Sendable, Hashable, CanonicalCodable {
+    public let tag: UInt64
+    public let body: [UInt8]
+
+    /// Largest encoded attestation accepted anywhere (decoding, the pool, blocks).
+    public static let maxEncodedBytes = 16 * 1024
+
+    public init(tag: UInt64, body: [UInt8]) {
+        self.tag = tag
+        self.body = body
+    }
+
+    /// SHA-256 of the encoding: what the attestations root and the pool know it by.
+    public var id: Hash32 { Hash32.sha256(canonicalBytes) }
+
+    public var reader: CanonicalReader { CanonicalReader(body) }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(varint: tag)
+        writer.write(bytes: body)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        tag = try reader.readVarint("attestation.tag")
+        body = try reader.readBytes("attestation.body", limit: Self.maxEncodedBytes)
+    }
+
+    /// Decodes an attestation received from outside, enforcing the size limit first.
+    public static func decode(_ bytes: [UInt8]) throws(CanonicalDecodingError) -> Attestation {
+        guard bytes.count <= maxEncodedBytes else {
+            throw .lengthExceedsLimit(field: "attestation", length: UInt64(bytes.count), limit: maxEncodedBytes)
+        }
+        return try Attestation(canonicalBytes: bytes)
+    }
+}
+
+/// One signature inside an attestation and the digest it signs: the runtime recovers each once
+/// per node and hands the module the addresses.
+public struct AttestationSignature: Sendable, Hashable {
+    public let digest: Hash32
+    public let signature: RecoverableSignature
+
+    public init(digest: Hash32, signature: RecoverableSignature) {
+        self.digest = digest
+        self.signature = signature
+    }
+}
+
+/// An attestation whose signatures have been recovered once: `signers[i]` is the address
+/// signature i recovers (nil when it recovers none). Reused by the pool, building and verifying.
+public struct VerifiedAttestation: Sendable, Hashable {
+    public let attestation: Attestation
+    public let id: Hash32
+    public let signers: [Address?]
+    public let encodedSize: Int
+
+    public init(_ attestation: Attestation, id: Hash32, signers: [Address?], encodedSize: Int) {
+        self.attestation = attestation
+        self.id = id
+        self.signers = signers
+        self.encodedSize = encodedSize
+    }
+
+    /// Recovers every signature's address.
+    public init(_ attestation: Attestation, signatures: [AttestationSignature], encoding: [UInt8]) {
+        self.init(attestation, id: Hash32.sha256(encoding),
+                  signers: signatures.map { try? $0.signature.recoverAddress(digest: $0.digest) }, encodedSize: encoding.count)
+    }
+}
