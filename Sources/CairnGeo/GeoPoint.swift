@@ -54,3 +54,10 @@ public struct GeoPoint: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "(\(latitude), \(longitude)) µ°" }
 }
+
+extension GeoPoint {
+    /// Why (latitude, longitude) is no point, or nil: for callers that report rather than throw.
+    public static func problem(latitude: Int32, longitude: Int32) -> GeoError? {
+        do { _ = try GeoPoint(latitude: latitude, longitude: longitude); return nil } catch { return error }
+    }
+}

@@ -107,7 +107,7 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             let keyring = Keyring(home: home.nodeHome)
             if unsafePrintPrivateKey {
-                let key = try keyring.load(name: name, passphrase: passphrase.read(for: "key '\(name)'", confirm: false))
+                let key = try keyring.unlock(name: name, passphrase: passphrase)
                 print(Hex.prefixed(key.bytes))
             } else {
                 print(String(decoding: try keyring.keystore(name: name), as: UTF8.self))

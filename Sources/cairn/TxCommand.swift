@@ -160,15 +160,35 @@ struct TransactionSender: ParsableArguments {
     @Flag(help: "Wait until the transaction is committed.") var wait = false
     @Option(help: "Seconds to wait with --wait.") var timeout: Int = 60
 
-    /// Signs `operation` with the `from` key for the node's chain, sends it, and reports.
-    func send(_ operation: CairnCore.Operation, describe: (Address) -> String) async throws {
-        let keyring = Keyring(home: home.nodeHome)
-        _ = try keyring.address(name: from)  // a missing key fails before the passphrase prompt
-        let key = try keyring.load(name: from, passphrase: passphrase.read(for: "key '\(from)'", confirm: false))
+    /// The unlocked sending key, the node and its chain: what an operation signed on behalf of
+    /// the sender (a device's claim names the owner and the chain) is built from.
+    struct Session {
+        let key: PrivateKey
+        let rpc: JSONRPCClient
+        let chainID: String
+        let fee: Amount
+    }
+
+    /// Checks the fee, unlocks the `from` key and asks the node for its chain id.
+    func open() async throws -> Session {
         let feeValue = try AmountFormat.parse(fee)
+        let key = try Keyring(home: home.nodeHome).unlock(name: from, passphrase: passphrase)
         let rpc = JSONRPCClient(url: client.rpc)
         let status = try await rpc.call("node_status")
         guard let chainID = status["chain_id"]?.stringValue else { throw UserError("node_status returned no chain_id") }
+        return Session(key: key, rpc: rpc, chainID: chainID, fee: feeValue)
+    }
+
+    /// Signs `operation` with the `from` key for the node's chain, sends it, and reports.
+    func send(_ operation: CairnCore.Operation, describe: (Address) -> String) async throws {
+        try await send(operation, in: try await open(), describe: describe)
+    }
+
+    /// As `send(_:describe:)` in an open session; `extra` (e.g. the new device's id) joins the
+    /// JSON result and follows the text report.
+    func send(_ operation: CairnCore.Operation, in session: Session, extra: [(String, JSONValue)] = [],
+              describe: (Address) -> String) async throws {
+        let key = session.key, rpc = session.rpc
         let useNonce: UInt64
         if let nonce {
             useNonce = nonce
@@ -177,7 +197,7 @@ struct TransactionSender: ParsableArguments {
             guard let n = account["next_nonce"]?.integerValue else { throw UserError("state_getAccount returned no next_nonce") }
             useNonce = UInt64(n)
         }
-        let tx = UnsignedTransaction(chainID: chainID, nonce: useNonce, fee: feeValue, operation: operation).signed(with: key)
+        let tx = UnsignedTransaction(chainID: session.chainID, nonce: useNonce, fee: session.fee, operation: operation).signed(with: key)
         let sent = try await rpc.call("tx_send", ["tx": .string(Hex.prefixed(tx.canonicalBytes))])
         guard let id = sent.stringValue else { throw UserError("tx_send returned no id") }
         var result: JSONValue = ["id": .string(id), "status": "pending"]
@@ -185,12 +205,17 @@ struct TransactionSender: ParsableArguments {
             result = try await waitForCommit(rpc: rpc, id: id, timeout: .seconds(timeout))
         }
         if client.json {
-            print(JSONText.string(result))
-        } else if result["status"]?.stringValue == "committed" {
+            var fields = result.objectValue ?? [:]
+            for (name, value) in extra { fields[name] = value }
+            print(JSONText.string(.object(fields)))
+            return
+        }
+        if result["status"]?.stringValue == "committed" {
             print("Committed \(id) at height \(result["height"]?.integerValue ?? 0)")
         } else {
             print("Sent \(id) (\(describe(key.address)), nonce \(useNonce))")
         }
+        for (name, value) in extra { print("\(name): \(value.stringValue ?? JSONText.string(value))") }
     }
 }
 

@@ -10,35 +10,10 @@ import Testing
 /// The `cairn` command line as a user runs it, against a real devnet process.
 @Suite("CLI against a devnet", .serialized)
 struct CLITests {
-    /// Runs `cairn ARGS`, feeding `input` to standard input, with `environment` added to this
-    /// process's environment; returns (exit status, stdout, stderr).
-    @discardableResult
-    func cairn(_ arguments: [String], input: String? = nil,
-               environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: NodeProcess.binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inPipe.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
     @Test func keysTransferAndQueries() async throws {
         let home = temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let node = try await NodeProcess(
-            ["devnet", "--home", home + "/node", "--genesis", NodeProcess.repoRoot + "/genesis/devnet.json",
-             "--keys", NodeProcess.repoRoot + "/genesis/devnet-keys.json", "--block-interval-ms", "100"],
-            logPath: home + "/node.log")
+        let node = try await NodeProcess(NodeProcess.devnetArguments(home + "/node"), logPath: home + "/node.log")
         let rpc = ["--rpc", node.rpcURL]
         let keyring = ["--home", home + "/wallet"]
         // The keyring passphrase comes from the environment here; a small scrypt N keeps each key fast.

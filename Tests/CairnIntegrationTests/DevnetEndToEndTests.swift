@@ -13,17 +13,10 @@ struct DevnetEndToEndTests {
     static let validator = try! Address(hex: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
     static let initial: Amount = 1_000_000 * AmountFormat.unit
 
-    func devnetArguments(_ home: String) -> [String] {
-        ["devnet", "--home", home,
-         "--genesis", NodeProcess.repoRoot + "/genesis/devnet.json",
-         "--keys", NodeProcess.repoRoot + "/genesis/devnet-keys.json",
-         "--block-interval-ms", "100"]
-    }
-
     @Test func transferProofKillAndRestart() async throws {
         let home = temporaryDirectory("e2e")
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let node = try await NodeProcess(devnetArguments(home), logPath: home + "/node.log")
+        let node = try await NodeProcess(NodeProcess.devnetArguments(home), logPath: home + "/node.log")
         let rpc = node.client
 
         let recipient = PrivateKey.generate().address
@@ -73,7 +66,7 @@ struct DevnetEndToEndTests {
         let beforeBlock = try await rpc.call("chain_getBlock", ["block": .integer(beforeHeight)])
         node.kill9()
 
-        let restarted = try await NodeProcess(devnetArguments(home), logPath: home + "/node.log")
+        let restarted = try await NodeProcess(NodeProcess.devnetArguments(home), logPath: home + "/node.log")
         let after = try await restarted.client.call("node_status")
         let afterHeight = try #require(after["latest_height"]?.integerValue)
         #expect(afterHeight >= beforeHeight)
@@ -92,7 +85,7 @@ struct DevnetEndToEndTests {
     @Test func refusesAnotherGenesis() async throws {
         let home = temporaryDirectory("genesis")
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let node = try await NodeProcess(devnetArguments(home), logPath: home + "/node.log")
+        let node = try await NodeProcess(NodeProcess.devnetArguments(home), logPath: home + "/node.log")
         #expect(node.terminate() == 0)
         // Change the stored genesis: the chain data no longer matches it.
         let genesisPath = home + "/config/genesis.json"
@@ -109,7 +102,7 @@ struct DevnetEndToEndTests {
         defer { try? FileManager.default.removeItem(atPath: home) }
         var nonce: UInt64 = 0
         for round in 0..<3 {
-            let node = try await NodeProcess(devnetArguments(home), logPath: home + "/node.log")
+            let node = try await NodeProcess(NodeProcess.devnetArguments(home), logPath: home + "/node.log")
             let rpc = node.client
             let account = try await rpc.call("state_getAccount", ["address": .string(Self.sender.address.checksummed)])
             nonce = UInt64(try #require(account["nonce"]?.integerValue))
@@ -132,7 +125,7 @@ struct DevnetEndToEndTests {
                 try await Task.sleep(for: .milliseconds(20))
             }
             node.kill9()
-            let again = try await NodeProcess(devnetArguments(home), logPath: home + "/node.log")
+            let again = try await NodeProcess(NodeProcess.devnetArguments(home), logPath: home + "/node.log")
             let block = try await again.client.call("chain_getBlock", ["block": .integer(lastSeen.height)])
             #expect(block["id"] == lastSeen.id, "block at \(lastSeen.height) changed across kill -9")
             #expect(block["header"]?["state_root"] == lastSeen.root)

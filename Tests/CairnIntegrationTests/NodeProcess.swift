@@ -24,6 +24,14 @@ final class NodeProcess: @unchecked Sendable {
         return repoRoot + "/.build/debug/cairn"
     }
 
+    /// `cairn devnet` in `home` from the repository's genesis/ files, with 100 ms blocks.
+    static func devnetArguments(_ home: String) -> [String] {
+        ["devnet", "--home", home,
+         "--genesis", repoRoot + "/genesis/devnet.json",
+         "--keys", repoRoot + "/genesis/devnet-keys.json",
+         "--block-interval-ms", "100"]
+    }
+
     /// Starts `cairn ARGS --rpc-port 0 --p2p-port 0` (unless ARGS name ports) and waits until its
     /// JSON-RPC answers; in `workingDirectory` if given, else in the test's.
     init(_ arguments: [String], logPath: String, workingDirectory: String? = nil) async throws {
