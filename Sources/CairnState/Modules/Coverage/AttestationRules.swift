@@ -5,7 +5,7 @@ import CairnGeo
 /// Why a whole attestation (one beacon and its receipts) is refused before any receipt is judged
 /// (Specs/depin/coverage.md §6.1): the block carrying it is invalid, unlike a bad receipt, which
 /// only earns nothing.
-public enum AttestationRejection: Error, Sendable, Hashable, CustomStringConvertible {
+public enum ChallengeRejection: Error, Sendable, Hashable, CustomStringConvertible {
     case challengeNotYetFinal(challengeHeight: UInt64, height: UInt64)
     case challengeExpired(challengeHeight: UInt64, lastHeight: UInt64)
     case notChallenged
@@ -67,7 +67,7 @@ public enum AttestationRules {
     /// challenge was accepted.
     public static func challenge(seed: Hash32, challengeHeight: UInt64, blockTime: UInt64, height: UInt64,
                                  challengee: Address, record: DeviceRecord?, challenged: [Address], attested: Bool,
-                                 receipts: Int, parameters: CoverageParameters) throws(AttestationRejection) -> Challenge {
+                                 receipts: Int, parameters: CoverageParameters) throws(ChallengeRejection) -> Challenge {
         guard height > challengeHeight else { throw .challengeNotYetFinal(challengeHeight: challengeHeight, height: height) }
         let last = challengeHeight.addingReportingOverflow(parameters.challengeWindow)
         if !last.overflow, height > last.partialValue {
