@@ -102,7 +102,7 @@ let package = Package(
         .target(name: "CairnFuzzChecks", dependencies: ["CairnCore", "CairnCrypto", "CairnState"], path: "Tests/CairnFuzzChecks",
                 swiftSettings: swiftSettings),
 
-        .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnCryptoTests", dependencies: ["CairnTestSupport", "CairnCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnGeoTests", dependencies: ["CairnGeo", "CairnTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCoreTests", dependencies: ["CairnFuzzChecks", "CairnTestSupport", "CairnState",
             "CairnCore", .product(name: "PropertyBased", package: "swift-property-based"),

@@ -90,7 +90,8 @@ public actor AttestationPool {
     public func reap(maxAttestations: Int, maxBytes: Int) -> [VerifiedAttestation] {
         var taken: [VerifiedAttestation] = []
         var budget = maxBytes
-        for entry in entries.values where taken.count < maxAttestations {
+        for entry in entries.values {
+            guard taken.count < maxAttestations else { break }
             guard entry.encodedSize <= budget else { continue }
             taken.append(entry)
             budget -= entry.encodedSize

@@ -55,10 +55,6 @@ struct VRFVectorsFile: Codable, Equatable {
 }
 
 enum VRFVectorGenerator {
-    static let url = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Specs/vectors/vrf.json")
-
     static func key(_ hex: String) -> PrivateKey { try! PrivateKey(hex: hex) }
 
     static let keys = [
@@ -177,26 +173,5 @@ enum VRFVectorGenerator {
             vectors: validInputs.map { valid($0.comment, $0.key, $0.alpha) },
             invalid: invalid(),
             seedChain: seedChain())
-    }
-
-    static var writing: Bool { ProcessInfo.processInfo.environment["CAIRN_WRITE_VECTORS"] == "1" }
-
-    /// Writing: stores `generated` and returns it. Otherwise: the stored file.
-    static func load(generated: VRFVectorsFile) throws -> VRFVectorsFile {
-        if writing {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try (encoder.encode(generated) + Data("\n".utf8)).write(to: url)
-            return generated
-        }
-        return try stored()
-    }
-
-    static func stored() throws -> VRFVectorsFile {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(VRFVectorsFile.self, from: Data(contentsOf: url))
     }
 }
