@@ -114,6 +114,21 @@ public actor AttestationPool {
         }
     }
 
+    /// After a commit: runs every pending attestation's rules again on the new committed state
+    /// and drops the ones that no longer apply (an expired challenge, one attested meanwhile), so
+    /// a node that never proposes does not keep them. Off the actor; submissions go on meanwhile.
+    @concurrent
+    public nonisolated func recheck() async {
+        let pending = await snapshot()
+        var stale: [Hash32] = []
+        for entry in pending {
+            do { try check(entry) } catch is AttestationRejection { stale.append(entry.id) } catch {}
+        }
+        if !stale.isEmpty { await remove(stale) }
+    }
+
+    private func snapshot() -> [VerifiedAttestation] { Array(entries.values) }
+
     public var count: Int { entries.count }
     public func contains(_ id: Hash32) -> Bool { entries[id] != nil }
 }

@@ -5,7 +5,7 @@ import CairnRPC
 
 /// `attest_submit`: how devices (through their gateways) hand attestations to the chain.
 struct AttestationRPC: Sendable {
-    let pool: AttestationPool
+    let gossip: AttestationGossip
 
     func register(in registry: inout RPCRegistry) throws {
         try registry.register(RPCMethod(
@@ -24,7 +24,7 @@ struct AttestationRPC: Sendable {
             throw RPCError.invalidParams("parameter 'attestation': \(error)")
         }
         do {
-            return .string(try await pool.submit(encoded: raw).hex)
+            return .string(try await gossip.submit(encoded: raw).hex)
         } catch {
             throw RPCError.attestationRejected("\(error)", data: ["reason": .string(error.reason)])
         }

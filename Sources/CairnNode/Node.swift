@@ -26,6 +26,7 @@ public final class Node: Sendable {
     public let driver: ConsensusDriver
     public let syncer: BlockSyncer
     public let gossip: TransactionGossip
+    public let attestationGossip: AttestationGossip
     public let signer: ValidatorSigner?
     public let metrics: NodeMetrics
     public let logger: Logger
@@ -76,6 +77,7 @@ public final class Node: Sendable {
         self.metrics = metrics
         let gossip = TransactionGossip(mempool: mempool, messenger: network, logger: logger)
         self.gossip = gossip
+        attestationGossip = AttestationGossip(pool: attestations, messenger: network)
         driver = try ConsensusDriver(
             chain: chain, mempool: mempool, attestations: attestations, signer: signer, journal: journal, messenger: network,
             settings: .init(timeouts: timeouts, minBlockInterval: .milliseconds(config.blockIntervalMilliseconds),
@@ -120,7 +122,7 @@ public final class Node: Sendable {
                      signing: signer == nil ? nil : driver.signingHealth)
             .register(in: &registry)
         if !chain.executor.runtime.latest.attestationOwners.isEmpty {
-            try AttestationRPC(pool: attestations).register(in: &registry)
+            try AttestationRPC(gossip: attestationGossip).register(in: &registry)
         }
         try ConsensusRPC(chain: chain, driver: driver, network: network, syncer: syncer, mempool: mempool)
             .register(in: &registry)
@@ -234,6 +236,7 @@ struct NetworkService: Service {
                                                              bufferingPolicy: .bufferingNewest(50_000))
         let (sync, syncIn) = AsyncStream.makeStream(of: (NodeMessage, NodeID).self, bufferingPolicy: .bufferingNewest(10_000))
         let (mempool, mempoolIn) = AsyncStream.makeStream(of: ([[UInt8]], NodeID).self, bufferingPolicy: .bufferingNewest(10_000))
+        let (attested, attestedIn) = AsyncStream.makeStream(of: ([[UInt8]], NodeID).self, bufferingPolicy: .bufferingNewest(1_000))
         // On SIGTERM/SIGINT every loop below is cancelled; then the network closes its peers.
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -244,6 +247,7 @@ struct NetworkService: Service {
                             node.updatePeerMetrics()
                             await node.syncer.peerConnected(info.id)
                             await node.gossip.peerConnected(info.id)
+                            await node.attestationGossip.peerConnected(info.id)
                         case .disconnected(let id, _):
                             node.updatePeerMetrics()
                             await node.syncer.peerDisconnected(id)
@@ -257,7 +261,11 @@ struct NetworkService: Service {
                             case .consensus: consensusIn.yield((message, peer))
                             case .blockSync: syncIn.yield((message, peer))
                             case .mempool:
-                                if case .transactions(let txs) = message { mempoolIn.yield((txs, peer)) }
+                                switch message {
+                                case .transactions(let txs): mempoolIn.yield((txs, peer))
+                                case .attestations(let items): attestedIn.yield((items, peer))
+                                default: break
+                                }
                             }
                         }
                     }
@@ -265,6 +273,7 @@ struct NetworkService: Service {
                 group.addTask { for await (message, peer) in consensus { await node.driver.receive(message, from: peer) } }
                 group.addTask { for await (message, peer) in sync { await node.syncer.receive(message, from: peer) } }
                 group.addTask { for await (txs, peer) in mempool { await node.gossip.received(txs, from: peer) } }
+                group.addTask { for await (items, peer) in attested { await node.attestationGossip.received(items, from: peer) } }
                 group.addTask { await node.driver.regossipLoop() }
                 group.addTask { await node.syncer.run() }
                 group.addTask {
@@ -279,6 +288,7 @@ struct NetworkService: Service {
         consensusIn.finish()
         syncIn.finish()
         mempoolIn.finish()
+        attestedIn.finish()
         await node.network.stop()
     }
 }

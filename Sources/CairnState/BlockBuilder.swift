@@ -31,8 +31,9 @@ public struct BlockBuilder: Sendable {
                       candidates: [VerifiedTransaction], attestations: [VerifiedAttestation] = [],
                       database: ChainDatabase) throws -> BuiltBlock {
         let proposer = sealer.sealingKey.address
+        let seal = sealer.seal(previousSeed: parent.seed, height: parent.height + 1)
         let context = executor.context(height: parent.height + 1, proposer: proposer, lastCommit: lastCommit,
-                                       lastValidators: validators.last, evidence: evidence)
+                                       lastValidators: validators.last, evidence: evidence, seed: seal.seed, time: time)
         var overlay = StateOverlay(base: database)
         let session = try executor.runtime.begin(context, &overlay)
         var included: [VerifiedTransaction] = []
@@ -77,7 +78,7 @@ public struct BlockBuilder: Sendable {
             attestationsRoot: MerkleRoot.of(attested.map(\.id)), stateRoot: treeUpdate.root,
             validatorsHash: validators.current.hash, nextValidatorsHash: validators.next.hash,
             lastCommitHash: Block.lastCommitHash(lastCommit), evidenceRoot: Block.evidenceRoot(evidence),
-            proposer: proposer, seal: sealer.seal(previousSeed: parent.seed, height: parent.height + 1),
+            proposer: proposer, seal: seal,
             protocolVersion: session.version)
         let block = Block(header: header, transactions: included.map(\.transaction), attestations: attested.map(\.attestation),
                           evidence: evidence, lastCommit: lastCommit)

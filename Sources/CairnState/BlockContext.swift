@@ -14,14 +14,22 @@ public struct BlockContext: Sendable {
     /// The validator set that signed the parent block; nil at height 1.
     public var lastValidators: ValidatorSet?
     public var evidence: [DuplicateVoteEvidence]
+    /// The block's VRF seed (Specs/depin/randomness.md): what challenges derive from. Zero when
+    /// the context is only for admission on committed state, where no hook reads it.
+    public var seed: Hash32
+    /// The block's header time, ms; 0 for admission.
+    public var time: UInt64
 
     public init(chainID: String, height: UInt64, proposer: Address, lastCommitSigners: [Address] = [],
-                lastValidators: ValidatorSet? = nil, evidence: [DuplicateVoteEvidence] = []) {
+                lastValidators: ValidatorSet? = nil, evidence: [DuplicateVoteEvidence] = [],
+                seed: Hash32 = .zero, time: UInt64 = 0) {
         self.chainID = chainID
         self.height = height
         self.proposer = proposer
         self.lastCommitSigners = lastCommitSigners
         self.lastValidators = lastValidators
         self.evidence = evidence
+        self.seed = seed
+        self.time = time
     }
 }

@@ -56,10 +56,10 @@ public struct BlockExecutor: Sendable {
     }
 
     public func context(height: UInt64, proposer: Address, lastCommit: Commit? = nil, lastValidators: ValidatorSet? = nil,
-                        evidence: [DuplicateVoteEvidence] = []) -> BlockContext {
+                        evidence: [DuplicateVoteEvidence] = [], seed: Hash32 = .zero, time: UInt64 = 0) -> BlockContext {
         BlockContext(chainID: chainID, height: height, proposer: proposer,
                      lastCommitSigners: lastCommit?.signatures.map(\.validator) ?? [],
-                     lastValidators: lastValidators, evidence: evidence)
+                     lastValidators: lastValidators, evidence: evidence, seed: seed, time: time)
     }
 
     /// Executes a block's `transactions` (signatures already verified) in `context`.

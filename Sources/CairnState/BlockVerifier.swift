@@ -148,7 +148,8 @@ public struct BlockVerifier: Sendable {
         try checkEvidence(block, chainID: chainID)
         let verified = try recoverSenders(block.transactions, encodings: encodings, ids: ids, knownSenders: knownSenders)
         let context = executor.context(height: header.height, proposer: header.proposer, lastCommit: block.lastCommit,
-                                       lastValidators: validators.last, evidence: block.evidence)
+                                       lastValidators: validators.last, evidence: block.evidence,
+                                       seed: header.seal.seed, time: header.time)
         let outcome: ExecutionOutcome
         do {
             outcome = try executor.execute(verified, attestations: attestations, context: context, state: database)

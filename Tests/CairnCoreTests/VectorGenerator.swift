@@ -506,8 +506,23 @@ struct SpecModel {
             ("onboarding_fee", 40_000_000_000_000_000_000), ("location_fee", 10_000_000_000_000_000_000),
             ("location_interval", 14_400), ("max_elevation", 9_000), ("max_depth", 500), ("max_antenna_gain", 150),
         ]
+        // Specs/depin/coverage.md §2, in table order.
+        let coverage = params["coverage"]
+        let c: [(String, UInt128)] = [
+            ("challenges_per_block", 2), ("beacon_interval", 3_600), ("challenge_window", 10), ("receipt_window", 60_000),
+            ("receipt_time_tolerance", 2_000), ("max_receipts", 50), ("max_witnesses", 14), ("min_witness_distance", 300),
+            ("max_witness_distance", 100_000), ("beacon_transmit_power", 270), ("rssi_tolerance", 30), ("rssi_floor", 1_400),
+            ("snr_floor", 200), ("snr_ceiling", 200), ("frequency_tolerance", 100_000), ("channel_base_frequency", 867_100_000),
+            ("channel_spacing", 200_000), ("channel_count", 8), ("challengee_share", 200_000), ("witness_share", 800_000),
+            ("witness_redundancy", 4), ("reward_decay", 800_000), ("transmit_unit_cap", 2_000_000),
+            ("density_r8_n", 2), ("density_r8_target", 1), ("density_r8_max", 4),
+            ("density_r7_n", 2), ("density_r7_target", 5), ("density_r7_max", 20),
+            ("density_r4_n", 1), ("density_r4_target", 250), ("density_r4_max", 800),
+            ("min_beacon_interval", 900), ("epoch_length", 14_400),
+        ]
         return [
             "bank": [],
+            "coverage": varints(c.map { int(coverage, $0.0, $0.1) }),
             "devices": varints(d.map { int(devices, $0.0, $0.1) }),
             "consensus": varints([int(params, "max_block_transactions", 10_000), int(params, "max_block_bytes", 4 << 20),
                                   int(params, "min_transaction_fee", 0), int(params, "mempool_expiry_blocks", 600),

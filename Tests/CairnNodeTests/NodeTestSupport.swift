@@ -69,7 +69,7 @@ struct TestNode {
                          syncer: BlockSyncer(driver: driver, chain: chain, messenger: messenger, logger: logger),
                          mempool: mempool).register(in: &registry)
         try ModuleRPC(chain: chain).register(in: &registry)
-        if !runtime.latest.attestationOwners.isEmpty { try AttestationRPC(pool: attestations).register(in: &registry) }
+        if !runtime.latest.attestationOwners.isEmpty { try AttestationRPC(gossip: AttestationGossip(pool: attestations, messenger: messenger)).register(in: &registry) }
         self.registry = registry
         dispatcher = JSONRPCDispatcher(registry: registry)
     }

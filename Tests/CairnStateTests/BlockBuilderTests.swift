@@ -73,6 +73,7 @@ struct BlockBuilderTests {
                 (.stakingGlobals, StakingGlobals(activeSet: [Validator(address: proposer, power: 1)]).canonicalBytes),
                 (RuntimeNamespace.parametersKey("bank"), BankParameters().canonicalBytes),
                 (RuntimeNamespace.parametersKey("consensus"), parameters.canonicalBytes),
+                (RuntimeNamespace.parametersKey("coverage"), CoverageParameters().canonicalBytes),
                 (RuntimeNamespace.parametersKey("devices"), DevicesParameters().canonicalBytes),
                 (RuntimeNamespace.parametersKey("emission"), EmissionParameters().canonicalBytes),
                 (RuntimeNamespace.parametersKey("staking"), StakingParameters().canonicalBytes),
@@ -154,7 +155,7 @@ struct BlockBuilderTests {
         #expect(changes.map(\.key) == [alice, bob].sorted().map(StateKey.account)
                 + [.validator(proposer), .delegation(proposer, proposer), .delegatorDelegations(proposer), .candidates, .stakingGlobals,
                    RuntimeNamespace.parametersKey("bank"), RuntimeNamespace.parametersKey("consensus"),
-                   RuntimeNamespace.parametersKey("devices"), RuntimeNamespace.parametersKey("emission"),
+                   RuntimeNamespace.parametersKey("coverage"), RuntimeNamespace.parametersKey("devices"), RuntimeNamespace.parametersKey("emission"),
                    RuntimeNamespace.parametersKey("staking"),
                    ChainVersion.key, SupplyRecord.key])
         let accounts = changes.filter { $0.key.namespace == StateKey.accountNamespace }

@@ -46,7 +46,8 @@ enum CoverageFixture {
     static func challenge(seed: Hash32 = seed) -> Challenge {
         try! AttestationRules.challenge(seed: seed, challengeHeight: height, blockTime: blockTime, height: height + 1,
                                         challengee: challengee, record: challengeeRecord, challenged: [challengee],
-                                        attested: false, receipts: 0, parameters: parameters)
+                                        attested: false, receipts: 0, report: (blockTime + 1_000, challengee), lastBeacon: nil,
+                                        parameters: parameters)
     }
 
     /// Free-space RSSI in dBm×10 at `metres`, less `margin` tenths of a dB of extra loss.

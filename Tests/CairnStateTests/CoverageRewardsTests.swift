@@ -60,10 +60,10 @@ import Testing
     }
 
     @Test func splitFollowsSharesAndScales() {
-        let beacon = RewardedBeacon(challengeeOwner: F.owner(1), scale: 1_000_000, witnessOwners: [F.owner(2), F.owner(3)])
-        let farm = RewardedBeacon(challengeeOwner: F.owner(4), scale: 20_000, witnessOwners: [F.owner(2)])
+        let beacon = RewardedBeacon(challengee: F.owner(1), scale: 1_000_000, witnesses: [F.owner(2), F.owner(3)])
+        let farm = RewardedBeacon(challengee: F.owner(4), scale: 20_000, witnesses: [F.owner(2)])
         let split = CoverageRewards.split(pool: 1_000_000_000, beacons: [beacon, farm], parameters: F.parameters)
-        let paid = Dictionary(uniqueKeysWithValues: split.payouts.map { ($0.owner, $0.amount) })
+        let paid = Dictionary(uniqueKeysWithValues: split.payouts.map { ($0.device, $0.amount) })
         // Challengees: 200 000 000 by 0.5·1.0 : 0.25·0.02 → 0.5/0.505 and 0.005/0.505.
         #expect(paid[F.owner(1)] == 198_019_801)
         #expect(paid[F.owner(4)] == 1_980_198)
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func nothingToRewardLeavesThePool() {
-        let split = CoverageRewards.split(pool: 12_345, beacons: [RewardedBeacon(challengeeOwner: F.owner(1), scale: 900_000, witnessOwners: [])],
+        let split = CoverageRewards.split(pool: 12_345, beacons: [RewardedBeacon(challengee: F.owner(1), scale: 900_000, witnesses: [])],
                                           parameters: F.parameters)
         #expect(split.payouts.isEmpty && split.remainder == 12_345)
     }
@@ -86,9 +86,9 @@ import Testing
         for _ in 0..<300 {
             let owners = Int.random(in: 1...12, using: &rng)
             let beacons = (0..<Int.random(in: 0...20, using: &rng)).map { _ in
-                RewardedBeacon(challengeeOwner: F.owner(Int.random(in: 0..<owners, using: &rng)),
+                RewardedBeacon(challengee: F.owner(Int.random(in: 0..<owners, using: &rng)),
                                scale: UInt64.random(in: 0...1_000_000, using: &rng),
-                               witnessOwners: (0..<Int.random(in: 0...16, using: &rng)).map { _ in F.owner(Int.random(in: 0..<owners, using: &rng)) })
+                               witnesses: (0..<Int.random(in: 0...16, using: &rng)).map { _ in F.owner(Int.random(in: 0..<owners, using: &rng)) })
             }
             var p = F.parameters
             p.challengeeShare = UInt64.random(in: 0...1_000_000, using: &rng)
@@ -97,8 +97,8 @@ import Testing
             let split = CoverageRewards.split(pool: pool, beacons: beacons, parameters: p)
             let paid = split.payouts.reduce(Amount(0)) { $0 + $1.amount }
             #expect(paid + split.remainder == pool)
-            #expect(split.payouts.map(\.owner) == split.payouts.map(\.owner).sorted())
-            let anyWeight = beacons.contains { $0.scale > 0 && !$0.witnessOwners.isEmpty }
+            #expect(split.payouts.map(\.device) == split.payouts.map(\.device).sorted())
+            let anyWeight = beacons.contains { $0.scale > 0 && !$0.witnesses.isEmpty }
             if anyWeight { #expect(split.remainder <= Amount(2 * owners + 1)) }
         }
     }

@@ -109,11 +109,13 @@ import Testing
     @Test func attestationRules() {
         let p = F.parameters
         func reason(height: UInt64 = F.height + 1, record: DeviceRecord? = F.challengeeRecord, challenged: [Address] = [F.challengee],
-                    attested: Bool = false, receipts: Int = 3) -> String {
+                    attested: Bool = false, receipts: Int = 3, reportTime: UInt64 = F.blockTime + 1_000,
+                    reportSigner: Address? = F.challengee, lastBeacon: UInt64? = nil) -> String {
             do {
                 _ = try AttestationRules.challenge(seed: F.seed, challengeHeight: F.height, blockTime: F.blockTime, height: height,
                                                    challengee: F.challengee, record: record, challenged: challenged,
-                                                   attested: attested, receipts: receipts, parameters: p)
+                                                   attested: attested, receipts: receipts, report: (reportTime, reportSigner),
+                                                   lastBeacon: lastBeacon, parameters: p)
                 return "ok"
             } catch { return error.reason }
         }
@@ -134,6 +136,15 @@ import Testing
         r.status = .active
         r.location = nil
         #expect(reason(record: r) == "challengee_not_located")
+        #expect(reason(reportSigner: F.address(5)) == "bad_report_signature")
+        #expect(reason(reportSigner: nil) == "bad_report_signature")
+        #expect(reason(reportTime: F.blockTime - p.receiptTimeTolerance) == "ok")
+        #expect(reason(reportTime: F.blockTime - p.receiptTimeTolerance - 1) == "report_out_of_window")
+        #expect(reason(reportTime: F.blockTime + p.receiptWindow + p.receiptTimeTolerance) == "ok")
+        #expect(reason(reportTime: F.blockTime + p.receiptWindow + p.receiptTimeTolerance + 1) == "report_out_of_window")
+        #expect(reason(lastBeacon: F.height - p.minBeaconInterval) == "ok")
+        #expect(reason(lastBeacon: F.height - p.minBeaconInterval + 1) == "beacon_too_soon")
+        #expect(reason(lastBeacon: .max) == "beacon_too_soon")
     }
 
     @Test func challengeSelectionIsDistinctDeterministicAndInRange() {

@@ -102,7 +102,7 @@ enum CoverageModel {
         let million: UInt128 = 1_000_000, n = UInt128(p["witness_redundancy"]!), r = UInt128(p["reward_decay"]!)
         var tx: [String: UInt128] = [:], rx: [String: UInt128] = [:]
         for b in d.beacons {
-            let w = UInt128(b.witnessOwners.count)
+            let w = UInt128(b.witnesses.count)
             var t: UInt128 = 0, each: UInt128 = 0
             if w > 0 && w <= n { t = w * million / n; each = million }
             if w > n {
@@ -111,8 +111,8 @@ enum CoverageModel {
                 t = min(2 * million - decayed, UInt128(p["transmit_unit_cap"]!))
                 each = (n * million - (million - decayed)) / w
             }
-            tx[b.challengeeOwner, default: 0] += t * UInt128(b.scale)
-            for o in b.witnessOwners { rx[o, default: 0] += each * UInt128(b.scale) }
+            tx[b.challengee, default: 0] += t * UInt128(b.scale)
+            for o in b.witnesses { rx[o, default: 0] += each * UInt128(b.scale) }
         }
         let pool = UInt128(d.pool)!
         var paid: [String: UInt128] = [:]

@@ -25,8 +25,8 @@ struct CoverageVectorFile: Codable, Equatable {
         var seed: String; var height: UInt64; var blockTime: UInt64; var challengee: String; var challengeePlace: Place
         var maxWitnesses: UInt64; var witnesses: [Witness]; var verdicts: [String]
     }
-    struct Beacon: Codable, Equatable { var challengeeOwner: String; var scale: UInt64; var witnessOwners: [String] }
-    struct Payout: Codable, Equatable { var owner: String; var amount: String }
+    struct Beacon: Codable, Equatable { var challengee: String; var scale: UInt64; var witnesses: [String] }
+    struct Payout: Codable, Equatable { var device: String; var amount: String }
     struct DensityCase: Codable, Equatable {
         var hotspotCells: [String]; var scales: [UInt64]; var pool: String; var beacons: [Beacon]; var payouts: [Payout]; var remainder: String
     }
@@ -104,14 +104,14 @@ struct CoverageVectorFile: Codable, Equatable {
         let map = DensityMap(hotspotCells: cells, levels: CoverageParameters.defaults.densityLevels)
         let scales = cells.map { map.scale(cell: $0) }
         let beacons = [(0, [12, 13, 14]), (12, [0, 13, 18]), (18, [14]), (13, [])].map { challengee, witnesses in
-            RewardedBeacon(challengeeOwner: F.owner(challengee % 5), scale: scales[challengee], witnessOwners: witnesses.map { F.owner($0 % 5) })
+            RewardedBeacon(challengee: F.owner(challengee % 5), scale: scales[challengee], witnesses: witnesses.map { F.owner($0 % 5) })
         }
         let pool: Amount = 1_000 * 1_000_000_000_000_000_000 + 7
         let split = CoverageRewards.split(pool: pool, beacons: beacons, parameters: .defaults)
         return V.DensityCase(hotspotCells: cells.map { String($0, radix: 16) }, scales: scales, pool: String(pool),
-                             beacons: beacons.map { V.Beacon(challengeeOwner: hex($0.challengeeOwner.bytes), scale: $0.scale,
-                                                             witnessOwners: $0.witnessOwners.map { hex($0.bytes) }) },
-                             payouts: split.payouts.map { V.Payout(owner: hex($0.owner.bytes), amount: String($0.amount)) },
+                             beacons: beacons.map { V.Beacon(challengee: hex($0.challengee.bytes), scale: $0.scale,
+                                                             witnesses: $0.witnesses.map { hex($0.bytes) }) },
+                             payouts: split.payouts.map { V.Payout(device: hex($0.device.bytes), amount: String($0.amount)) },
                              remainder: String(split.remainder))
     }
 
@@ -140,7 +140,7 @@ struct CoverageVectorFile: Codable, Equatable {
         }
         #expect(try CoverageModel.verdicts(file.verdictCase, parameters: p) == file.verdictCase.verdicts)
         let d = file.densityCase
-        #expect(try CoverageModel.split(d, parameters: p) == d.payouts.map { [$0.owner, $0.amount] } + [[d.remainder]])
+        #expect(try CoverageModel.split(d, parameters: p) == d.payouts.map { [$0.device, $0.amount] } + [[d.remainder]])
         // The case exercises every outcome it claims to.
         #expect(Set(file.verdictCase.verdicts) == ["valid", "valid_not_selected", "bad_signature", "rssi_too_high", "too_close",
                                                    "late_receipt", "unknown_witness", "duplicate_witness"])

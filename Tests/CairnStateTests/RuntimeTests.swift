@@ -28,13 +28,15 @@ struct RuntimeTests {
         }
         // The registry of Specs/runtime.md §3.
         let rules = Self.standard.latest
-        #expect(rules.moduleNames == ["bank", "staking", "devices"])
+        #expect(rules.moduleNames == ["bank", "staking", "devices", "coverage"])
         #expect(rules.namespaceOwners.map { "\($0.namespace):\($0.owner)" } == [
-            "1:bank"] + (2...15).map { "\($0):staking" } + ["16:runtime", "17:runtime", "18:bank"] + (19...25).map { "\($0):devices" })
+            "1:bank"] + (2...15).map { "\($0):staking" } + ["16:runtime", "17:runtime", "18:bank"] + (19...25).map { "\($0):devices" }
+            + (26...34).map { "\($0):coverage" })
         #expect(rules.operationOwners.map { "\($0.tag):\($0.owner)" } == ["0:bank"] + (1...7).map { "\($0):staking" }
                 + (8...11).map { "\($0):devices" })
-        #expect(rules.parameterOwners == ["consensus", "emission", "bank", "staking", "devices"])
-        #expect(rules.moduleAccounts == ["fee_collector", "staking_rewards"])
+        #expect(rules.parameterOwners == ["consensus", "emission", "bank", "staking", "devices", "coverage"])
+        #expect(rules.moduleAccounts == ["fee_collector", "staking_rewards", "coverage"])
+        #expect(rules.attestationOwners.map { "\($0.tag):\($0.owner)" } == ["0:coverage"])
     }
 
     @Test func aRuleSetRefusesModulesThatCollide() {

@@ -706,7 +706,11 @@ public actor ConsensusDriver {
 
         // Recheck only the senders this block touched, so the mempool's work is proportional to
         // the block, not to the pool.
-        if !block.attestations.isEmpty { await attestations?.remove(block.attestations.map(\.id)) }
+        if let attestations {
+            if !block.attestations.isEmpty { await attestations.remove(block.attestations.map(\.id)) }
+            // Off the driver: challenges expire with every block, and the pool is small.
+            Task { await attestations.recheck() }
+        }
         let senders = Set(executed.senders)
         let accounts = (try? executed.outcome.changedAccounts()) ?? []
         let rules: AdmissionRules?

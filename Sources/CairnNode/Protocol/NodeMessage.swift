@@ -12,6 +12,8 @@ public enum NodeMessage: Sendable, Hashable {
     // Channel 2, mempool.
     /// Encoded transactions, each at most `Transaction.maxEncodedBytes`.
     case transactions([[UInt8]])
+    /// Encoded attestations, each at most `Attestation.maxEncodedBytes`.
+    case attestations([[UInt8]])
 
     // Channel 3, block sync.
     /// The sender's committed range: it can serve blocks `base...height`.
@@ -29,11 +31,13 @@ public enum NodeMessage: Sendable, Hashable {
     }
 
     public static let maxTransactionsPerMessage = 1_000
+    /// 256 attestations of the largest size fill half of the default 8 MiB frame.
+    public static let maxAttestationsPerMessage = 256
 
     public var channel: Channel {
         switch self {
         case .proposal, .vote: .consensus
-        case .transactions: .mempool
+        case .transactions, .attestations: .mempool
         case .syncStatus, .blockRequest, .blockResponse, .noBlock: .blockSync
         }
     }
@@ -43,6 +47,7 @@ public enum NodeMessage: Sendable, Hashable {
         case .proposal: 0
         case .vote: 1
         case .transactions: 0
+        case .attestations: 1
         case .syncStatus: 0
         case .blockRequest: 1
         case .blockResponse: 2
@@ -59,9 +64,9 @@ public enum NodeMessage: Sendable, Hashable {
             writer.write(block)
         case .vote(let vote):
             writer.write(vote)
-        case .transactions(let txs):
-            writer.write(varint: UInt64(txs.count))
-            for tx in txs { writer.write(bytes: tx) }
+        case .transactions(let items), .attestations(let items):
+            writer.write(varint: UInt64(items.count))
+            for item in items { writer.write(bytes: item) }
         case .syncStatus(let base, let height):
             writer.write(varint: base)
             writer.write(varint: height)
@@ -93,6 +98,12 @@ public enum NodeMessage: Sendable, Hashable {
             txs.reserveCapacity(count)
             for _ in 0..<count { txs.append(try reader.readBytes("transaction", limit: Transaction.maxEncodedBytes)) }
             self = .transactions(txs)
+        case (.mempool, 1):
+            let count = try reader.readLength("attestations", limit: Self.maxAttestationsPerMessage)
+            var items: [[UInt8]] = []
+            items.reserveCapacity(count)
+            for _ in 0..<count { items.append(try reader.readBytes("attestation", limit: Attestation.maxEncodedBytes)) }
+            self = .attestations(items)
         case (.blockSync, 0):
             self = .syncStatus(base: try reader.readVarint("sync.base"), height: try reader.readVarint("sync.height"))
         case (.blockSync, 1):

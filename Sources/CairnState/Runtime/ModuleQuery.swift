@@ -62,6 +62,21 @@ public struct QueryArguments: Sendable {
         guard let text = values[name]?.stringValue else { throw .invalidArgument("parameter '\(name)' must be a string") }
         return text
     }
+
+    public func unsigned(_ name: String) throws(QueryError) -> UInt64 {
+        guard case .integer(let n)? = values[name], n >= 0 else { throw .invalidArgument("parameter '\(name)' must be a non-negative integer") }
+        return UInt64(n)
+    }
+
+    public func optionalUnsigned(_ name: String) throws(QueryError) -> UInt64? {
+        guard let value = values[name], !value.isNull else { return nil }
+        return try unsigned(name)
+    }
+
+    public func hash(_ name: String) throws(QueryError) -> Hash32 {
+        guard let text = values[name]?.stringValue else { throw .invalidArgument("parameter '\(name)' must be a 0x-hex 32-byte hash") }
+        do { return try Hash32(hex: text) } catch { throw .invalidArgument("parameter '\(name)': \(error)") }
+    }
 }
 
 /// One page of a list query: where it resumes and how many entries it returns. Every list is

@@ -15,6 +15,9 @@ public enum ChallengeRejection: Error, Sendable, Hashable, CustomStringConvertib
     case challengeeNotHotspot(kind: DeviceKind)
     case challengeeInactive(status: DeviceStatus)
     case challengeeNotLocated
+    case badReportSignature(signer: Address?)
+    case reportOutOfWindow(time: UInt64, earliest: UInt64, latest: UInt64)
+    case beaconTooSoon(last: UInt64, next: UInt64)
 
     public var reason: String {
         switch self {
@@ -27,6 +30,9 @@ public enum ChallengeRejection: Error, Sendable, Hashable, CustomStringConvertib
         case .challengeeNotHotspot: "challengee_not_hotspot"
         case .challengeeInactive: "challengee_inactive"
         case .challengeeNotLocated: "challengee_not_located"
+        case .badReportSignature: "bad_report_signature"
+        case .reportOutOfWindow: "report_out_of_window"
+        case .beaconTooSoon: "beacon_too_soon"
         }
     }
 
@@ -41,6 +47,11 @@ public enum ChallengeRejection: Error, Sendable, Hashable, CustomStringConvertib
         case .challengeeNotHotspot(let kind): "the challengee is a \(kind), not a hotspot"
         case .challengeeInactive(let status): "the challengee is \(status)"
         case .challengeeNotLocated: "the challengee has no valid location"
+        case .badReportSignature(let signer):
+            "the beacon report's signature recovers \(signer.map { Hex.prefixed($0.bytes) } ?? "no key"), not the challengee"
+        case .reportOutOfWindow(let time, let earliest, let latest): "the beacon was reported sent at \(time) ms, outside \(earliest)…\(latest)"
+        case .beaconTooSoon(let last, let next):
+            "the challengee's last beacon was challenged at \(last); its next may be challenged from \(next)"
         }
     }
 }
@@ -64,10 +75,12 @@ public enum AttestationRules {
     /// in the order of Specs/depin/coverage.md §6.1. `challenged` are the device ids the
     /// challenge block selected (ChallengeSelection's positions resolved in the located list as it
     /// stood after that block); `attested` says whether an earlier attestation of the same
-    /// challenge was accepted.
+    /// challenge was accepted; `report` is the beacon report's time and the address its signature
+    /// recovers; `lastBeacon` the challenge height of the challengee's last accepted beacon.
     public static func challenge(seed: Hash32, challengeHeight: UInt64, blockTime: UInt64, height: UInt64,
                                  challengee: Address, record: DeviceRecord?, challenged: [Address], attested: Bool,
-                                 receipts: Int, parameters: CoverageParameters) throws(ChallengeRejection) -> Challenge {
+                                 receipts: Int, report: (time: UInt64, signer: Address?), lastBeacon: UInt64?,
+                                 parameters: CoverageParameters) throws(ChallengeRejection) -> Challenge {
         guard height > challengeHeight else { throw .challengeNotYetFinal(challengeHeight: challengeHeight, height: height) }
         let last = challengeHeight.addingReportingOverflow(parameters.challengeWindow)
         if !last.overflow, height > last.partialValue {
@@ -81,6 +94,17 @@ public enum AttestationRules {
         guard record.status == .active else { throw .challengeeInactive(status: record.status) }
         guard let place = record.location?.place,
               let point = try? GeoPoint(latitude: place.latitude, longitude: place.longitude) else { throw .challengeeNotLocated }
+        guard report.signer == challengee else { throw .badReportSignature(signer: report.signer) }
+        let window = WitnessRules.window(blockTime: blockTime, parameters: parameters)
+        guard window.contains(report.time) else {
+            throw .reportOutOfWindow(time: report.time, earliest: window.lowerBound, latest: window.upperBound)
+        }
+        if let lastBeacon {
+            let next = lastBeacon.addingReportingOverflow(parameters.minBeaconInterval)
+            guard !next.overflow, challengeHeight >= next.partialValue else {
+                throw .beaconTooSoon(last: lastBeacon, next: next.overflow ? .max : next.partialValue)
+            }
+        }
         return Challenge(seed: seed, height: challengeHeight, blockTime: blockTime, challengee: challengee, point: point,
                          elevation: place.elevation, antennaGain: place.antennaGain,
                          beacon: Beacon.derive(seed: seed, height: challengeHeight, challengee: challengee, plan: parameters.channelPlan))

@@ -61,6 +61,11 @@ public struct CoverageParameters: TabularParameters {
     public var densityR4N: UInt64
     public var densityR4Target: UInt64
     public var densityR4Max: UInt64
+    /// Blocks that must pass between two accepted beacons of one hotspot, however often the seed
+    /// draws it.
+    public var minBeaconInterval: UInt64
+    /// Blocks per reward epoch: the pool is split at every height divisible by it.
+    public var epochLength: UInt64
 
     public static let ppm: UInt64 = 1_000_000
     /// Caps that keep every sum in the rules inside Int64 and every loop short.
@@ -80,7 +85,8 @@ public struct CoverageParameters: TabularParameters {
                 rewardDecay: UInt64 = 800_000, transmitUnitCap: UInt64 = 2_000_000,
                 densityR8: (n: UInt64, target: UInt64, max: UInt64) = (2, 1, 4),
                 densityR7: (n: UInt64, target: UInt64, max: UInt64) = (2, 5, 20),
-                densityR4: (n: UInt64, target: UInt64, max: UInt64) = (1, 250, 800)) {
+                densityR4: (n: UInt64, target: UInt64, max: UInt64) = (1, 250, 800),
+                minBeaconInterval: UInt64 = 900, epochLength: UInt64 = 14_400) {
         self.challengesPerBlock = challengesPerBlock
         self.beaconInterval = beaconInterval
         self.challengeWindow = challengeWindow
@@ -107,6 +113,8 @@ public struct CoverageParameters: TabularParameters {
         (densityR8N, densityR8Target, densityR8Max) = densityR8
         (densityR7N, densityR7Target, densityR7Max) = densityR7
         (densityR4N, densityR4Target, densityR4Max) = densityR4
+        self.minBeaconInterval = minBeaconInterval
+        self.epochLength = epochLength
     }
 
     public static var defaults: CoverageParameters { CoverageParameters() }
@@ -130,7 +138,8 @@ public struct CoverageParameters: TabularParameters {
          .integer("density_r7_n", \.densityR7N), .integer("density_r7_target", \.densityR7Target),
          .integer("density_r7_max", \.densityR7Max),
          .integer("density_r4_n", \.densityR4N), .integer("density_r4_target", \.densityR4Target),
-         .integer("density_r4_max", \.densityR4Max)]
+         .integer("density_r4_max", \.densityR4Max),
+         .integer("min_beacon_interval", \.minBeaconInterval), .integer("epoch_length", \.epochLength)]
     }
 
     /// The HIP-17 levels, finest first: the order the clipping runs in.
@@ -183,7 +192,8 @@ public struct CoverageParameters: TabularParameters {
             if let p = range("\(prefix)_target", level.target, 1, Self.densityCap) { return p }
             if let p = range("\(prefix)_max", level.max, level.target, Self.densityCap) { return p }
         }
-        return nil
+        return range("min_beacon_interval", minBeaconInterval, 0, UInt64(UInt32.max))
+            ?? range("epoch_length", epochLength, 1, UInt64(UInt32.max))
     }
 
     public func encode(to writer: inout CanonicalWriter) {

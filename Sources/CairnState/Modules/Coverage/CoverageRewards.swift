@@ -1,22 +1,22 @@
 import CairnCore
 import CairnCrypto
 
-/// A beacon as the reward split sees it: who owns the challengee, its HIP-17 scale, and the owners
-/// of the witnesses selected for it (`valid` verdicts only), one entry per witness.
+/// A beacon as the reward split sees it: the challengee, its HIP-17 scale, and the witnesses
+/// selected for it (`valid` verdicts only), all device ids. The module pays each device's owner.
 public struct RewardedBeacon: Sendable, Hashable {
-    public var challengeeOwner: Address
+    public var challengee: Address
     /// ppm, from `DensityMap.scale(cell:)` of the challengee's cell.
     public var scale: UInt64
-    public var witnessOwners: [Address]
+    public var witnesses: [Address]
 
-    public init(challengeeOwner: Address, scale: UInt64, witnessOwners: [Address]) {
-        self.challengeeOwner = challengeeOwner
+    public init(challengee: Address, scale: UInt64, witnesses: [Address]) {
+        self.challengee = challengee
         self.scale = scale
-        self.witnessOwners = witnessOwners
+        self.witnesses = witnesses
     }
 }
 
-/// An epoch's coverage payouts: one entry per owner with a non-zero amount, by owner, and what is
+/// An epoch's coverage payouts: one entry per device with a non-zero amount, by device id, and what is
 /// left of the pool. `payouts` plus `remainder` is the pool exactly.
 public struct CoverageRewardSplit: Sendable, Hashable {
     public let payouts: [CoveragePayout]
@@ -24,7 +24,7 @@ public struct CoverageRewardSplit: Sendable, Hashable {
 }
 
 public struct CoveragePayout: Sendable, Hashable {
-    public let owner: Address
+    public let device: Address
     public let amount: Amount
 }
 
@@ -47,24 +47,24 @@ public enum CoverageRewards {
     public static func split(pool: Amount, beacons: [RewardedBeacon], parameters p: CoverageParameters) -> CoverageRewardSplit {
         var challengeeWeights: [Address: UInt128] = [:], witnessWeights: [Address: UInt128] = [:]
         for beacon in beacons {
-            let units = units(witnesses: UInt64(beacon.witnessOwners.count), parameters: p)
+            let units = units(witnesses: UInt64(beacon.witnesses.count), parameters: p)
             let scale = UInt128(min(beacon.scale, CoverageParameters.ppm))
-            challengeeWeights[beacon.challengeeOwner, default: 0] += UInt128(units.challengee) * scale
-            for owner in beacon.witnessOwners { witnessWeights[owner, default: 0] += UInt128(units.witness) * scale }
+            challengeeWeights[beacon.challengee, default: 0] += UInt128(units.challengee) * scale
+            for witness in beacon.witnesses { witnessWeights[witness, default: 0] += UInt128(units.witness) * scale }
         }
         let challengeePool = IntegerMath.ppm(pool, p.challengeeShare)
         let witnessPool = IntegerMath.ppm(pool, p.witnessShare)
         var amounts: [Address: Amount] = [:]
         for (subpool, weights) in [(challengeePool, challengeeWeights), (witnessPool, witnessWeights)] {
-            let owners = weights.keys.sorted()
-            let total = owners.reduce(UInt128(0)) { $0 + weights[$1]! }
+            let devices = weights.keys.sorted()
+            let total = devices.reduce(UInt128(0)) { $0 + weights[$1]! }
             guard total > 0 else { continue }
-            for owner in owners {
-                amounts[owner, default: 0] += IntegerMath.mulDiv(subpool, weights[owner]!, total) ?? 0
+            for device in devices {
+                amounts[device, default: 0] += IntegerMath.mulDiv(subpool, weights[device]!, total) ?? 0
             }
         }
-        let entries = amounts.keys.sorted().compactMap { owner in
-            amounts[owner]! > 0 ? CoveragePayout(owner: owner, amount: amounts[owner]!) : nil
+        let entries = amounts.keys.sorted().compactMap { device in
+            amounts[device]! > 0 ? CoveragePayout(device: device, amount: amounts[device]!) : nil
         }
         let paid = entries.reduce(Amount(0)) { $0 + $1.amount }
         return CoverageRewardSplit(payouts: entries, remainder: pool - paid)

@@ -70,10 +70,16 @@ public enum WitnessRules {
     /// `early_receipt` and `late_receipt`: heard within [block time, block time + receipt_window],
     /// widened by the tolerance on both sides (u64 arithmetic that saturates instead of wrapping).
     static func checkTime(_ time: UInt64, challenge: Challenge, parameters p: CoverageParameters) throws(WitnessRejection) {
-        let earliest = challenge.blockTime > p.receiptTimeTolerance ? challenge.blockTime - p.receiptTimeTolerance : 0
-        guard time >= earliest else { throw .earlyReceipt(time: time, earliest: earliest) }
-        let latest = IntegerMath.add(IntegerMath.add(challenge.blockTime, p.receiptWindow), p.receiptTimeTolerance)
-        guard time <= latest else { throw .lateReceipt(time: time, latest: latest) }
+        let window = window(blockTime: challenge.blockTime, parameters: p)
+        guard time >= window.lowerBound else { throw .earlyReceipt(time: time, earliest: window.lowerBound) }
+        guard time <= window.upperBound else { throw .lateReceipt(time: time, latest: window.upperBound) }
+    }
+
+    /// When a beacon may be sent and heard: [block time − tolerance, block time + receipt_window +
+    /// tolerance], saturating at both ends.
+    static func window(blockTime: UInt64, parameters p: CoverageParameters) -> ClosedRange<UInt64> {
+        let earliest = blockTime > p.receiptTimeTolerance ? blockTime - p.receiptTimeTolerance : 0
+        return earliest...IntegerMath.add(IntegerMath.add(blockTime, p.receiptWindow), p.receiptTimeTolerance)
     }
 
     /// `rssi_too_low`, `rssi_too_high` and `snr_out_of_range`, in tenths of a dB throughout. The
