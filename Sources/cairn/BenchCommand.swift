@@ -5,7 +5,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures.",
-        subcommands: [Transfers.self, Network.self])
+        subcommands: [Transfers.self, Network.self, Attestations.self])
 
     struct Transfers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -67,6 +67,49 @@ struct BenchCommand: AsyncParsableCommand {
             options.cores = cores
             options.keep = keep
             let report = try await NetworkBenchmark(options: options).run(log: { print($0); fflush(nil) })
+            print("")
+            for line in report.lines { print(line) }
+        }
+    }
+
+    struct Attestations: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Proof-of-coverage witness receipts verified and committed per second through an in-process node, beside the raw libsecp256k1 recovery rate.",
+            discussion: """
+            Onboards and locates --hotspots hotspots on a grid through real transactions, then after each committed \
+            block signs one attestation per challengee with --witnesses receipts from its neighbours (not timed), \
+            submits them to the attestation pool and commits the next block (timed), until --beacons beacons are \
+            accepted. Every receipt's verdict is read back from state.
+            """)
+        @Option(help: "Hotspots to onboard and locate.") var hotspots: Int = 20_000
+        @Option(help: "Accepted beacons (attestations) to commit.") var beacons: Int = 5_000
+        @Option(help: "Receipts per attestation.") var witnesses: Int = 14
+        @Option(help: "The coverage parameter challenges_per_block (1 to 1024).") var challengesPerBlock: Int = 1_024
+        @Option(help: "Owner accounts the hotspots are spread over.") var owners: Int = 100
+        @Option(help: "Metres between grid neighbours.") var spacing: Int = 1_500
+        @Option(help: "Cores to use (default: all).") var cores: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        func validate() throws {
+            guard hotspots > 0, beacons > 0, owners > 0, cores > 0 else {
+                throw ValidationError("--hotspots, --beacons, --owners and --cores must be positive")
+            }
+            guard (1...100).contains(witnesses), hotspots > witnesses else {
+                throw ValidationError("--witnesses must be 1 to 100 (an attestation is at most 16 KiB) and below --hotspots")
+            }
+            guard (1...1_024).contains(challengesPerBlock) else { throw ValidationError("--challenges-per-block must be 1 to 1024") }
+            guard (300...20_000).contains(spacing) else { throw ValidationError("--spacing must be 300 to 20000 metres (the witness distance rules)") }
+        }
+
+        func run() async throws {
+            var options = AttestationBenchmark.Options()
+            options.hotspots = hotspots
+            options.beacons = beacons
+            options.witnesses = witnesses
+            options.challengesPerBlock = challengesPerBlock
+            options.owners = owners
+            options.spacingMetres = Double(spacing)
+            options.cores = cores
+            let report = try await AttestationBenchmark(options: options).run(log: { print($0); fflush(nil) })
             print("")
             for line in report.lines { print(line) }
         }

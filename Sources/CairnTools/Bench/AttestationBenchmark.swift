@@ -1,0 +1,143 @@
+import CairnConsensus
+import CairnCore
+import CairnCrypto
+import CairnMempool
+import CairnNode
+import CairnState
+import Foundation
+import Logging
+
+/// `cairn bench attestations`: proof-of-coverage witness receipts verified and committed per
+/// second through one in-process validator — the real attestation pool (decode, signature
+/// recovery, the coverage rules on committed state), consensus driver, block builder (the rules
+/// again, every receipt's verdict written) and synced LevelDB commits — beside the raw
+/// libsecp256k1 recovery rate of the same run.
+///
+/// Blocks are paced by the benchmark: after block h commits, it reads h's challenges from state,
+/// signs one attestation per challengee (preparation: a gatherer's work, off the clock), submits
+/// them all (timed), then starts height h + 1 and waits for its commit (timed).
+public struct AttestationBenchmark: Sendable {
+    public struct Options: Sendable {
+        public var hotspots = 20_000
+        /// Accepted beacons (attestations) to commit.
+        public var beacons = 5_000
+        /// Receipts per attestation (K).
+        public var witnesses = 14
+        public var challengesPerBlock = 1_024
+        public var challengeWindow = 4
+        public var owners = 100
+        public var spacingMetres = 1_500.0
+        public var cores = ProcessInfo.processInfo.activeProcessorCount
+
+        public init() {}
+    }
+
+    public let options: Options
+    public init(options: Options) { self.options = options }
+
+    /// The in-process node the benchmark drives.
+    struct Node {
+        let chain: NodeChain
+        let mempool: Mempool
+        let pool: AttestationPool
+        let driver: ConsensusDriver
+        let steps: AttestationStepTimes
+        let directory: String
+
+        /// Starts the next height and returns its committed block.
+        func commitNext() async throws -> Block {
+            let height = try chain.tip().height + 1
+            guard await driver.startNextHeight() else { throw BenchmarkError("bench: height \(height) did not start") }
+            await driver.waitForCommit(of: height)
+            guard let block = try chain.database.block(height: height) else { throw BenchmarkError("bench: block \(height) missing after its commit") }
+            return block
+        }
+    }
+
+    public func run(log: @Sendable (String) -> Void = { print($0) }) async throws -> AttestationBenchmarkReport {
+        let o = options
+        precondition(o.hotspots > o.witnesses && o.beacons > 0 && o.witnesses > 0 && o.cores > 0 && o.owners > 0)
+        let setup = try AttestationChainSetup(owners: o.owners, witnesses: o.witnesses, challengesPerBlock: o.challengesPerBlock,
+                                              challengeWindow: o.challengeWindow)
+        log("deriving \(o.hotspots) hotspot keys on a \(Int(o.spacingMetres)) m grid…")
+        let grid = try await AttestationGrid(hotspots: o.hotspots, spacingMetres: o.spacingMetres, witnesses: o.witnesses, cores: o.cores)
+
+        let directory = NSTemporaryDirectory() + "cairn-bench-attest-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let node = try makeNode(setup: setup, directory: directory)
+        defer { node.chain.close() }
+        try await node.driver.start()
+
+        log("signing \(o.hotspots) onboardings and \(o.hotspots) location assertions (\(o.owners) owners)…")
+        let onboardings = try await AttestationParallel.map(o.hotspots, cores: o.cores) { setup.onboarding($0, grid: grid) }
+        let locations = try await AttestationParallel.map(o.hotspots, cores: o.cores) { setup.location($0, grid: grid) }
+
+        let setupStart = ContinuousClock.now
+        var setupBlocks = try await commitAll(onboardings, setup: setup, node: node, what: "onboardings", log: log)
+        setupBlocks += try await commitAll(locations, setup: setup, node: node, what: "location assertions", log: log)
+        let located = try AttestationReadings.locatedHotspots(chain: node.chain)
+        guard located == UInt64(o.hotspots) else { throw BenchmarkError("bench: \(located) hotspots located, expected \(o.hotspots)") }
+        let setupSeconds = BenchClock.seconds(ContinuousClock.now - setupStart)
+
+        log("attesting \(o.beacons) beacons, \(o.witnesses) receipts each, up to \(o.challengesPerBlock) challenges a block…")
+        let factory = AttestationFactory(grid: grid, chainID: AttestationChainSetup.chainID, parameters: setup.coverage)
+        let measuredFrom = try node.chain.tip().height
+        // The recover rate just before and just after the timed part (node idle both times):
+        // on a shared machine the load moves, and the ratio should use what the run could reach.
+        let loadBefore = NetworkBenchmark.loadAverage()
+        let recoverBefore = try await RecoverRate.measure(onboardings, cores: o.cores)
+        var run = try await attest(factory: factory, node: node, log: log)
+        let recoverAfter = try await RecoverRate.measure(onboardings, cores: o.cores)
+        run.load = (loadBefore, NetworkBenchmark.loadAverage())
+        run.setupBlocks = setupBlocks
+        run.setupSeconds = setupSeconds
+
+        log("replaying the blocks on a follower through block sync (the verifier path)…")
+        let follower = try AttestationFollower(genesis: setup.genesis)
+        defer { follower.close() }
+        _ = try await follower.follow(node.chain, through: measuredFrom)
+        run.followerSeconds = try await follower.follow(node.chain, through: try node.chain.tip().height)
+        return AttestationBenchmarkReport(options: o, run: run, recover: (recoverBefore, recoverAfter))
+    }
+
+    func makeNode(setup: AttestationChainSetup, directory: String) throws -> Node {
+        let o = options
+        let chain = try NodeChain(directory: directory, genesis: setup.genesis)
+        let mempool = try chain.makeMempool(limits: MempoolLimits(maxTransactions: 2 * o.hotspots + 1_000, maxBytes: 1 << 30,
+                                                                  maxPerSender: 2 * (o.hotspots / o.owners + 1)))
+        let pool = chain.makeAttestationPool(limits: AttestationPoolLimits(maxAttestations: max(20_000, 4 * o.challengesPerBlock), maxBytes: 1 << 30))
+        let quiet = Logger(label: "cairn.bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let steps = AttestationStepTimes()
+        // Heights start only when the benchmark asks, so signing never overlaps a measured block.
+        let driver = try ConsensusDriver(
+            chain: chain, mempool: mempool, attestations: pool,
+            signer: try ValidatorSigner(key: setup.validator, stateFile: directory + "/sign_state.json"),
+            journal: try ConsensusJournal(path: directory + "/consensus.journal", logger: quiet),
+            messenger: NoPeers(), settings: .init(startsHeightsAutomatically: false),
+            logger: quiet, observer: steps, clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
+        return Node(chain: chain, mempool: mempool, pool: pool, driver: driver, steps: steps, directory: directory)
+    }
+
+    /// Submits `transactions` (each owner's in nonce order, owners spread over the cores) and
+    /// commits blocks until the mempool is empty. Returns the blocks it took.
+    func commitAll(_ transactions: [Transaction], setup: AttestationChainSetup, node: Node, what: String,
+                   log: @Sendable (String) -> Void) async throws -> Int {
+        let cores = options.cores
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<cores {
+                group.addTask {
+                    for (i, tx) in transactions.enumerated() where setup.owner(of: i) % cores == worker { _ = try await node.mempool.submit(tx) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        var blocks = 0, committed = 0
+        while await node.mempool.size.transactions > 0 {
+            committed += try await node.commitNext().transactions.count
+            blocks += 1
+        }
+        guard committed == transactions.count else { throw BenchmarkError("bench: \(committed) of \(transactions.count) \(what) committed") }
+        log("  \(committed) \(what) committed in \(blocks) blocks")
+        return blocks
+    }
+}

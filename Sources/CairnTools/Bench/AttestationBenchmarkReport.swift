@@ -1,0 +1,79 @@
+import Foundation
+
+/// The figures `cairn bench attestations` prints. The headline rate counts only receipts the
+/// chain accepted (their beacon records read back from state) over the timed part: pool
+/// admission plus the blocks that carried them; signing is preparation and is shown apart.
+public struct AttestationBenchmarkReport: Sendable {
+    public var options: AttestationBenchmark.Options
+    /// Measured just before and just after the timed part.
+    public var recoverMeasurements: (before: RecoverRate, after: RecoverRate)
+    let run: AttestationBenchmark.RunData
+
+    init(options: AttestationBenchmark.Options, run: AttestationBenchmark.RunData, recover: (RecoverRate, RecoverRate)) {
+        self.options = options
+        self.run = run
+        recoverMeasurements = recover
+    }
+
+    /// The signature ceiling the ratios use: the better of the two measurements, each side.
+    public var recoverOneCore: Double { max(recoverMeasurements.before.perSecondOneCore, recoverMeasurements.after.perSecondOneCore) }
+    public var recoverAllCores: Double { max(recoverMeasurements.before.perSecondAllCores, recoverMeasurements.after.perSecondAllCores) }
+
+    public var beacons: Int { run.verdicts.beacons }
+    public var receipts: Int { run.verdicts.receipts }
+    /// Receipts by verdict: `valid`, `valid_not_selected`, or the reason a rule refused them.
+    public var verdicts: [String: Int] { run.verdicts.byReason }
+    /// Submitted attestations the pool refused, by reason, and those with no beacon record after the run.
+    public var refusals: [String: Int] { run.refusals }
+    public var missingBeacons: Int { run.verdicts.missing }
+    public var timedSeconds: Double { run.admissionSeconds + run.blockSeconds }
+    public var receiptsPerSecond: Double { Double(receipts) / timedSeconds }
+    public var bytesPerReceipt: Double { Double(run.attestationBytes) / Double(max(receipts, 1)) }
+    /// Net bytes of coverage state entries written per 1,000 accepted beacons.
+    public var stateBytesPerThousandBeacons: Double { stateGrowth.values.reduce(0, +) }
+    /// The same by namespace name.
+    public var stateGrowth: [String: Double] {
+        var growth: [String: Double] = [:]
+        for (namespace, after) in run.coverageStateBytes.after {
+            let added = after - (run.coverageStateBytes.before[namespace] ?? 0)
+            guard added != 0 else { continue }
+            growth[AttestationReadings.namespaceNames[namespace] ?? "namespace \(namespace)"] = Double(added) * 1_000 / Double(max(beacons, 1))
+        }
+        return growth
+    }
+    /// Growth of the LevelDB directory over the measured part per 1,000 accepted beacons.
+    public var directoryBytesPerThousandBeacons: Double { Double(run.directoryBytes.after - run.directoryBytes.before) * 1_000 / Double(max(beacons, 1)) }
+
+    public var lines: [String] {
+        func f0(_ v: Double) -> String { String(format: "%.0f", v) }
+        func f2(_ v: Double) -> String { String(format: "%.2f", v) }
+        func f3(_ v: Double) -> String { String(format: "%.3f", v) }
+        func rate(_ count: Int, _ seconds: Double) -> String { seconds > 0 ? f0(Double(count) / seconds) : "-" }
+        let o = options
+        let stepText = run.steps.map { "\($0.step) \(f3($0.seconds)) s" }.joined(separator: ", ")
+        let verdictText = verdicts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let refusalText = refusals.isEmpty ? "none" : refusals.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let blocks = max(run.blocks, 1)
+        let growthText = stateGrowth.sorted { $0.value > $1.value }.map { "\($0.key) \(f0($0.value))" }.joined(separator: ", ")
+        return [
+            "node:                  1 in-process validator, \(o.hotspots) hotspots \(Int(o.spacingMetres)) m apart, \(o.witnesses) receipts an attestation, challenges_per_block \(o.challengesPerBlock), \(o.cores) cores",
+            "setup (not measured):  \(2 * o.hotspots) onboarding + location transactions in \(run.setupBlocks) blocks, \(f2(run.setupSeconds)) s",
+            "signing (not measured): \(run.signatures) signatures in \(f2(run.signingSeconds)) s, \(rate(run.signatures, run.signingSeconds))/s on \(o.cores) cores",
+            "accepted:              \(beacons) beacons, \(receipts) receipts in \(run.blocks) blocks (\(beacons / blocks) attestations a block); verdicts: \(verdictText)",
+            "refused by the pool:   \(refusalText); submitted without a beacon record: \(missingBeacons)",
+            "pool admission:        \(f3(run.admissionSeconds)) s, \(rate(receipts, run.admissionSeconds)) receipts/s (decode + recover + the rules on committed state, \(o.cores) submitting tasks)",
+            "  of which recovery:   decode + recover alone re-run on the last block's attestations: \(rate(run.verifyOnly.receipts, run.verifyOnly.seconds)) receipts/s on \(o.cores) cores",
+            "blocks:                \(f3(run.blockSeconds)) s, \(rate(receipts, run.blockSeconds)) receipts/s (reap, build = the rules again + state tree, votes, journal, synced commit)",
+            "  driver steps:        \(stepText)",
+            "follower (block sync): \(f3(run.followerSeconds)) s, \(rate(receipts, run.followerSeconds)) receipts/s (a second node verifying the same blocks from scratch: recovery again, one core, + the rules + synced commit)",
+            "committed receipts:    \(f0(receiptsPerSecond))/s verified and committed (\(receipts) in \(f3(timedSeconds)) s timed = admission + blocks)",
+            "bytes per receipt:     \(f2(bytesPerReceipt)) attestation bytes in blocks ÷ receipts (\(run.attestationBytes) bytes; whole blocks \(run.blockBytes) bytes)",
+            "state growth:          \(f0(stateBytesPerThousandBeacons)) bytes of coverage state entries (namespace + key + value, net) per 1,000 beacons: \(growthText)",
+            "LevelDB growth:        \(f0(directoryBytesPerThousandBeacons)) bytes of the database directory per 1,000 beacons (includes blocks, tree nodes, log; compaction makes it noisy)",
+            "libsecp256k1 recover:  \(f0(recoverMeasurements.before.perSecondOneCore)) then \(f0(recoverMeasurements.after.perSecondOneCore))/s on 1 core, \(f0(recoverMeasurements.before.perSecondAllCores)) then \(f0(recoverMeasurements.after.perSecondAllCores))/s on all \(o.cores) cores (this run, node idle, just before and after the timed part; ratios use the better)",
+            "load average:          \(run.load.before) before, \(run.load.after) after the timed part",
+            "ratio receipts / recover (all cores): \(f3(receiptsPerSecond / recoverAllCores))",
+            "ratio receipts / recover (one core):  \(f3(receiptsPerSecond / recoverOneCore))",
+        ]
+    }
+}

@@ -1,0 +1,113 @@
+import CairnCore
+import CairnCrypto
+import CairnMempool
+import CairnNode
+import CairnState
+
+extension AttestationBenchmark {
+    /// What the measured part of the run did, for the report.
+    struct RunData: Sendable {
+        var setupBlocks = 0
+        var setupSeconds = 0.0
+        var blocks = 0
+        var submitted = 0
+        var refusals: [String: Int] = [:]
+        var verdicts = AttestationReadings.Verdicts()
+        var signatures = 0
+        var signingSeconds = 0.0
+        /// Timed: submissions to the pool (decode, recovery, the rules on committed state).
+        var admissionSeconds = 0.0
+        /// Timed: from starting each height to its commit (reap, build, votes, journal, synced write).
+        var blockSeconds = 0.0
+        var steps: [(step: String, seconds: Double)] = []
+        var attestationBytes = 0
+        var blockBytes = 0
+        var coverageStateBytes: (before: [UInt8: Int], after: [UInt8: Int]) = ([:], [:])
+        var directoryBytes = (before: 0, after: 0)
+        /// Decoding and recovery alone (`RuleSet.verifyAttestation`) of the last block's
+        /// attestations on all cores, re-run after the clock stopped.
+        var verifyOnly = (receipts: 0, seconds: 0.0)
+        /// A second node taking the measured blocks through block sync (AttestationFollower).
+        var followerSeconds = 0.0
+        var load = (before: "", after: "")
+    }
+
+    /// The measured cycles: for each committed block, sign its challengees' attestations (off
+    /// the clock), submit them (timed), commit the next block (timed), read the verdicts back.
+    func attest(factory: AttestationFactory, node: Node, log: @Sendable (String) -> Void) async throws -> RunData {
+        let o = options
+        var run = RunData()
+        run.coverageStateBytes.before = try AttestationReadings.coverageStateBytes(chain: node.chain)
+        run.directoryBytes.before = AttestationReadings.directoryBytes(node.directory)
+        let stepsBefore = node.steps.snapshot
+        var last: [AttestationFactory.Signed] = []
+        while run.verdicts.beacons < o.beacons {
+            let height = try node.chain.tip().height
+            guard let record = try AttestationReadings.challenges(at: height, chain: node.chain) else {
+                throw BenchmarkError("bench: block \(height) challenged nobody")
+            }
+            let signStart = ContinuousClock.now
+            let signed = try await factory.attestations(height: height, record: record, limit: o.beacons - run.verdicts.beacons, cores: o.cores)
+            run.signingSeconds += BenchClock.seconds(ContinuousClock.now - signStart)
+            run.signatures += signed.reduce(0) { $0 + $1.receipts + 1 }
+
+            let submitStart = ContinuousClock.now
+            let refusals = await submit(signed, to: node.pool)
+            let blockStart = ContinuousClock.now
+            var blocks: [Block] = [try await node.commitNext()]
+            // Whatever a block's limits left in the pool goes in the next, still on the clock.
+            while await node.pool.count > 0 { blocks.append(try await node.commitNext()) }
+            let end = ContinuousClock.now
+            run.admissionSeconds += BenchClock.seconds(blockStart - submitStart)
+            run.blockSeconds += BenchClock.seconds(end - blockStart)
+
+            run.blocks += blocks.count
+            run.submitted += signed.count
+            run.refusals.merge(refusals, uniquingKeysWith: +)
+            for block in blocks {
+                run.attestationBytes += block.attestations.reduce(0) { $0 + $1.canonicalBytes.count }
+                run.blockBytes += block.canonicalBytes.count
+            }
+            let verdicts = try AttestationReadings.verdicts(of: signed.map(\.beaconID), chain: node.chain)
+            guard verdicts.beacons > 0 else { throw BenchmarkError("bench: no beacon of block \(height) was accepted (pool refusals: \(refusals))") }
+            run.verdicts.add(verdicts)
+            log("  block \(height): \(verdicts.beacons) beacons, \(verdicts.receipts) receipts committed in \(blocks.map { String($0.header.height) }.joined(separator: ", ")) (\(run.verdicts.beacons) of \(o.beacons))")
+            last = signed
+        }
+        run.steps = node.steps.seconds(since: stepsBefore)
+        run.coverageStateBytes.after = try AttestationReadings.coverageStateBytes(chain: node.chain)
+        run.directoryBytes.after = AttestationReadings.directoryBytes(node.directory)
+        run.verifyOnly = try await verifyOnly(last, rules: try node.chain.admissionRules().ruleSet)
+        return run
+    }
+
+    /// Submits on `cores` tasks at once, as many gatherers would; returns refusals by reason.
+    func submit(_ signed: [AttestationFactory.Signed], to pool: AttestationPool) async -> [String: Int] {
+        let cores = options.cores
+        return await withTaskGroup(of: [String: Int].self) { group in
+            for worker in 0..<cores {
+                group.addTask {
+                    var refusals: [String: Int] = [:]
+                    for i in stride(from: worker, to: signed.count, by: cores) {
+                        do throws(AttestationPoolError) { _ = try await pool.submit(encoded: signed[i].encoded) } catch { refusals[error.reason, default: 0] += 1 }
+                    }
+                    return refusals
+                }
+            }
+            var all: [String: Int] = [:]
+            for await part in group { all.merge(part, uniquingKeysWith: +) }
+            return all
+        }
+    }
+
+    /// Decoding and recovery alone, on all cores: what the pool's admission costs without the rules.
+    func verifyOnly(_ signed: [AttestationFactory.Signed], rules: RuleSet) async throws -> (receipts: Int, seconds: Double) {
+        let cores = options.cores
+        let seconds = try await BenchClock.secondsAsync {
+            _ = try await AttestationParallel.map(signed.count, cores: cores) { i in
+                try rules.verifyAttestation(encoded: signed[i].encoded, chainID: AttestationChainSetup.chainID).signers.count
+            }
+        }
+        return (signed.reduce(0) { $0 + $1.receipts }, seconds)
+    }
+}
