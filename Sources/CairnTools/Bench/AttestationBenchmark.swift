@@ -85,9 +85,11 @@ public struct AttestationBenchmark: Sendable {
         // The recover rate just before and just after the timed part (node idle both times):
         // on a shared machine the load moves, and the ratio should use what the run could reach.
         let loadBefore = NetworkBenchmark.loadAverage()
-        let recoverBefore = try await RecoverRate.measure(onboardings, cores: o.cores)
+        let (recoverBefore, recoverCPUBefore) = try await AttestationCPUClock.measure { try await RecoverRate.measure(onboardings, cores: o.cores) }
         var run = try await attest(factory: factory, node: node, log: log)
-        let recoverAfter = try await RecoverRate.measure(onboardings, cores: o.cores)
+        let (recoverAfter, recoverCPUAfter) = try await AttestationCPUClock.measure { try await RecoverRate.measure(onboardings, cores: o.cores) }
+        // RecoverRate recovers its sample (at most 4,000) once on one core, then once per core.
+        run.cpuPerRecovery = (recoverCPUBefore + recoverCPUAfter) / Double(2 * min(onboardings.count, 4_000) * (1 + o.cores))
         run.load = (loadBefore, NetworkBenchmark.loadAverage())
         run.setupBlocks = setupBlocks
         run.setupSeconds = setupSeconds
@@ -96,7 +98,9 @@ public struct AttestationBenchmark: Sendable {
         let follower = try AttestationFollower(genesis: setup.genesis)
         defer { follower.close() }
         _ = try await follower.follow(node.chain, through: measuredFrom)
-        run.followerSeconds = try await follower.follow(node.chain, through: try node.chain.tip().height)
+        (run.followerSeconds, run.cpu.follower) = try await AttestationCPUClock.measure {
+            try await follower.follow(node.chain, through: try node.chain.tip().height)
+        }
         return AttestationBenchmarkReport(options: o, run: run, recover: (recoverBefore, recoverAfter))
     }
 

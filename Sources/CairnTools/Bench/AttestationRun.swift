@@ -30,6 +30,10 @@ extension AttestationBenchmark {
         /// A second node taking the measured blocks through block sync (AttestationFollower).
         var followerSeconds = 0.0
         var load = (before: "", after: "")
+        /// CPU seconds of the process (all threads) in the timed phases and the follower.
+        var cpu = (admission: 0.0, blocks: 0.0, follower: 0.0)
+        /// CPU seconds per libsecp256k1 recovery, from the recover-rate measurements.
+        var cpuPerRecovery = 0.0
     }
 
     /// The measured cycles: for each committed block, sign its challengees' attestations (off
@@ -52,12 +56,17 @@ extension AttestationBenchmark {
             run.signatures += signed.reduce(0) { $0 + $1.receipts + 1 }
 
             let submitStart = ContinuousClock.now
-            let refusals = await submit(signed, to: node.pool)
+            let (refusals, admissionCPU) = await AttestationCPUClock.measure { await submit(signed, to: node.pool) }
             let blockStart = ContinuousClock.now
-            var blocks: [Block] = [try await node.commitNext()]
-            // Whatever a block's limits left in the pool goes in the next, still on the clock.
-            while await node.pool.count > 0 { blocks.append(try await node.commitNext()) }
+            let (blocks, blockCPU) = try await AttestationCPUClock.measure {
+                var blocks: [Block] = [try await node.commitNext()]
+                // Whatever a block's limits left in the pool goes in the next, still on the clock.
+                while await node.pool.count > 0 { blocks.append(try await node.commitNext()) }
+                return blocks
+            }
             let end = ContinuousClock.now
+            run.cpu.admission += admissionCPU
+            run.cpu.blocks += blockCPU
             run.admissionSeconds += BenchClock.seconds(blockStart - submitStart)
             run.blockSeconds += BenchClock.seconds(end - blockStart)
 

@@ -1,0 +1,21 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// This process's CPU time (user + system, every thread). On a shared machine wall time
+/// measures the neighbours too; CPU seconds per receipt say what the work itself costs.
+enum AttestationCPUClock {
+    static func seconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
+    }
+
+    /// Runs `body`, returning its result and the CPU seconds it took.
+    static func measure<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
+        let start = seconds()
+        let result = try await body()
+        return (result, seconds() - start)
+    }
+}
