@@ -8,5 +8,6 @@ struct Cairn: AsyncParsableCommand {
         subcommands: [
             DevnetCommand.self, LocalnetCommand.self, InitCommand.self, StartCommand.self, KeysCommand.self,
             TxCommand.self, QueryCommand.self, DeviceCommand.self, MakerCommand.self, BenchCommand.self,
+            SimulateCommand.self,
         ])
 }

@@ -19,7 +19,14 @@ extension Localnet {
         public var warning: String
         public var chain_id: String
         public var accounts: [TestAccount]
+        /// The localnet's device maker (genesis `state.devices.makers`), so devices can be
+        /// onboarded (`cairn maker sign-device`, `cairn simulate coverage --maker-key`); absent
+        /// in localnets generated before it existed.
+        public var maker: TestAccount?
     }
+
+    /// The one device maker a localnet's genesis lists.
+    public static let makerName = "localnet-maker"
 
     /// 1,000,000 CAIRN for every validator and every test account.
     public static let fundedBalance: Amount = 1_000_000 * AmountFormat.unit
@@ -118,12 +125,13 @@ extension Localnet {
         let validatorKeys = (0..<spec.validators).map { _ in PrivateKey.generate() }
         let identities = (0..<spec.validators).map { _ in NodeIdentity.generate() }
         let accountKeys = (0..<spec.testAccounts).map { _ in PrivateKey.generate() }
+        let makerKey = PrivateKey.generate()
         let nodes = (0..<spec.validators).map { i in
             Node(name: "node\(i)", home: "node\(i)", rpc_port: spec.rpcPort(i), p2p_port: spec.p2pPort(i),
                  node_id: identities[i].nodeID.description, validator: validatorKeys[i].address.checksummed)
         }
         let genesis = genesisText(chainID: spec.chainID, time: now, nodes: nodes,
-                                  accounts: accountKeys.map(\.address))
+                                  accounts: accountKeys.map(\.address), maker: makerKey.publicKey)
         do { _ = try GenesisFile.parse(genesis) } catch {
             throw LocalnetError("generated an invalid genesis (a bug): \(error)")
         }
@@ -152,15 +160,16 @@ extension Localnet {
             accounts: accountKeys.enumerated().map { i, key in
                 TestAccount(name: "account\(i)", address: key.address.checksummed,
                             private_key: Hex.prefixed(key.bytes), balance: String(fundedBalance))
-            })
+            },
+            maker: TestAccount(name: makerName, address: makerKey.address.checksummed, private_key: Hex.prefixed(makerKey.bytes), balance: "0"))
         try writeJSON(accounts, to: localnet.accountsFile, permissions: 0o600)
         try writeJSON(manifest, to: root + "/" + manifestName)
         return localnet
     }
 
     /// Specs/genesis.md §1: every validator with equal power and a funded account, plus the test
-    /// accounts.
-    static func genesisText(chainID: String, time: Date, nodes: [Node], accounts: [Address]) -> [UInt8] {
+    /// accounts, and one device maker (as the devnet has) so hotspots can be onboarded.
+    static func genesisText(chainID: String, time: Date, nodes: [Node], accounts: [Address], maker: PublicKey) -> [UInt8] {
         // Whole seconds, as Specs/genesis.md requires one of two exact forms.
         let seconds = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
         let genesisTime = seconds.formatted(Date.ISO8601FormatStyle())
@@ -184,7 +193,10 @@ extension Localnet {
           ],
           "validators": [
         \(validatorLines.joined(separator: ",\n"))
-          ]
+          ],
+          "state": {
+            "devices": { "makers": [ { "name": "\(makerName)", "public_key": "\(maker.hex)" } ] }
+          }
         }
 
         """.utf8)
