@@ -7,27 +7,11 @@ import Testing
 /// `cairn maker` and `cairn device` as a maker and an owner run them, against a real devnet
 /// process whose genesis (genesis/devnet.json) has the devnet maker.
 @Suite("Device CLI against a devnet", .serialized)
-struct DeviceCLITests {
+struct DeviceCLITests: CLISuite {
     static let alice = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
     static let bob = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
     static let maker = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"
     static let wallet = ["CAIRN_PASSPHRASE": "devices", "CAIRN_KEYSTORE_SCRYPT_N": "1024"]
-
-    /// `cairn ARGS` that must succeed: its standard output.
-    func ok(_ arguments: [String], input: String? = nil) throws -> String {
-        let run = try cairn(arguments, input: input, environment: Self.wallet)
-        #expect(run.status == 0, "cairn \(arguments.joined(separator: " ")): \(run.err)")
-        return run.out
-    }
-
-    func json(_ arguments: [String]) throws -> JSONValue { try JSONText.parse(try ok(arguments + ["--json"])) }
-
-    /// `cairn ARGS` that must fail: its standard error.
-    func refused(_ arguments: [String]) throws -> String {
-        let run = try cairn(arguments, environment: Self.wallet)
-        #expect(run.status != 0, "cairn \(arguments.joined(separator: " ")) should have failed: \(run.out)")
-        return run.err
-    }
 
     @Test func onboardLocateListTransferDeactivate() async throws {
         let home = temporaryDirectory("devices")

@@ -50,10 +50,23 @@ struct AttestationFlowTests {
         #expect(try await reason([Self.hex(first)]) == (code, "stale_ping"))
     }
 
-    @Test func theStandardRuntimeOffersNoAttestationMethodYet() async throws {
+    @Test func theStandardRuntimeTakesCoverageAttestationsAndNamesWhatIsWrong() async throws {
         let node = try TestNode()
         defer { node.close() }
-        let response = try await node.call("attest_submit", [Self.hex(Attestation(tag: 0, body: []))])
-        #expect(response["error"]?["code"]?.integerValue == Int64(RPCErrorCode.methodNotFound.rawValue))
+        func reason(_ attestation: Attestation) async throws -> String? {
+            let response = try await node.call("attest_submit", [Self.hex(attestation)])
+            #expect(response["error"]?["code"]?.integerValue == Int64(RPCErrorCode.attestationRejected.rawValue))
+            return response["error"]?["data"]?["reason"]?.stringValue
+        }
+        // Tag 0 is coverage's: an empty body does not decode; tag 1 belongs to no module.
+        #expect(try await reason(Attestation(tag: 0, body: [])) == "malformed_attestation")
+        #expect(try await reason(Attestation(tag: 1, body: [])) == "unknown_attestation")
+        // A well-formed beacon report of a height that challenged nobody (no hotspot is located).
+        let key = PrivateKey.generate()
+        let id = Beacon.id(height: 1, challengee: key.address)
+        let report = CoverageAttestation(challengeHeight: 1, challengee: key.address, reportTime: 5,
+                                         reportSignature: key.sign(digest: CoverageAttestation.reportDigest(chainID: TestNode.chainID, beaconID: id, time: 5)),
+                                         receipts: [])
+        #expect(try await reason(report.attestation) == "challenge_not_yet_final")
     }
 }

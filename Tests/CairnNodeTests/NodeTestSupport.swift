@@ -65,11 +65,12 @@ struct TestNode {
         try ChainRPC(chain: chain, mempool: mempool, validator: Self.validator.address,
                      submit: { bytes throws(MempoolError) in try await mempool.submit(encoded: bytes) },
                      syncing: { false }, signing: driver.signingHealth).register(in: &registry)
+        // In the order a real node registers them (Node.makeRegistry), so rpc_discover lists the same.
+        if !runtime.latest.attestationOwners.isEmpty { try AttestationRPC(gossip: AttestationGossip(pool: attestations, messenger: messenger)).register(in: &registry) }
         try ConsensusRPC(chain: chain, driver: driver, network: network,
                          syncer: BlockSyncer(driver: driver, chain: chain, messenger: messenger, logger: logger),
                          mempool: mempool).register(in: &registry)
         try ModuleRPC(chain: chain).register(in: &registry)
-        if !runtime.latest.attestationOwners.isEmpty { try AttestationRPC(gossip: AttestationGossip(pool: attestations, messenger: messenger)).register(in: &registry) }
         self.registry = registry
         dispatcher = JSONRPCDispatcher(registry: registry)
     }

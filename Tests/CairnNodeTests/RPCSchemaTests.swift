@@ -30,6 +30,8 @@ struct RPCSchemaTests {
         }
         genesis.moduleStates = [ModuleRecord(module: DevicesModule.name, encoded: DevicesGenesis(makers: [
             .init(name: "schema-maker", publicKey: maker.publicKey.compressed)]).canonicalBytes)]
+        // The lone hotspot is challenged at every height and may beacon at each.
+        genesis.parameters.append(ModuleRecord(CoverageModule.self, CoverageParameters(minBeaconInterval: 0)))
         return genesis
     }
 
@@ -108,6 +110,17 @@ struct RPCSchemaTests {
             #expect(block.transactions.map(\.id) == transactions.map(\.id), "a transaction was left out of block \(block.header.height)")
             blocks.append(block)
         }
+        // Height 5 carries the hotspot's beacon of its height-4 challenge: every coverage answer has one.
+        func beacon(_ height: UInt64) -> [UInt8] {
+            let time = blocks[Int(height) - 1].header.time, id = Beacon.id(height: height, challengee: Self.hotspot.address)
+            return CoverageAttestation(challengeHeight: height, challengee: Self.hotspot.address, reportTime: time,
+                                       reportSignature: Self.hotspot.sign(digest: CoverageAttestation.reportDigest(chainID: TestNode.chainID, beaconID: id, time: time)),
+                                       receipts: []).attestation.canonicalBytes
+        }
+        _ = try await node.attestations.submit(encoded: beacon(4))
+        blocks.append(try #require(try await node.produceBlock()))
+        #expect(blocks[4].attestations.count == 1)
+        let beaconID = Beacon.id(height: 4, challengee: Self.hotspot.address)
         // A pending transaction replaced by a higher fee: it is reported dropped, with the reason.
         let replaced = TestNode.transfer(alice, to: TestNode.bob.address, amount: 1, nonce: 8)
         _ = try await node.mempool.submit(replaced)
@@ -150,6 +163,14 @@ struct RPCSchemaTests {
             "staking_getValidators": [[]],
             "staking_getDelegations": [[text(alice.address)], [text(validator)], [text(stranger)]],
             "staking_getUnbonding": [[text(alice.address)], [text(stranger)]],
+            "attest_submit": [[.string(Hex.prefixed(beacon(5)))]],
+            "coverage_getChallenges": [[4], ["height": 1]],
+            "coverage_getWitnessResults": [[text(beaconID)]],
+            "coverage_getDeviceHistory": [[text(Self.hotspot.address)], ["device": text(stranger), "limit": 1]],
+            "coverage_getDeviceRewards": [[text(Self.hotspot.address)]],
+            "coverage_getEpoch": [[0]],
+            "coverage_listEpochRewards": [[0]],
+            "coverage_getCellCoverage": [[.string(CellID.world.description), 0]],
         ]
 
         // The test node serves what a real node serves: Specs/openrpc.json, which
@@ -220,6 +241,9 @@ struct RPCSchemaTests {
         #expect(operations == ["transfer", "create_validator", "delegate", "undelegate", "redelegate", "withdraw_rewards",
                                "onboard_device", "assert_location"])
         #expect(answer("devices_getDevice", 0)["location"]?["latitude"] == -33_868_820)
+        #expect(answer("coverage_getChallenges", 0)["challenges"]?[0]?["attested"] == true)
+        #expect(answer("coverage_getDeviceHistory", 0)["history"]?[0]?["role"] == "beacon")
+        #expect(answer("coverage_getEpoch", 0)["beacons"] == 1)
         #expect(answer("devices_listByCell", 1)["devices"]?.arrayValue?.count == 1)
         #expect(answer("devices_listByOwner", 1)["next"]?.isNull == false, "a full page names the next")
         #expect(answer("chain_getBlock", 1)["last_commit"]?["signatures"]?[0] != nil)

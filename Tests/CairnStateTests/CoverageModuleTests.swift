@@ -124,7 +124,17 @@ struct CoverageModuleTests {
         refused.append(try Self.attestation(record, height: 2, challengee: Self.index(of: record.challengees[2]), witnesses: [],
                                             reportTime: record.time + Self.coverage.receiptWindow + Self.coverage.receiptTimeTolerance + 1))
         if let unchallenged { refused.append(try Self.attestation(record, height: 2, challengee: unchallenged, witnesses: [])) }
+        // The pool's admission (the attestation rules alone) refuses exactly what the block refuses.
+        func admission(_ a: VerifiedAttestation) -> String {
+            var overlay = StateOverlay(base: chain.database)
+            do {
+                try Runtime.standard.latest.admit(a, context: BlockContext(chainID: chainID, height: 3, proposer: .zero), &overlay)
+                return "ok"
+            } catch { return (error as? AttestationRejection)?.reason ?? "\(error)" }
+        }
+        let admitted = ([good] + refused).map(admission)
         let built = try chain.commitNext(attestations: [good] + refused)
+        #expect(admitted == ["ok"] + built.skippedAttestations.map(\.reason.reason))
         #expect(built.block.attestations == [good.attestation])
         #expect(built.skippedAttestations.map(\.reason.reason)
                 == ["bad_report_signature", "report_out_of_window"] + (unchallenged == nil ? [] : ["not_challenged"]))

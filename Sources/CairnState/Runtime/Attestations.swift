@@ -67,8 +67,13 @@ extension RuleSet {
     public func admit(_ verified: VerifiedAttestation, context: BlockContext, parameters: BlockParameters? = nil,
                       _ state: inout StateOverlay) throws {
         let parameters = try parameters ?? self.parameters(&state)
-        let session = BlockSession(ruleSet: self, context: context, parameters: parameters, beginEvents: [])
-        _ = try apply(verified, session, &state)
+        let (index, value) = try decode(verified.attestation)
+        let module = modules[index]
+        do {
+            try module.checkAttestation(value, signers: verified.signers, context, parameters.modules[index], &state)
+        } catch let rejection as any ModuleRejection {
+            throw AttestationRejection.module(ModuleFailure(module: module.name, rejection))
+        }
     }
 
     private func decode(_ attestation: Attestation) throws(AttestationRejection) -> (Int, any Sendable) {

@@ -59,6 +59,10 @@ public protocol ChainModule: Sendable {
     /// invalid: a builder leaves it out, a verifier rejects the block.
     func applyAttestation(_ attestation: ModuleAttestation, signers: [Address?], _ block: BlockContext,
                           _ parameters: Parameters, _ state: inout StateOverlay) throws
+    /// Whether the attestation would apply on committed state: the attestation pool's admission.
+    /// It must refuse exactly what `applyAttestation` would; writes are discarded.
+    func checkAttestation(_ attestation: ModuleAttestation, signers: [Address?], _ block: BlockContext,
+                          _ parameters: Parameters, _ state: inout StateOverlay) throws
     /// After the block's transactions; returns the effects the runtime applies.
     func endBlock(_ block: BlockContext, _ parameters: Parameters, _ state: inout StateOverlay) throws -> [EndBlockEffect]
     /// Read-only queries, served over RPC as `<name>_<query>` methods.
@@ -114,6 +118,11 @@ extension ChainModule {
     }
     public func endBlock(_ block: BlockContext, _ parameters: Parameters,
                          _ state: inout StateOverlay) throws -> [EndBlockEffect] { [] }
+    /// By default the check is the apply itself, on a scratch overlay the runtime throws away.
+    public func checkAttestation(_ attestation: ModuleAttestation, signers: [Address?], _ block: BlockContext,
+                                 _ parameters: Parameters, _ state: inout StateOverlay) throws {
+        try applyAttestation(attestation, signers: signers, block, parameters, &state)
+    }
     public func queries() -> [ModuleQuery] { [] }
     public func selectEvidence(_ candidates: [DuplicateVoteEvidence], _ block: BlockContext, _ parameters: Parameters,
                                _ state: inout StateOverlay) throws -> EvidenceSelection {

@@ -33,6 +33,10 @@ struct ModuleBox<M: ChainModule>: RegisteredModule {
                           _ state: inout StateOverlay) throws {
         try module.applyAttestation(attestation as! M.ModuleAttestation, signers: signers, block, parameters as! M.Parameters, &state)
     }
+    func checkAttestation(_ attestation: any Sendable, signers: [Address?], _ block: BlockContext, _ parameters: any Sendable,
+                          _ state: inout StateOverlay) throws {
+        try module.checkAttestation(attestation as! M.ModuleAttestation, signers: signers, block, parameters as! M.Parameters, &state)
+    }
     func json(_ operation: any Sendable) -> JSONValue { M.json(operation as! M.ModuleOperation) }
 
     func genesis(_ genesis: Genesis, _ parameters: any Sendable, _ state: inout StateOverlay) throws {
@@ -80,6 +84,8 @@ protocol RegisteredModule: Sendable {
     func decodeAttestation(_ attestation: Attestation) throws(CanonicalDecodingError) -> any Sendable
     func attestationSignatures(_ attestation: any Sendable, chainID: String) -> [AttestationSignature]
     func applyAttestation(_ attestation: any Sendable, signers: [Address?], _ block: BlockContext, _ parameters: any Sendable,
+                          _ state: inout StateOverlay) throws
+    func checkAttestation(_ attestation: any Sendable, signers: [Address?], _ block: BlockContext, _ parameters: any Sendable,
                           _ state: inout StateOverlay) throws
     func json(_ operation: any Sendable) -> JSONValue
     func genesis(_ genesis: Genesis, _ parameters: any Sendable, _ state: inout StateOverlay) throws

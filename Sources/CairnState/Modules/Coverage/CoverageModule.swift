@@ -42,16 +42,7 @@ public struct CoverageModule: ChainModule {
 
     public func applyAttestation(_ a: CoverageAttestation, signers: [Address?], _ block: BlockContext,
                                  _ p: CoverageParameters, _ state: inout StateOverlay) throws {
-        guard signers.count == a.receipts.count + 1 else { throw CoverageFault.signerCount(signers.count, a.receipts.count + 1) }
-        let beaconID = a.beaconID
-        let challenged = try state.get(ChallengeRecord.self, CoverageKeys.challenge(a.challengeHeight))
-        let memory = try state.get(CoverageDeviceRecord.self, CoverageKeys.device(a.challengee)) ?? CoverageDeviceRecord()
-        let challengeeRecord = try state.device(a.challengee)
-        let challenge = try AttestationRules.challenge(
-            seed: challenged?.seed ?? .zero, challengeHeight: a.challengeHeight, blockTime: challenged?.time ?? 0,
-            height: block.height, challengee: a.challengee, record: challengeeRecord, challenged: challenged?.challengees ?? [],
-            attested: try state.value(CoverageKeys.beacon(beaconID)) != nil, receipts: a.receipts.count,
-            report: (a.reportTime, signers[0]), lastBeacon: memory.lastBeacon, parameters: p)
+        let (challenge, challengee) = try judge(a, signers: signers, block, p, &state)
         var inputs: [WitnessInput] = []
         inputs.reserveCapacity(a.receipts.count)
         for (index, signed) in a.receipts.enumerated() {
@@ -61,7 +52,31 @@ public struct CoverageModule: ChainModule {
         let results = zip(a.receipts, verdicts).map { WitnessResult(witness: $0.receipt.witness, verdict: $1) }
         try record(BeaconRecord(challengeHeight: a.challengeHeight, challengee: a.challengee, includedAt: block.height,
                                 reportTime: a.reportTime, results: results),
-                   id: beaconID, cell: challengeeRecord?.location?.cell ?? 0, p, &state)
+                   id: challenge.beacon.id, cell: challengee.location?.cell ?? 0, p, &state)
+    }
+
+    /// Only the attestation rules decide whether an attestation applies (a receipt's verdict never
+    /// refuses it), so admission checks them alone and leaves the receipts to the block.
+    public func checkAttestation(_ a: CoverageAttestation, signers: [Address?], _ block: BlockContext,
+                                 _ p: CoverageParameters, _ state: inout StateOverlay) throws {
+        _ = try judge(a, signers: signers, block, p, &state)
+    }
+
+    /// §6.1 on the state: the challenge the attestation answers, and the challengee's record.
+    private func judge(_ a: CoverageAttestation, signers: [Address?], _ block: BlockContext, _ p: CoverageParameters,
+                       _ state: inout StateOverlay) throws -> (Challenge, DeviceRecord) {
+        guard signers.count == a.receipts.count + 1 else { throw CoverageFault.signerCount(signers.count, a.receipts.count + 1) }
+        let challenged = try state.get(ChallengeRecord.self, CoverageKeys.challenge(a.challengeHeight))
+        let memory = try state.get(CoverageDeviceRecord.self, CoverageKeys.device(a.challengee)) ?? CoverageDeviceRecord()
+        let record = try state.device(a.challengee)
+        let challenge = try AttestationRules.challenge(
+            seed: challenged?.seed ?? .zero, challengeHeight: a.challengeHeight, blockTime: challenged?.time ?? 0,
+            height: block.height, challengee: a.challengee, record: record, challenged: challenged?.challengees ?? [],
+            attested: try state.value(CoverageKeys.beacon(a.beaconID)) != nil, receipts: a.receipts.count,
+            report: (a.reportTime, signers[0]), lastBeacon: memory.lastBeacon, parameters: p)
+        // The rules refuse an attestation without a challengee record, so there is one here.
+        guard let record else { throw CoverageFault.missingDevice(a.challengee) }
+        return (challenge, record)
     }
 
     /// Writes an accepted beacon: its record, each party's history line, the challengee's last
@@ -83,9 +98,9 @@ public struct CoverageModule: ChainModule {
                           HistoryEntry.witnessed(verdict: result.verdict))
             }
             if !result.verdict.isValid { rejected += 1 }
+            // The numbers each rule compared stay in the beacon record (coverage_getWitnessResults).
             state.emit(Event(module: Self.name, kind: "witness", [
                 "beacon": beaconText, "witness": Event.value(result.witness), "verdict": result.verdict.reason,
-                "detail": result.verdict.description,
             ]))
         }
         state.emit(Event(module: Self.name, kind: "beacon", [

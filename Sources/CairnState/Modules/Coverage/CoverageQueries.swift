@@ -33,7 +33,7 @@ enum CoverageQueries {
         parameters: [.init(name: "height", required: true, schema: QuerySchema.height, description: "The challenge block's height.")],
         resultName: "challenges",
         resultSchema: QuerySchema.object([
-            "height": integer, "seed": hash, "time": integer, "last_height": integer, "earliest_time": integer,
+            "challenge_height": integer, "seed": hash, "time": integer, "last_height": integer, "earliest_time": integer,
             "latest_time": integer, "challenges": QuerySchema.array(challengeSchema),
         ]),
         handler: { args, view in
@@ -48,7 +48,7 @@ enum CoverageQueries {
                         "packet_hash": .string(beacon.packetHash.hex), "channel": int(beacon.channel), "frequency": int(beacon.frequency),
                         "attested": .bool(try view.value(CoverageKeys.beacon(beacon.id)) != nil)]
             }
-            return ["height": int(height), "seed": .string(record.seed.hex), "time": int(record.time),
+            return ["challenge_height": int(height), "seed": .string(record.seed.hex), "time": int(record.time),
                     "last_height": int(IntegerMath.add(height, p.challengeWindow)), "earliest_time": int(window.lowerBound),
                     "latest_time": int(window.upperBound), "challenges": .array(list)]
         })
