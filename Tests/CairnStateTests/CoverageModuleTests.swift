@@ -105,6 +105,13 @@ struct CoverageModuleTests {
         let positions = ChallengeSelection.challengees(seed: seed, height: 2, located: 6, count: 4)
         var overlay = StateOverlay(base: chain.database)
         #expect(record.challengees == (try positions.map { try #require(try overlay.locatedDevice(.hotspot, at: $0)) }))
+        // The attestation rules read membership straight from the encoding.
+        let bytes = record.canonicalBytes
+        for device in Self.hotspots.map(\.address) {
+            let found = try ChallengeRecord.lookup(bytes, device)
+            #expect(found.seed == seed && found.time == record.time && found.challenged == record.challengees.contains(device))
+        }
+        #expect(throws: CanonicalDecodingError.self) { _ = try ChallengeRecord.lookup(Array(bytes.dropLast()), Self.hotspots[0].address) }
         let listed = try Self.query(chain, "getChallenges", ["height": 2])
         #expect(listed["challenges"]?.arrayValue?.count == 4)
         #expect(listed["last_height"]?.integerValue == 7)

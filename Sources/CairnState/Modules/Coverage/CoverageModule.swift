@@ -66,12 +66,15 @@ public struct CoverageModule: ChainModule {
     private func judge(_ a: CoverageAttestation, signers: [Address?], _ block: BlockContext, _ p: CoverageParameters,
                        _ state: inout StateOverlay) throws -> (Challenge, DeviceRecord) {
         guard signers.count == a.receipts.count + 1 else { throw CoverageFault.signerCount(signers.count, a.receipts.count + 1) }
-        let challenged = try state.get(ChallengeRecord.self, CoverageKeys.challenge(a.challengeHeight))
+        let challenged = try state.value(CoverageKeys.challenge(a.challengeHeight)).map { bytes in
+            try ChallengeRecord.lookup(bytes, a.challengee)
+        }
         let memory = try state.get(CoverageDeviceRecord.self, CoverageKeys.device(a.challengee)) ?? CoverageDeviceRecord()
         let record = try state.device(a.challengee)
         let challenge = try AttestationRules.challenge(
             seed: challenged?.seed ?? .zero, challengeHeight: a.challengeHeight, blockTime: challenged?.time ?? 0,
-            height: block.height, challengee: a.challengee, record: record, challenged: challenged?.challengees ?? [],
+            height: block.height, challengee: a.challengee, record: record,
+            challenged: challenged?.challenged == true ? [a.challengee] : [],
             attested: try state.value(CoverageKeys.beacon(a.beaconID)) != nil, receipts: a.receipts.count,
             report: (a.reportTime, signers[0]), lastBeacon: memory.lastBeacon, parameters: p)
         // The rules refuse an attestation without a challengee record, so there is one here.

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import Foundation
 
 /// The coverage module's state keys (Specs/depin/coverage.md §11.1).
 public enum CoverageKeys {
@@ -72,6 +73,23 @@ public struct ChallengeRecord: Sendable, Hashable, CanonicalCodable {
         seed = try reader.readHash("challenge.seed")
         time = try reader.readVarint("challenge.time")
         challengees = try reader.readList("challenge.challengees", limit: Int(CoverageParameters.countCap))
+    }
+
+    /// The seed and time, and whether `device` is a challengee, from the encoding without building
+    /// the list: every attestation of a block reads its challenge record, which holds up to 1 024.
+    public static func lookup(_ bytes: [UInt8], _ device: Address) throws(CanonicalDecodingError) -> (seed: Hash32, time: UInt64, challenged: Bool) {
+        var reader = CanonicalReader(bytes)
+        let seed = try reader.readHash("challenge.seed")
+        let time = try reader.readVarint("challenge.time")
+        let count = try reader.readLength("challenge.challengees", limit: Int(CoverageParameters.countCap))
+        guard reader.remaining == count * 20 else { throw .invalidValue(field: "challenge.challengees", reason: "must be \(count) addresses") }
+        let start = bytes.count - count * 20, wanted = device.bytes
+        let challenged = bytes.withUnsafeBufferPointer { all in
+            wanted.withUnsafeBufferPointer { target in
+                (0..<count).contains { i in memcmp(all.baseAddress! + start + 20 * i, target.baseAddress!, 20) == 0 }
+            }
+        }
+        return (seed, time, challenged)
     }
 }
 
