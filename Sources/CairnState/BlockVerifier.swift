@@ -180,15 +180,18 @@ public struct BlockVerifier: Sendable {
         guard bytes <= limits.maxBlockAttestationBytes else {
             throw .tooManyAttestationBytes(bytes: bytes, limit: limits.maxBlockAttestationBytes)
         }
+        let attestations = block.attestations, chainID = executor.chainID
+        // Each attestation carries a signature per receipt: 8 of them already fill both cores.
+        let results = concurrentResults(attestations.count, parallelFrom: 8) { i -> Result<VerifiedAttestation, AttestationRejection> in
+            if let cached = known[Hash32.sha256(encodings[i])] { return .success(cached) }
+            return Result { () throws(AttestationRejection) in try rules.verifyAttestation(attestations[i], encoding: encodings[i], chainID: chainID) }
+        }
         var verified: [VerifiedAttestation] = []
-        for (index, (attestation, encoding)) in zip(block.attestations, encodings).enumerated() {
-            let id = Hash32.sha256(encoding)
-            if let cached = known[id] {
-                verified.append(cached)
-                continue
-            }
-            do { verified.append(try rules.verifyAttestation(attestation, encoding: encoding, chainID: executor.chainID)) } catch {
-                throw .invalidAttestation(BlockAttestationError(index: index, rejection: error))
+        verified.reserveCapacity(results.count)
+        for (index, result) in results.enumerated() {
+            switch result {
+            case .success(let attestation): verified.append(attestation)
+            case .failure(let rejection): throw .invalidAttestation(BlockAttestationError(index: index, rejection: rejection))
             }
         }
         let root = MerkleRoot.of(verified.map(\.id))
@@ -243,29 +246,16 @@ public struct BlockVerifier: Sendable {
     /// cost of checking a block, and each recovery is independent (results land by index).
     private func recoverSenders(_ transactions: [Transaction], encodings: [[UInt8]], ids: [Hash32],
                                 knownSenders: [Hash32: Address]) throws -> [VerifiedTransaction] {
-        let count = transactions.count
-        let slots = ResultSlots(count: count)
-        defer {
-            _ = slots.buffer.deinitialize()
-            slots.buffer.deallocate()
-        }
-        let work: @Sendable (Int) -> Void = { i in
-            let results = slots.buffer
+        let results = concurrentResults(transactions.count, parallelFrom: 64) { i -> Result<VerifiedTransaction, CryptoError> in
             if let sender = knownSenders[ids[i]] {
-                results[i] = .success(VerifiedTransaction(alreadyVerified: transactions[i], id: ids[i], sender: sender, encodedSize: encodings[i].count))
-            } else {
-                results[i] = Result { () throws(CryptoError) in try VerifiedTransaction(transactions[i], encoding: encodings[i]) }
+                return .success(VerifiedTransaction(alreadyVerified: transactions[i], id: ids[i], sender: sender, encodedSize: encodings[i].count))
             }
-        }
-        if count >= 64 {
-            DispatchQueue.concurrentPerform(iterations: count, execute: work)
-        } else {
-            for i in 0..<count { work(i) }
+            return Result { () throws(CryptoError) in try VerifiedTransaction(transactions[i], encoding: encodings[i]) }
         }
         var verified: [VerifiedTransaction] = []
-        verified.reserveCapacity(count)
-        for i in 0..<count {
-            switch slots.buffer[i]! {
+        verified.reserveCapacity(results.count)
+        for (i, result) in results.enumerated() {
+            switch result {
             case .success(let vtx): verified.append(vtx)
             case .failure(let error): throw BlockValidationError.badSignature(index: i, reason: error.description)
             }
@@ -276,8 +266,26 @@ public struct BlockVerifier: Sendable {
 
 /// One result slot per transaction, filled from concurrent iterations. Unchecked Sendable: each
 /// iteration writes only its own index, and the buffer is read after `concurrentPerform` returns.
-private struct ResultSlots: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Result<VerifiedTransaction, CryptoError>?>
+/// `body(i)` for every i in 0..<count, on every core once there are `parallelFrom` of them:
+/// signature recovery dominates checking a block, and each item's is independent.
+private func concurrentResults<Value, Failure: Error>(_ count: Int, parallelFrom: Int,
+                                                       _ body: @Sendable (Int) -> Result<Value, Failure>) -> [Result<Value, Failure>] {
+    let slots = ResultSlots<Value, Failure>(count: count)
+    defer {
+        _ = slots.buffer.deinitialize()
+        slots.buffer.deallocate()
+    }
+    if count >= parallelFrom {
+        DispatchQueue.concurrentPerform(iterations: count) { i in slots.buffer[i] = body(i) }
+    } else {
+        for i in 0..<count { slots.buffer[i] = body(i) }
+    }
+    return (0..<count).map { slots.buffer[$0]! }
+}
+
+/// One slot per item, each written by exactly one worker before any is read.
+private struct ResultSlots<Value, Failure: Error>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Result<Value, Failure>?>
 
     init(count: Int) {
         buffer = .allocate(capacity: count)

@@ -67,6 +67,24 @@ struct AttestationTests {
         }
     }
 
+    @Test func aBlockOfManyAttestationsIsRecoveredInParallelAndInOrder() throws {
+        let chain = try Self.chain()
+        let keys = (0..<12).map { try! PrivateKey(bytes: Hash32.sha256(Array("cairn-many-\($0)".utf8)).bytes) }
+        let pings = try keys.map { try Self.verified(PingModule.attestation(chainID: chainID, $0, 1)) }
+        let built = try chain.buildNext(attestations: pings)
+        // Nothing cached: every signature is recovered by the verifier itself.
+        let executed = try chain.verify(built.block, runtime: Self.runtime)
+        #expect(executed.outcome.blockResults.attestations.count == 12)
+        // A forgery at index 9 is reported at index 9, whatever order the workers ran in.
+        var forged = built.block
+        forged.attestations[9] = PingModule.attestation(chainID: chainID, keys[9], 1, signer: keys[0])
+        forged.header.attestationsRoot = MerkleRoot.of(forged.attestations.map(\.id))
+        #expect { _ = try chain.verify(forged, runtime: Self.runtime) } throws: { error in
+            guard case .invalidAttestation(let e) = error as? BlockValidationError else { return false }
+            return e.index == 9 && e.rejection.reason == "bad_signature"
+        }
+    }
+
     @Test func theConsensusLimitBoundsABlock() throws {
         let chain = try Self.chain(maxAttestations: 2)
         let pings = try Self.devices.map { try Self.verified(PingModule.attestation(chainID: chainID, $0, 1)) }
