@@ -64,6 +64,10 @@ public actor AttestationPool {
     /// Decodes, recovers and checks off the actor, then admits. Returns the attestation id.
     @concurrent
     public nonisolated func submit(encoded: [UInt8]) async throws(AttestationPoolError) -> Hash32 {
+        // Every peer relays what it admits, so most arrivals are already pending: refuse those by
+        // id (the SHA-256 of the canonical bytes) before recovering their signatures.
+        let id = Hash32.sha256(encoded)
+        if await contains(id) { throw .alreadyPending(id) }
         let verified: VerifiedAttestation
         do {
             verified = try verify(encoded)

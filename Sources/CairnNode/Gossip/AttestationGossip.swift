@@ -27,16 +27,24 @@ public actor AttestationGossip {
     /// signatures cannot be recovered scores the peer down. A refusal by the rules does not:
     /// honest peers race (an attestation expires, or a rival one of the same challenge lands).
     public nonisolated func received(_ attestations: [[UInt8]], from peer: NodeID) async {
-        var admitted: [[UInt8]] = []
-        for bytes in attestations {
-            do {
-                _ = try await pool.submit(encoded: bytes)
-                admitted.append(bytes)
-            } catch {
-                if case .rejected(let rejection) = error, rejection.isMalformed {
-                    messenger.report(peer, .invalidMessage("attestation: \(rejection)"))
+        // Admitted in parallel: each carries a signature per receipt to recover.
+        let admitted = await withTaskGroup(of: [UInt8]?.self) { group in
+            for bytes in attestations {
+                group.addTask {
+                    do throws(AttestationPoolError) {
+                        _ = try await self.pool.submit(encoded: bytes)
+                        return bytes
+                    } catch {
+                        if case .rejected(let rejection) = error, rejection.isMalformed {
+                            self.messenger.report(peer, .invalidMessage("attestation: \(rejection)"))
+                        }
+                        return nil
+                    }
                 }
             }
+            var out: [[UInt8]] = []
+            for await entry in group { if let entry { out.append(entry) } }
+            return out
         }
         if !admitted.isEmpty { broadcast(admitted, except: peer) }
     }

@@ -105,7 +105,7 @@ enum CoverageQueries {
             let entries = try view.entries(namespace: CoverageKeys.history, prefix: device.bytes, from: from, limit: page.limit)
             let lines: [JSONValue] = try entries.map { entry in
                 let key = entry.key
-                let height = key[20..<28].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                let height = integer(key[20..<28])
                 var o: [String: JSONValue] = ["challenge_height": int(height), "beacon_id": .string(Hex.prefixed(Array(key[28..<60]))),
                                               "selected": .null, "receipts": .null, "verdict": .null, "detail": .null]
                 switch try HistoryEntry(canonicalBytes: entry.value) {
@@ -134,6 +134,19 @@ enum CoverageQueries {
          "beacons": int(r.beacons), "witnesses": int(r.witnesses)]
     }
 
+    /// A page of reward records under `prefix`; `names` reads the epoch and device from a key.
+    private static func rewardPage(_ view: StateView, namespace: UInt8, prefix: [UInt8], page: QueryPage,
+                                   names: ([UInt8]) -> (epoch: UInt64, device: Address)) throws -> JSONValue {
+        let entries = try view.entries(namespace: namespace, prefix: prefix, from: page.from, limit: page.limit)
+        let rewards: [JSONValue] = try entries.map { entry in
+            let (epoch, device) = names(entry.key)
+            return rewardForm(epoch: epoch, device: device, try DeviceReward(canonicalBytes: entry.value))
+        }
+        return ["rewards": .array(rewards), "next": entries.count == page.limit ? QueryPage.cursor(after: entries.last!.key) : .null]
+    }
+
+    private static func integer(_ bytes: ArraySlice<UInt8>) -> UInt64 { bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+
     static let deviceRewards = ModuleQuery(
         name: "getDeviceRewards",
         summary: "A page of what a device earned from the coverage pool, oldest epoch first, with the owner each payment went to.",
@@ -141,13 +154,9 @@ enum CoverageQueries {
         resultName: "page", resultSchema: QueryPage.schema("rewards", items: rewardSchema),
         handler: { args, view in
             let device = try args.address("device")
-            let page = try QueryPage(args)
-            let entries = try view.entries(namespace: CoverageKeys.deviceReward, prefix: device.bytes, from: page.from, limit: page.limit)
-            let rewards: [JSONValue] = try entries.map { entry in
-                let epoch = entry.key.suffix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                return rewardForm(epoch: epoch, device: device, try DeviceReward(canonicalBytes: entry.value))
+            return try rewardPage(view, namespace: CoverageKeys.deviceReward, prefix: device.bytes, page: try QueryPage(args)) {
+                (integer($0.suffix(8)), device)
             }
-            return ["rewards": .array(rewards), "next": entries.count == page.limit ? QueryPage.cursor(after: entries.last!.key) : .null]
         })
 
     static let epochRewards = ModuleQuery(
@@ -157,12 +166,9 @@ enum CoverageQueries {
         resultName: "page", resultSchema: QueryPage.schema("rewards", items: rewardSchema),
         handler: { args, view in
             let epoch = try args.unsigned("epoch")
-            let page = try QueryPage(args)
-            let entries = try view.entries(namespace: CoverageKeys.epochReward, prefix: epoch.bigEndianBytes, from: page.from, limit: page.limit)
-            let rewards: [JSONValue] = try entries.map { entry in
-                rewardForm(epoch: epoch, device: Address(unchecked: Array(entry.key.suffix(20))), try DeviceReward(canonicalBytes: entry.value))
+            return try rewardPage(view, namespace: CoverageKeys.epochReward, prefix: epoch.bigEndianBytes, page: try QueryPage(args)) {
+                (epoch, Address(unchecked: Array($0.suffix(20))))
             }
-            return ["rewards": .array(rewards), "next": entries.count == page.limit ? QueryPage.cursor(after: entries.last!.key) : .null]
         })
 
     static let epoch = ModuleQuery(

@@ -185,13 +185,10 @@ public struct CoverageDeviceRecord: Sendable, Hashable, CanonicalCodable {
 
     public init(lastBeacon: UInt64? = nil) { self.lastBeacon = lastBeacon }
 
-    public func encode(to writer: inout CanonicalWriter) {
-        writer.write(bool: lastBeacon != nil)
-        if let lastBeacon { writer.write(varint: lastBeacon) }
-    }
+    public func encode(to writer: inout CanonicalWriter) { writer.write(optional: lastBeacon) }
 
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        lastBeacon = try reader.readBool("coverage_device.has_last_beacon") ? try reader.readVarint("coverage_device.last_beacon") : nil
+        lastBeacon = try reader.readOptional("coverage_device.last_beacon")
     }
 }
 
@@ -241,8 +238,7 @@ public struct EpochRecord: Sendable, Hashable, CanonicalCodable {
         writer.write(varint: receipts)
         writer.write(varint: selected)
         writer.write(varint: rejected)
-        writer.write(bool: settledAt != nil)
-        if let settledAt { writer.write(varint: settledAt) }
+        writer.write(optional: settledAt)
         writer.write(varint: pool)
         writer.write(varint: paid)
         writer.write(varint: devicesPaid)
@@ -253,7 +249,7 @@ public struct EpochRecord: Sendable, Hashable, CanonicalCodable {
         receipts = try reader.readVarint("epoch.receipts")
         selected = try reader.readVarint("epoch.selected")
         rejected = try reader.readVarint("epoch.rejected")
-        settledAt = try reader.readBool("epoch.settled") ? try reader.readVarint("epoch.settled_at") : nil
+        settledAt = try reader.readOptional("epoch.settled_at")
         pool = try reader.readVarint128("epoch.pool")
         paid = try reader.readVarint128("epoch.paid")
         devicesPaid = try reader.readVarint("epoch.devices_paid")
