@@ -136,6 +136,10 @@ extension SnapshotState: StateScanner {
     func entries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
         try database.stateEntries(namespace: namespace, prefix: prefix, from: from, limit: limit, snapshot: snapshot)
     }
+
+    func indexEntries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
+        try database.indexEntries(namespace: namespace, prefix: prefix, from: from, limit: limit, snapshot: snapshot)
+    }
 }
 
 /// State as of an earlier height, read through that height's state root: each entry is found

@@ -23,4 +23,6 @@ public protocol StateScanner: Sendable {
     /// Entries of `namespace` whose key (without the namespace byte) starts with `prefix` and is
     /// at least `from` (none: from the first), in key order, at most `limit`.
     func entries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])]
+    /// The same over the node index (`StateOverlay.index`), which only the latest state has.
+    func indexEntries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])]
 }

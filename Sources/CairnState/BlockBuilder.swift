@@ -85,7 +85,7 @@ public struct BlockBuilder: Sendable {
         let outcome = ExecutionOutcome(changes: changes, results: results, validatorUpdate: end.validators,
                                        blockResults: BlockResults(beginEvents: session.beginEvents, attestations: attestationResults,
                                                                   endEvents: end.events),
-                                       version: session.version)
+                                       version: session.version, indexEntries: overlay.indexEntries)
         let executed = ExecutedBlock(block: block, transactionIDs: ids, senders: included.map(\.sender),
                                      outcome: outcome, treeUpdate: treeUpdate)
         return BuiltBlock(executed: executed, skipped: skipped, skippedAttestations: skippedAttestations)

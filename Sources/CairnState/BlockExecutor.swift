@@ -12,10 +12,13 @@ public struct ExecutionOutcome: Sendable {
     public let blockResults: BlockResults
     /// The protocol version the block ran under.
     public let version: UInt64
+    /// Node index entries the block wrote (Specs/runtime.md §7.1), outside the state root.
+    public let indexEntries: [StateChange]
 
     public init(changes: [StateChange], results: [TransactionResult], validatorUpdate: ValidatorSet? = nil,
-                blockResults: BlockResults = BlockResults(), version: UInt64 = 1) {
+                blockResults: BlockResults = BlockResults(), version: UInt64 = 1, indexEntries: [StateChange] = []) {
         self.changes = changes
+        self.indexEntries = indexEntries
         self.results = results
         self.validatorUpdate = validatorUpdate
         self.blockResults = blockResults
@@ -91,7 +94,7 @@ public struct BlockExecutor: Sendable {
         return ExecutionOutcome(changes: overlay.changes, results: results, validatorUpdate: end.validators,
                                 blockResults: BlockResults(beginEvents: session.beginEvents, attestations: attestationResults,
                                                            endEvents: end.events),
-                                version: session.version)
+                                version: session.version, indexEntries: overlay.indexEntries)
     }
 
     /// The mempool's stateful admission of `vtx` on committed `state` at the next height:

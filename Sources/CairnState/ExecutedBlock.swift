@@ -25,7 +25,7 @@ public struct ExecutedBlock: Sendable {
     public func write(commit: Commit, nextValidatorSchedule: [UInt8]) -> BlockWrite {
         BlockWrite(block: block, commit: commit, transactionIDs: transactionIDs, senders: senders,
                    results: outcome.results, blockResults: outcome.blockResults, stateChanges: outcome.changes, treeUpdate: treeUpdate,
-                   nextValidatorSchedule: nextValidatorSchedule)
+                   indexEntries: outcome.indexEntries, nextValidatorSchedule: nextValidatorSchedule)
     }
 }
 

@@ -15,6 +15,8 @@ public struct StateOverlay {
     /// (the outer nil = the key was not dirty before).
     private var undo: [(StateKey, Value?)] = []
     private var events: [Event] = []
+    /// Node index entries in the order written (a later write of a key wins).
+    private var indexed: [StateChange] = []
 
     public init(base: any StateReader) { self.base = base }
 
@@ -53,6 +55,16 @@ public struct StateOverlay {
         return events
     }
 
+    /// Writes a node index entry (Specs/runtime.md §7.1): stored with the block, outside the state
+    /// tree, for queries only. Rules never read the index, so it can grow with history while
+    /// consensus state does not. A failed `atomically` body's entries are dropped with its writes.
+    public mutating func index(_ key: StateKey, _ value: some CanonicalEncodable) {
+        indexed.append(StateChange(key: key, value: value.canonicalBytes))
+    }
+
+    /// The index entries written so far, in order.
+    public var indexEntries: [StateChange] { indexed }
+
     /// Sets an entry's raw encoding (records the runtime validated in encoded form).
     mutating func write(_ key: StateKey, _ value: [UInt8]?) {
         undo.append((key, dirty[key]))
@@ -63,13 +75,14 @@ public struct StateOverlay {
     /// never the size of the overlay.
     public mutating func atomically<T>(_ body: (inout StateOverlay) throws -> T) rethrows -> T {
         undo.removeAll(keepingCapacity: true)
-        let eventCount = events.count
+        let eventCount = events.count, indexCount = indexed.count
         do {
             return try body(&self)
         } catch {
             for (key, previous) in undo.reversed() { dirty[key] = previous }
             undo.removeAll(keepingCapacity: true)
             events.removeSubrange(eventCount...)
+            indexed.removeSubrange(indexCount...)
             throw error
         }
     }

@@ -140,7 +140,11 @@ struct CoverageModuleTests {
             } catch { return (error as? AttestationRejection)?.reason ?? "\(error)" }
         }
         let admitted = ([good] + refused).map(admission)
-        let built = try chain.commitNext(attestations: [good] + refused)
+        let built = try chain.buildNext(attestations: [good] + refused)
+        // A node checking the block writes the same node index entries as the node that built it.
+        let index = built.executed.outcome.indexEntries
+        #expect(try chain.verify(built.block, runtime: .standard).outcome.indexEntries == index)
+        try chain.commit(built)
         #expect(admitted == ["ok"] + built.skippedAttestations.map(\.reason.reason))
         #expect(built.block.attestations == [good.attestation])
         #expect(built.skippedAttestations.map(\.reason.reason)
@@ -161,6 +165,11 @@ struct CoverageModuleTests {
         let own = try Self.query(chain, "getDeviceHistory", ["device": .string(Self.hotspots[c].address.checksummed)])
         #expect(own["history"]?.arrayValue?.map { $0["role"]?.stringValue } == ["beacon", "witness"])
         #expect(own["history"]?.arrayValue?.first?["selected"]?.integerValue == 2)
+        // History lines live in the node index, outside the state tree: one for the beacon and one
+        // per witness (the challengee witnessing itself included), none in the block's state changes.
+        #expect(index.count == 5 && index.allSatisfy { $0.key.namespace == CoverageKeys.history })
+        #expect(!built.executed.outcome.changes.contains { $0.key.namespace == CoverageKeys.history })
+        #expect(try chain.database.stateEntries(namespace: CoverageKeys.history, prefix: [], from: nil, limit: 10).isEmpty)
 
         // The same challenge again (another report time, so another id): already attested.
         let again = try Self.attestation(record, height: 2, challengee: c, witnesses: [(others[0], 0)], reportTime: record.time + 600)
@@ -235,5 +244,8 @@ private struct Latest: StateReader, StateScanner {
     func account(_ address: Address) throws -> Account { try database.account(address) }
     func entries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
         try database.stateEntries(namespace: namespace, prefix: prefix, from: from, limit: limit, snapshot: nil)
+    }
+    func indexEntries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
+        try database.indexEntries(namespace: namespace, prefix: prefix, from: from, limit: limit, snapshot: nil)
     }
 }

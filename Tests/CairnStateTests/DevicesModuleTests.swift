@@ -274,4 +274,8 @@ extension MemoryState: StateScanner {
         let keys = entries.keys.filter { $0.namespace == namespace && $0.key.starts(with: prefix) && !($0.key.lexicographicallyPrecedes(from ?? [])) }
         return keys.map(\.key).sorted { $0.lexicographicallyPrecedes($1) }.prefix(limit).map { (key: $0, value: entries[StateKey(namespace: namespace, key: $0)]!) }
     }
+
+    func indexEntries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
+        throw QueryError.invalidArgument("memory state keeps no node index")
+    }
 }

@@ -125,12 +125,17 @@ final class RuntimeChain {
     @discardableResult
     func commitNext(_ candidates: [VerifiedTransaction] = [], attestations: [VerifiedAttestation] = []) throws -> BuiltBlock {
         let built = try buildNext(candidates, attestations: attestations)
+        try commit(built)
+        return built
+    }
+
+    /// Commits a built block, signed off by the one validator.
+    func commit(_ built: BuiltBlock) throws {
         let block = built.block
         let payload = VoteSigningPayload(chainID: chainID, type: .precommit, height: block.header.height, round: 0, blockID: block.id)
         let commit = Commit(height: block.header.height, round: 0, blockID: block.id,
                             signatures: [CommitSignature(validator: proposer.address, signature: proposer.sign(digest: payload.signingHash))])
         try database.commit(built.executed.write(commit: commit, nextValidatorSchedule: []))
-        return built
     }
 
     /// The next block of `candidates`, not committed.

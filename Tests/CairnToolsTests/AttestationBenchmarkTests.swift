@@ -25,5 +25,9 @@ struct AttestationBenchmarkTests {
         // A signed receipt is 136 bytes; the report, the challenge and the list add a little per attestation.
         #expect(report.bytesPerReceipt > 136 && report.bytesPerReceipt < 150)
         #expect(report.stateBytesPerThousandBeacons > 0)
+        // History lines go to the node index, none to the state: 1 beacon line and 16 witness lines
+        // a beacon, each at least the 61-byte key.
+        #expect(report.stateGrowth["history"] == nil)
+        #expect(report.indexBytesPerThousandBeacons > 17 * 61 * 1_000)
     }
 }

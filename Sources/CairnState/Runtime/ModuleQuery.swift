@@ -173,9 +173,18 @@ public struct StateView {
 
     /// A page of entries in key order (see `StateScanner`); fails on state that cannot be listed.
     public func entries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
+        try scanner().entries(namespace: namespace, prefix: prefix, from: from, limit: limit)
+    }
+
+    /// A page of the node index (`StateOverlay.index`) in key order.
+    public func indexEntries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
+        try scanner().indexEntries(namespace: namespace, prefix: prefix, from: from, limit: limit)
+    }
+
+    private func scanner() throws(QueryError) -> any StateScanner {
         guard let scanner = base as? any StateScanner else {
             throw QueryError.invalidArgument("lists are served from the latest committed state only")
         }
-        return try scanner.entries(namespace: namespace, prefix: prefix, from: from, limit: limit)
+        return scanner
     }
 }

@@ -15,12 +15,15 @@ public struct BlockWrite: Sendable {
     /// Every state entry the block changed, sorted by key.
     public var stateChanges: [StateChange]
     public var treeUpdate: SparseMerkleUpdate
+    /// Node index entries (Specs/storage.md `'i'`): written with the block, outside the state tree.
+    public var indexEntries: [StateChange]
     /// The node's validator schedule record for height + 1 (Specs/storage.md `'V'`), opaque here.
     public var nextValidatorSchedule: [UInt8]
 
     public init(block: Block, commit: Commit, transactionIDs: [Hash32], senders: [Address], results: [TransactionResult],
                 blockResults: BlockResults = BlockResults(), stateChanges: [StateChange], treeUpdate: SparseMerkleUpdate,
-                nextValidatorSchedule: [UInt8]) {
+                indexEntries: [StateChange] = [], nextValidatorSchedule: [UInt8]) {
+        self.indexEntries = indexEntries
         self.nextValidatorSchedule = nextValidatorSchedule
         self.block = block
         self.commit = commit

@@ -97,7 +97,17 @@ public final class ChainDatabase: Sendable {
     /// in key order: keys without the namespace byte.
     public func stateEntries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int,
                              snapshot: LevelDB.Snapshot? = nil) throws(StorageError) -> [(key: [UInt8], value: [UInt8])] {
-        let root = StorageKeys.stateEntry(StateKey(namespace: namespace, key: []))
+        try entries(under: StorageKeys.stateEntry(StateKey(namespace: namespace, key: [])), prefix: prefix, from: from, limit: limit, snapshot: snapshot)
+    }
+
+    /// The node index's entries of `namespace` under `prefix`, as `stateEntries` lists state.
+    public func indexEntries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int,
+                             snapshot: LevelDB.Snapshot? = nil) throws(StorageError) -> [(key: [UInt8], value: [UInt8])] {
+        try entries(under: StorageKeys.indexEntry(StateKey(namespace: namespace, key: [])), prefix: prefix, from: from, limit: limit, snapshot: snapshot)
+    }
+
+    private func entries(under root: [UInt8], prefix: [UInt8], from: [UInt8]?, limit: Int,
+                         snapshot: LevelDB.Snapshot?) throws(StorageError) -> [(key: [UInt8], value: [UInt8])] {
         let start = from.map { root + $0 }
         do {
             return try db.entries(prefix: root + prefix, from: start, limit: limit, snapshot: snapshot)
@@ -182,6 +192,9 @@ public final class ChainDatabase: Sendable {
         batch.put(StorageKeys.blockResults(height: header.height), write.blockResults.canonicalBytes)
         batch.put(StorageKeys.validatorSchedule(height: header.height + 1), write.nextValidatorSchedule)
         Self.addState(write.stateChanges, treeUpdate: write.treeUpdate, to: &batch)
+        for entry in write.indexEntries {
+            if let value = entry.value { batch.put(StorageKeys.indexEntry(entry.key), value) } else { batch.delete(StorageKeys.indexEntry(entry.key)) }
+        }
         let tip = ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot, seed: header.seal.seed)
         batch.put(StorageKeys.tip, tip.canonicalBytes)
         try self.write(batch)

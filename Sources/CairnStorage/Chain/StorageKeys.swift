@@ -15,6 +15,8 @@ enum StorageKeys {
     static func senders(height: UInt64) -> [UInt8] { [UInt8(ascii: "s")] + bigEndian(height) }
     /// The latest value of a state entry (the flat table beside the tree): one read per lookup.
     static func stateEntry(_ key: StateKey) -> [UInt8] { [UInt8(ascii: "e"), key.namespace] + key.key }
+    /// A node index entry: written with its block, not part of the state tree.
+    static func indexEntry(_ key: StateKey) -> [UInt8] { [UInt8(ascii: "i"), key.namespace] + key.key }
     static func validatorSchedule(height: UInt64) -> [UInt8] { [UInt8(ascii: "V")] + bigEndian(height) }
     static func treeNode(_ hash: Hash32) -> [UInt8] { [UInt8(ascii: "n")] + hash.bytes }
     static func treeValue(_ hash: Hash32) -> [UInt8] { [UInt8(ascii: "v")] + hash.bytes }

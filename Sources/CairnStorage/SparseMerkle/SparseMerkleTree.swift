@@ -1,5 +1,6 @@
 import CairnCore
 import CairnCrypto
+import Dispatch
 
 /// The result of a batch update: the new root and the nodes the caller must store for it.
 ///
@@ -29,13 +30,19 @@ public struct SparseMerkleTree<Store: SparseMerkleNodeStore> {
 
     /// Applies `changes` (a nil value hash deletes; for repeated keys the later change wins) to the
     /// tree at `root`, in one descent over the sorted changes so that a shared path is read and
-    /// hashed once.
-    public func update(root: Hash32, changes: [(key: Hash32, valueHash: Hash32?)]) throws -> SparseMerkleUpdate {
+    /// hashed once. A large batch's subtrees below the top `concurrentLevels` are rebuilt on
+    /// separate cores: they share no node, and the result does not depend on the split.
+    public func update(root: Hash32, changes: [(key: Hash32, valueHash: Hash32?)],
+                       concurrentLevels: Int = 2) throws -> SparseMerkleUpdate {
         let sorted = Self.normalize(changes)
         var builder = Builder(store: store)
-        let result = try builder.apply(to: .stored(root), depth: 0, changes: sorted[...])
+        let result = try builder.apply(to: .stored(root), depth: 0, changes: sorted[...], concurrentLevels: concurrentLevels)
         return SparseMerkleUpdate(root: result.hash, newNodes: builder.emitted)
     }
+
+    /// Fewest changes under an inner node for its two halves to be rebuilt concurrently: below
+    /// this, handing work to another core costs more than the hashing it saves.
+    static var concurrentFrom: Int { 512 }
 
     /// The value hash stored under `key`, or nil when the key is absent.
     public func get(root: Hash32, key: Hash32) throws -> Hash32? {
@@ -109,14 +116,14 @@ public struct SparseMerkleTree<Store: SparseMerkleNodeStore> {
         return result
     }
 
-    struct Change {
+    struct Change: Sendable {
         let key: Hash32
         let valueHash: Hash32?
     }
 
     /// A subtree as the descent sees it: untouched ones are known only by hash until their kind
     /// matters (a lone leaf must move up when its sibling empties).
-    enum Subtree {
+    enum Subtree: Sendable {
         case empty
         case leaf(SparseMerkleLeaf)
         case inner(Hash32)
@@ -149,6 +156,39 @@ public struct SparseMerkleTree<Store: SparseMerkleNodeStore> {
     struct Builder {
         let store: Store
         var emitted: [(hash: Hash32, bytes: [UInt8])] = []
+
+        /// `apply`, with an inner node's two halves rebuilt concurrently down to `concurrentLevels`
+        /// below `depth` while each half still holds enough changes to be worth a core.
+        mutating func apply(to subtree: Subtree, depth: Int, changes: ArraySlice<Change>, concurrentLevels: Int) throws -> Subtree {
+            guard concurrentLevels > 0, changes.count >= SparseMerkleTree.concurrentFrom, depth < SparseMerkleNode.maxDepth,
+                  case .stored(let hash) = subtree, case .inner(let left, let right)? = try SparseMerkleTree.load(hash, from: store)
+            else { return try apply(to: subtree, depth: depth, changes: changes) }
+            let split = changes.partitioningIndex { SparseMerkleNode.pathBit($0.key, at: depth) }
+            let newLeft: Subtree, newRight: Subtree
+            if split == changes.startIndex || split == changes.endIndex {
+                // Every change is on one side: descend it, still splitting further down.
+                let goesRight = split == changes.startIndex
+                let changed = try apply(to: .stored(goesRight ? right : left), depth: depth + 1, changes: changes, concurrentLevels: concurrentLevels)
+                (newLeft, newRight) = goesRight ? (.stored(left), changed) : (changed, .stored(right))
+            } else {
+                let halves = [(left, changes[..<split]), (right, changes[split...])]
+                let store = self.store
+                let outcomes = HalfOutcomes<(Subtree, [(hash: Hash32, bytes: [UInt8])])>()
+                DispatchQueue.concurrentPerform(iterations: 2) { side in
+                    var half = Builder(store: store)
+                    let (child, slice) = halves[side]
+                    let result = Result { try half.apply(to: .stored(child), depth: depth + 1, changes: slice, concurrentLevels: concurrentLevels - 1) }
+                    outcomes.set(side, result.map { ($0, half.emitted) })
+                }
+                let leftNodes: [(hash: Hash32, bytes: [UInt8])], rightNodes: [(hash: Hash32, bytes: [UInt8])]
+                (newLeft, leftNodes) = try outcomes.get(0)
+                (newRight, rightNodes) = try outcomes.get(1)
+                emitted += leftNodes
+                emitted += rightNodes
+            }
+            if newLeft.hash == left, newRight.hash == right { return .inner(hash) }
+            return try combine(newLeft, newRight)
+        }
 
         mutating func apply(to subtree: Subtree, depth: Int, changes: ArraySlice<Change>) throws -> Subtree {
             if changes.isEmpty { return subtree }
@@ -243,8 +283,21 @@ public struct SparseMerkleTree<Store: SparseMerkleNodeStore> {
     }
 }
 
-/// The tree holds nothing but its store, so it can cross threads whenever the store can.
-extension SparseMerkleTree: Sendable where Store: Sendable {}
+/// The tree holds nothing but its store, which is Sendable.
+extension SparseMerkleTree: Sendable {}
+
+/// The two halves' results of a concurrent descent, each written by its own worker before either
+/// is read (after `concurrentPerform` returns); two properties, so the writes never overlap.
+private final class HalfOutcomes<Value>: @unchecked Sendable {
+    private var left: Result<Value, any Error>?
+    private var right: Result<Value, any Error>?
+
+    func set(_ side: Int, _ result: Result<Value, any Error>) {
+        if side == 0 { left = result } else { right = result }
+    }
+
+    func get(_ side: Int) throws -> Value { try (side == 0 ? left : right)!.get() }
+}
 
 extension ArraySlice {
     /// The first index whose element satisfies `belongsInSecondPartition`, assuming the slice is

@@ -32,10 +32,14 @@ public struct AttestationBenchmarkReport: Sendable {
     /// Net bytes of coverage state entries written per 1,000 accepted beacons.
     public var stateBytesPerThousandBeacons: Double { stateGrowth.values.reduce(0, +) }
     /// The same by namespace name.
-    public var stateGrowth: [String: Double] {
+    public var stateGrowth: [String: Double] { growth(run.coverageStateBytes) }
+    /// Net bytes of coverage node index entries (outside the state tree) per 1,000 accepted beacons.
+    public var indexBytesPerThousandBeacons: Double { growth(run.coverageIndexBytes).values.reduce(0, +) }
+
+    private func growth(_ bytes: (before: [UInt8: Int], after: [UInt8: Int])) -> [String: Double] {
         var growth: [String: Double] = [:]
-        for (namespace, after) in run.coverageStateBytes.after {
-            let added = after - (run.coverageStateBytes.before[namespace] ?? 0)
+        for (namespace, after) in bytes.after {
+            let added = after - (bytes.before[namespace] ?? 0)
             guard added != 0 else { continue }
             growth[AttestationReadings.namespaceNames[namespace] ?? "namespace \(namespace)"] = Double(added) * 1_000 / Double(max(beacons, 1))
         }
@@ -71,6 +75,7 @@ public struct AttestationBenchmarkReport: Sendable {
             "  share of the timed CPU: admission \(f0(100 * run.cpu.admission / max(run.cpu.admission + run.cpu.blocks, 1e-9))) %, blocks \(f0(100 * run.cpu.blocks / max(run.cpu.admission + run.cpu.blocks, 1e-9))) %; recovery of \(receipts + beacons) signatures ≈ \(f0(100 * run.cpuPerRecovery * Double(receipts + beacons) / max(run.cpu.admission + run.cpu.blocks, 1e-9))) %",
             "bytes per receipt:     \(f2(bytesPerReceipt)) attestation bytes in blocks ÷ receipts (\(run.attestationBytes) bytes; whole blocks \(run.blockBytes) bytes)",
             "state growth:          \(f0(stateBytesPerThousandBeacons)) bytes of coverage state entries (namespace + key + value, net) per 1,000 beacons: \(growthText)",
+            "node index growth:     \(f0(indexBytesPerThousandBeacons)) bytes of coverage node index entries (device history, not state) per 1,000 beacons",
             "LevelDB growth:        \(f0(directoryBytesPerThousandBeacons)) bytes of the database directory per 1,000 beacons (includes blocks, tree nodes, log; compaction makes it noisy)",
             "libsecp256k1 recover:  \(f0(recoverMeasurements.before.perSecondOneCore)) then \(f0(recoverMeasurements.after.perSecondOneCore))/s on 1 core, \(f0(recoverMeasurements.before.perSecondAllCores)) then \(f0(recoverMeasurements.after.perSecondAllCores))/s on all \(o.cores) cores (this run, node idle, just before and after the timed part; ratios use the better)",
             "load average:          \(run.load.before) before, \(run.load.after) after the timed part",

@@ -49,15 +49,16 @@ enum AttestationReadings {
     }
 
     /// Bytes of the coverage module's state entries (namespace byte, key and value) by
-    /// namespace, read page by page.
-    static func coverageStateBytes(chain: NodeChain) throws -> [UInt8: Int] {
+    /// namespace, read page by page; with `index`, of its node index entries instead.
+    static func coverageStateBytes(chain: NodeChain, index: Bool = false) throws -> [UInt8: Int] {
         let view = chain.view()
         var bytes: [UInt8: Int] = [:]
         for namespace in CoverageKeys.all {
             var total = 0
             var from: [UInt8]? = nil
             while true {
-                let page = try view.entries(namespace: namespace, prefix: [], from: from, limit: 1_000)
+                let page = index ? try view.indexEntries(namespace: namespace, prefix: [], from: from, limit: 1_000)
+                                 : try view.entries(namespace: namespace, prefix: [], from: from, limit: 1_000)
                 for entry in page { total += 1 + entry.key.count + entry.value.count }
                 guard page.count == 1_000, let last = page.last else { break }
                 from = last.key + [0]

@@ -23,6 +23,7 @@ extension AttestationBenchmark {
         var attestationBytes = 0
         var blockBytes = 0
         var coverageStateBytes: (before: [UInt8: Int], after: [UInt8: Int]) = ([:], [:])
+        var coverageIndexBytes: (before: [UInt8: Int], after: [UInt8: Int]) = ([:], [:])
         var directoryBytes = (before: 0, after: 0)
         /// Decoding and recovery alone (`RuleSet.verifyAttestation`) of the last block's
         /// attestations on all cores, re-run after the clock stopped.
@@ -42,6 +43,7 @@ extension AttestationBenchmark {
         let o = options
         var run = RunData()
         run.coverageStateBytes.before = try AttestationReadings.coverageStateBytes(chain: node.chain)
+        run.coverageIndexBytes.before = try AttestationReadings.coverageStateBytes(chain: node.chain, index: true)
         run.directoryBytes.before = AttestationReadings.directoryBytes(node.directory)
         let stepsBefore = node.steps.snapshot
         var last: [AttestationFactory.Signed] = []
@@ -85,6 +87,7 @@ extension AttestationBenchmark {
         }
         run.steps = node.steps.seconds(since: stepsBefore)
         run.coverageStateBytes.after = try AttestationReadings.coverageStateBytes(chain: node.chain)
+        run.coverageIndexBytes.after = try AttestationReadings.coverageStateBytes(chain: node.chain, index: true)
         run.directoryBytes.after = AttestationReadings.directoryBytes(node.directory)
         run.verifyOnly = try await verifyOnly(last, rules: try node.chain.admissionRules().ruleSet)
         return run

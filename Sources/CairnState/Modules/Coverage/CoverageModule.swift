@@ -82,13 +82,14 @@ public struct CoverageModule: ChainModule {
         return (challenge, record)
     }
 
-    /// Writes an accepted beacon: its record, each party's history line, the challengee's last
-    /// beacon, the epoch's tally and the beacon's place in the epoch's settlement, and the events.
+    /// Writes an accepted beacon: its record, the challengee's last beacon, the epoch's tally and
+    /// the beacon's place in the epoch's settlement, and the events; and each party's history
+    /// line in the node index (a query's, not a rule's: kept out of the state tree).
     private func record(_ beacon: BeaconRecord, id: Hash32, cell: UInt64, _ p: CoverageParameters,
                         _ state: inout StateOverlay) throws {
         state.set(CoverageKeys.beacon(id), beacon)
         let selected = beacon.selected
-        state.set(CoverageKeys.history(beacon.challengee, beacon.challengeHeight, id, role: .beacon),
+        state.index(CoverageKeys.history(beacon.challengee, beacon.challengeHeight, id, role: .beacon),
                   HistoryEntry.beaconed(selected: UInt64(selected.count), receipts: UInt64(beacon.results.count)))
         state.set(CoverageKeys.device(beacon.challengee), CoverageDeviceRecord(lastBeacon: beacon.challengeHeight))
         let beaconText = id.hex
@@ -97,7 +98,7 @@ public struct CoverageModule: ChainModule {
         for result in beacon.results {
             // One witness line per (device, beacon): a witness's first receipt; its later ones are duplicates.
             if listed.insert(result.witness).inserted {
-                state.set(CoverageKeys.history(result.witness, beacon.challengeHeight, id, role: .witness),
+                state.index(CoverageKeys.history(result.witness, beacon.challengeHeight, id, role: .witness),
                           HistoryEntry.witnessed(verdict: result.verdict))
             }
             if !result.verdict.isValid { rejected += 1 }

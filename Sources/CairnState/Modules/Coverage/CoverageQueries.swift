@@ -102,7 +102,7 @@ enum CoverageQueries {
             let page = try QueryPage(args)
             let start = device.bytes + (try args.optionalUnsigned("from_height") ?? 0).bigEndianBytes
             let from = page.from.map { $0.lexicographicallyPrecedes(start) ? start : $0 } ?? start
-            let entries = try view.entries(namespace: CoverageKeys.history, prefix: device.bytes, from: from, limit: page.limit)
+            let entries = try view.indexEntries(namespace: CoverageKeys.history, prefix: device.bytes, from: from, limit: page.limit)
             let lines: [JSONValue] = try entries.map { entry in
                 let key = entry.key
                 let height = integer(key[20..<28])
