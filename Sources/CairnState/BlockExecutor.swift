@@ -12,7 +12,7 @@ public struct ExecutionOutcome: Sendable {
     public let blockResults: BlockResults
     /// The protocol version the block ran under.
     public let version: UInt64
-    /// Node index entries the block wrote (Specs/runtime.md §7.1), outside the state root.
+    /// Node index entries the block wrote (Specs/runtime.md §7.3), outside the state root.
     public let indexEntries: [StateChange]
 
     public init(changes: [StateChange], results: [TransactionResult], validatorUpdate: ValidatorSet? = nil,

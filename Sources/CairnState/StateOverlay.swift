@@ -55,7 +55,7 @@ public struct StateOverlay {
         return events
     }
 
-    /// Writes a node index entry (Specs/runtime.md §7.1): stored with the block, outside the state
+    /// Writes a node index entry (Specs/runtime.md §7.3): stored with the block, outside the state
     /// tree, for queries only. Rules never read the index, so it can grow with history while
     /// consensus state does not. A failed `atomically` body's entries are dropped with its writes.
     public mutating func index(_ key: StateKey, _ value: some CanonicalEncodable) {
