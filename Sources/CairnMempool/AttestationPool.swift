@@ -113,9 +113,11 @@ public actor AttestationPool {
 
     /// Removes what a committed block carried, or what a builder found no longer applies.
     public func remove(_ ids: [Hash32]) {
-        for id in ids {
-            if let removed = entries.removeValue(forKey: id) { bytes -= removed.encodedSize }
-        }
+        // One pass: removing ids one by one would shift the ordered entries once per id.
+        let gone = Set(ids.filter { entries[$0] != nil })
+        guard !gone.isEmpty else { return }
+        for id in gone { bytes -= entries[id]!.encodedSize }
+        entries.removeAll { gone.contains($0.key) }
     }
 
     /// After a commit: runs every pending attestation's rules again on the new committed state

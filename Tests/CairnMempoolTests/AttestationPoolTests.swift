@@ -1,0 +1,43 @@
+import CairnCore
+import CairnCrypto
+@testable import CairnMempool
+import Testing
+
+/// The pool's bookkeeping on its own: the verify and check steps are stand-ins that accept
+/// everything, so what is asserted is the order, the removal and the byte count.
+@Suite("Attestation pool")
+struct AttestationPoolTests {
+    static func pool(maxBytes: Int = 1 << 20) -> AttestationPool {
+        AttestationPool(limits: AttestationPoolLimits(maxAttestations: 100, maxBytes: maxBytes),
+                        verify: { bytes in
+                            let attestation = try Attestation(canonicalBytes: bytes)
+                            return VerifiedAttestation(attestation, id: Hash32.sha256(bytes), signers: [], encodedSize: bytes.count)
+                        },
+                        check: { _ in })
+    }
+
+    static func encoded(_ i: Int, size: Int = 10) -> [UInt8] {
+        Attestation(tag: 0, body: [UInt8(i)] + Array(repeating: 0, count: size - 1)).canonicalBytes
+    }
+
+    @Test func removingKeepsTheOthersInArrivalOrderAndFreesTheirBytes() async throws {
+        let pool = Self.pool()
+        var ids: [Hash32] = []
+        for i in 0..<8 { ids.append(try await pool.submit(encoded: Self.encoded(i))) }
+        await pool.remove([ids[5], ids[1], ids[1], Hash32.sha256([0xFF]), ids[6]])
+        #expect(await pool.count == 5)
+        let left = await pool.reap(maxAttestations: 100, maxBytes: 1 << 20).map(\.id)
+        #expect(left == [ids[0], ids[2], ids[3], ids[4], ids[7]])
+
+        // The freed bytes are admitted again: with room for exactly the five left plus three,
+        // three more fit and the ninth does not.
+        let size = Self.encoded(0).count
+        let tight = Self.pool(maxBytes: 8 * size)
+        var tightIDs: [Hash32] = []
+        for i in 0..<8 { tightIDs.append(try await tight.submit(encoded: Self.encoded(i))) }
+        await #expect(throws: AttestationPoolError.full(limit: 100)) { _ = try await tight.submit(encoded: Self.encoded(8)) }
+        await tight.remove(Array(tightIDs[2..<5]))
+        for i in 8..<11 { _ = try await tight.submit(encoded: Self.encoded(i)) }
+        await #expect(throws: AttestationPoolError.full(limit: 100)) { _ = try await tight.submit(encoded: Self.encoded(11)) }
+    }
+}
