@@ -22,6 +22,14 @@ struct AttestationBenchmarkTests {
         #expect(report.verdicts["valid"] == 50 * 14)
         #expect(report.verdicts["valid_not_selected"] == 50 * 2)
         #expect(report.receiptsPerSecond > 0)
+        // The overlapped part commits as many more, each one accepted, though one block's
+        // attestations are admitted while the next block is built from the pool.
+        #expect(report.overlappedRefusals.isEmpty, "the pool refused \(report.overlappedRefusals)")
+        #expect(report.overlappedMissingBeacons == 0)
+        #expect(report.overlappedReceipts == 50 * 16)
+        #expect(report.overlappedVerdicts["valid"] == 50 * 14)
+        #expect(report.overlappedVerdicts["valid_not_selected"] == 50 * 2)
+        #expect(report.overlappedReceiptsPerSecond > 0)
         // A signed receipt is 136 bytes; the report, the challenge and the list add a little per attestation.
         #expect(report.bytesPerReceipt > 136 && report.bytesPerReceipt < 150)
         #expect(report.stateBytesPerThousandBeacons > 0)

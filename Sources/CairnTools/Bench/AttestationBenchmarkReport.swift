@@ -8,10 +8,13 @@ public struct AttestationBenchmarkReport: Sendable {
     /// Measured just before and just after the timed part.
     public var recoverMeasurements: (before: RecoverRate, after: RecoverRate)
     let run: AttestationBenchmark.RunData
+    let overlapped: AttestationBenchmark.OverlapData
 
-    init(options: AttestationBenchmark.Options, run: AttestationBenchmark.RunData, recover: (RecoverRate, RecoverRate)) {
+    init(options: AttestationBenchmark.Options, run: AttestationBenchmark.RunData, overlapped: AttestationBenchmark.OverlapData,
+         recover: (RecoverRate, RecoverRate)) {
         self.options = options
         self.run = run
+        self.overlapped = overlapped
         recoverMeasurements = recover
     }
 
@@ -27,7 +30,14 @@ public struct AttestationBenchmarkReport: Sendable {
     public var refusals: [String: Int] { run.refusals }
     public var missingBeacons: Int { run.verdicts.missing }
     public var timedSeconds: Double { run.admissionSeconds + run.blockSeconds }
+    /// The serial part: admission, then the blocks, one after the other.
     public var receiptsPerSecond: Double { Double(receipts) / timedSeconds }
+    /// The overlapped part: admission of one block's attestations while the next block commits.
+    public var overlappedReceipts: Int { overlapped.verdicts.receipts }
+    public var overlappedVerdicts: [String: Int] { overlapped.verdicts.byReason }
+    public var overlappedRefusals: [String: Int] { overlapped.refusals }
+    public var overlappedMissingBeacons: Int { overlapped.verdicts.missing }
+    public var overlappedReceiptsPerSecond: Double { overlapped.receiptsPerSecond }
     public var bytesPerReceipt: Double { Double(run.attestationBytes) / Double(max(receipts, 1)) }
     /// Net bytes of coverage state entries written per 1,000 accepted beacons.
     public var stateBytesPerThousandBeacons: Double { stateGrowth.values.reduce(0, +) }
@@ -55,8 +65,10 @@ public struct AttestationBenchmarkReport: Sendable {
         func rate(_ count: Int, _ seconds: Double) -> String { seconds > 0 ? f0(Double(count) / seconds) : "-" }
         let o = options
         let stepText = run.steps.map { "\($0.step) \(f3($0.seconds)) s" }.joined(separator: ", ")
-        let verdictText = verdicts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        let refusalText = refusals.isEmpty ? "none" : refusals.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        func tally(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        let verdictText = tally(verdicts), refusalText = tally(refusals)
         let blocks = max(run.blocks, 1)
         let growthText = stateGrowth.sorted { $0.value > $1.value }.map { "\($0.key) \(f0($0.value))" }.joined(separator: ", ")
         return [
@@ -70,7 +82,7 @@ public struct AttestationBenchmarkReport: Sendable {
             "blocks:                \(f3(run.blockSeconds)) s, \(rate(receipts, run.blockSeconds)) receipts/s (reap, build = the rules again + state tree, votes, journal, synced commit)",
             "  driver steps:        \(stepText)",
             "follower (block sync): \(f3(run.followerSeconds)) s, \(rate(receipts, run.followerSeconds)) receipts/s (a second node verifying the same blocks from scratch: recovery again, one core, + the rules + synced commit)",
-            "committed receipts:    \(f0(receiptsPerSecond))/s verified and committed (\(receipts) in \(f3(timedSeconds)) s timed = admission + blocks)",
+            "committed receipts:    \(f0(receiptsPerSecond))/s verified and committed, serial (\(receipts) in \(f3(timedSeconds)) s timed = admission + blocks)",
             "CPU (all threads):     admission \(f3(run.cpu.admission)) s, blocks \(f3(run.cpu.blocks)) s = \(f0(Double(receipts) / (run.cpu.admission + run.cpu.blocks))) receipts per CPU-second (\(f0((run.cpu.admission + run.cpu.blocks) / Double(max(receipts, 1)) * 1e6)) µs a receipt; recovery alone \(f0(run.cpuPerRecovery * 1e6)) µs = \(f0(1 / max(run.cpuPerRecovery, 1e-12)))/CPU-s); follower \(f3(run.cpu.follower)) s",
             "  share of the timed CPU: admission \(f0(100 * run.cpu.admission / max(run.cpu.admission + run.cpu.blocks, 1e-9))) %, blocks \(f0(100 * run.cpu.blocks / max(run.cpu.admission + run.cpu.blocks, 1e-9))) %; recovery of \(receipts + beacons) signatures ≈ \(f0(100 * run.cpuPerRecovery * Double(receipts + beacons) / max(run.cpu.admission + run.cpu.blocks, 1e-9))) %",
             "bytes per receipt:     \(f2(bytesPerReceipt)) attestation bytes in blocks ÷ receipts (\(run.attestationBytes) bytes; whole blocks \(run.blockBytes) bytes)",
@@ -79,8 +91,10 @@ public struct AttestationBenchmarkReport: Sendable {
             "LevelDB growth:        \(f0(directoryBytesPerThousandBeacons)) bytes of the database directory per 1,000 beacons (includes blocks, tree nodes, log; compaction makes it noisy)",
             "libsecp256k1 recover:  \(f0(recoverMeasurements.before.perSecondOneCore)) then \(f0(recoverMeasurements.after.perSecondOneCore))/s on 1 core, \(f0(recoverMeasurements.before.perSecondAllCores)) then \(f0(recoverMeasurements.after.perSecondAllCores))/s on all \(o.cores) cores (this run, node idle, just before and after the timed part; ratios use the better)",
             "load average:          \(run.load.before) before, \(run.load.after) after the timed part",
-            "ratio receipts / recover (all cores): \(f3(receiptsPerSecond / recoverAllCores))",
-            "ratio receipts / recover (one core):  \(f3(receiptsPerSecond / recoverOneCore))",
+            "overlapped:            \(overlapped.verdicts.beacons) more beacons, \(overlappedReceipts) receipts in \(overlapped.blocks) blocks, each block's attestations admitted while the next block commits (as a node takes gossip while it builds); verdicts: \(tally(overlappedVerdicts)); refused by the pool: \(tally(overlappedRefusals)); without a beacon record: \(overlappedMissingBeacons)",
+            "  committed receipts:  \(f0(overlappedReceiptsPerSecond))/s verified and committed, overlapped (\(overlappedReceipts) in \(f3(overlapped.seconds)) s); CPU \(f3(overlapped.cpu)) s = \(f0(overlapped.cpuPerReceipt * 1e6)) µs a receipt, \(f2(overlapped.cpu / max(overlapped.seconds, 1e-9))) cores busy",
+            "ratio receipts / recover (all cores): serial \(f3(receiptsPerSecond / recoverAllCores)), overlapped \(f3(overlappedReceiptsPerSecond / recoverAllCores))",
+            "ratio receipts / recover (one core):  serial \(f3(receiptsPerSecond / recoverOneCore)), overlapped \(f3(overlappedReceiptsPerSecond / recoverOneCore))",
         ]
     }
 }
