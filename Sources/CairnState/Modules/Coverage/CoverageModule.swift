@@ -92,7 +92,6 @@ public struct CoverageModule: ChainModule {
         state.index(CoverageKeys.history(beacon.challengee, beacon.challengeHeight, id, role: .beacon),
                   HistoryEntry.beaconed(selected: UInt64(selected.count), receipts: UInt64(beacon.results.count)))
         state.set(CoverageKeys.device(beacon.challengee), CoverageDeviceRecord(lastBeacon: beacon.challengeHeight))
-        let beaconText = id.hex
         var rejected: UInt64 = 0
         var listed = Set<Address>()
         for result in beacon.results {
@@ -103,17 +102,18 @@ public struct CoverageModule: ChainModule {
             }
             if !result.verdict.isValid { rejected += 1 }
             // The numbers each rule compared stay in the beacon record (coverage_getWitnessResults).
+            // The beacon event that follows in the same result names the beacon.
             state.emit(Event(module: Self.name, kind: "witness", [
-                "beacon": beaconText, "witness": Event.value(result.witness), "verdict": result.verdict.reason,
+                "witness": Event.value(result.witness), "verdict": result.verdict.reason,
             ]))
         }
         state.emit(Event(module: Self.name, kind: "beacon", [
-            "beacon": beaconText, "challengee": Event.value(beacon.challengee), "challenge_height": String(beacon.challengeHeight),
+            "beacon": id.hex, "challengee": Event.value(beacon.challengee), "challenge_height": String(beacon.challengeHeight),
             "receipts": String(beacon.results.count), "selected": String(selected.count), "rejected": String(rejected),
         ]))
         let epoch = Self.epoch(of: beacon.includedAt, p)
         var tally = try state.get(EpochRecord.self, CoverageKeys.epoch(epoch)) ?? EpochRecord()
-        state.set(CoverageKeys.epochBeacon(epoch, tally.beacons), EpochBeacon(challengee: beacon.challengee, cell: cell, witnesses: selected))
+        state.set(CoverageKeys.epochBeacon(epoch, tally.beacons), EpochBeacon(beacon: id, cell: cell))
         tally.beacons += 1
         tally.receipts += UInt64(beacon.results.count)
         tally.selected += UInt64(selected.count)
@@ -158,6 +158,7 @@ enum CoverageFault: Error, CustomStringConvertible {
     case missingLocated(UInt64)
     case missingDevice(Address)
     case missingEpochBeacon(epoch: UInt64, index: UInt64)
+    case missingBeacon(Hash32)
 
     var description: String {
         switch self {
@@ -165,6 +166,7 @@ enum CoverageFault: Error, CustomStringConvertible {
         case .missingLocated(let position): "the hotspot located list has no device at position \(position)"
         case .missingDevice(let id): "coverage names device \(id.checksummed), which has no record"
         case .missingEpochBeacon(let epoch, let index): "epoch \(epoch) has no beacon \(index)"
+        case .missingBeacon(let id): "an epoch beacon names beacon \(id), which has no record"
         }
     }
 }

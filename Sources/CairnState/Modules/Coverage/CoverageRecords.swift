@@ -192,30 +192,28 @@ public struct CoverageDeviceRecord: Sendable, Hashable, CanonicalCodable {
     }
 }
 
-/// A beacon of the epoch as the settlement needs it: the challengee, the cell it beaconed from,
-/// and the witnesses selected for it.
+/// A beacon of the epoch as the settlement needs it: its record, and the cell the challengee
+/// beaconed from (a device may move before the epoch ends). The challengee and the witnesses
+/// selected are read from the beacon record rather than stored twice.
 public struct EpochBeacon: Sendable, Hashable, CanonicalCodable {
-    public var challengee: Address
+    /// The beacon record (0x1B) that names the challengee and the witnesses selected.
+    public var beacon: Hash32
     /// Resolution-15 cell raw of the challengee when its beacon was accepted.
     public var cell: UInt64
-    public var witnesses: [Address]
 
-    public init(challengee: Address, cell: UInt64, witnesses: [Address]) {
-        self.challengee = challengee
+    public init(beacon: Hash32, cell: UInt64) {
+        self.beacon = beacon
         self.cell = cell
-        self.witnesses = witnesses
     }
 
     public func encode(to writer: inout CanonicalWriter) {
-        writer.write(address: challengee)
+        writer.write(hash: beacon)
         writer.write(varint: cell)
-        writer.write(list: witnesses)
     }
 
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        challengee = try reader.readAddress("epoch_beacon.challengee")
+        beacon = try reader.readHash("epoch_beacon.beacon")
         cell = try reader.readVarint("epoch_beacon.cell")
-        witnesses = try reader.readList("epoch_beacon.witnesses", limit: CoverageAttestation.maxDecodedReceipts)
     }
 }
 

@@ -24,16 +24,20 @@ enum CoverageSettlement {
         var cellWork: [UInt64: (beacons: UInt64, witnesses: UInt64)] = [:]
         for index in 0..<tally.beacons {
             let key = CoverageKeys.epochBeacon(epoch, index)
-            guard let beacon = try state.get(EpochBeacon.self, key) else {
+            guard let entry = try state.get(EpochBeacon.self, key) else {
                 throw CoverageFault.missingEpochBeacon(epoch: epoch, index: index)
             }
+            guard let record = try state.get(BeaconRecord.self, CoverageKeys.beacon(entry.beacon)) else {
+                throw CoverageFault.missingBeacon(entry.beacon)
+            }
             state.delete(key)
-            beacons.append(RewardedBeacon(challengee: beacon.challengee, scale: map.scale(cell: beacon.cell), witnesses: beacon.witnesses))
-            work[beacon.challengee, default: (0, 0)].beacons += 1
-            for witness in beacon.witnesses { work[witness, default: (0, 0)].witnesses += 1 }
-            if let coarse = DensityMap.parent(beacon.cell, Self.cellResolution) {
+            let witnesses = record.selected
+            beacons.append(RewardedBeacon(challengee: record.challengee, scale: map.scale(cell: entry.cell), witnesses: witnesses))
+            work[record.challengee, default: (0, 0)].beacons += 1
+            for witness in witnesses { work[witness, default: (0, 0)].witnesses += 1 }
+            if let coarse = DensityMap.parent(entry.cell, Self.cellResolution) {
                 cellWork[coarse, default: (0, 0)].beacons += 1
-                cellWork[coarse, default: (0, 0)].witnesses += UInt64(beacon.witnesses.count)
+                cellWork[coarse, default: (0, 0)].witnesses += UInt64(witnesses.count)
             }
         }
 
