@@ -40,4 +40,10 @@ extension UInt64 {
     public var bigEndianBytes: [UInt8] {
         (0..<8).map { UInt8(truncatingIfNeeded: self >> (56 - 8 * $0)) }
     }
+
+    /// The inverse of `bigEndianBytes`; nil unless there are exactly 8 bytes.
+    public init?(bigEndianBytes bytes: some Collection<UInt8>) {
+        guard bytes.count == 8 else { return nil }
+        self = bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
 }

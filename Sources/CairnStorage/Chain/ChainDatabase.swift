@@ -12,7 +12,12 @@ public final class ChainDatabase: Sendable {
     /// hot paths that ask for it (every mempool admission) read no LevelDB entry.
     private let latestTip = Mutex<ChainTip?>(nil)
 
-    public init(path: String, options: LevelDB.Options = .init(blockCacheBytes: 64 << 20, bloomFilterBitsPerKey: 10)) throws(StorageError) {
+    /// A block with a thousand attestations writes ~7 MiB; a 32 MiB write buffer gathers several
+    /// blocks per level-0 table instead of flushing one table per block (bench attestations:
+    /// ~15 % more receipts per CPU-second than the 4 MiB default).
+    public static let defaultOptions = LevelDB.Options(writeBufferBytes: 32 << 20, blockCacheBytes: 64 << 20, bloomFilterBitsPerKey: 10)
+
+    public init(path: String, options: LevelDB.Options = ChainDatabase.defaultOptions) throws(StorageError) {
         do { db = try LevelDB(path: path, options: options) } catch { throw .leveldb(error) }
         self.path = path
     }
@@ -44,12 +49,13 @@ public final class ChainDatabase: Sendable {
     }
 
     public func block(id: Hash32) throws(StorageError) -> Block? {
-        try decode(Block.self, StorageKeys.block(id: id), "block \(id)")
+        guard let raw = try get(StorageKeys.blockHeight(id: id)) else { return nil }
+        guard let height = UInt64(bigEndianBytes: raw) else { throw .corrupt(what: "height of block \(id)", reason: "\(raw.count) bytes") }
+        return try block(height: height)
     }
 
     public func block(height: UInt64) throws(StorageError) -> Block? {
-        guard let id = try blockID(height: height) else { return nil }
-        return try block(id: id)
+        try decode(Block.self, StorageKeys.block(height: height), "block of height \(height)")
     }
 
     public func commit(height: UInt64) throws(StorageError) -> Commit? {
@@ -176,7 +182,8 @@ public final class ChainDatabase: Sendable {
         }
         let id = header.id
         var batch = WriteBatch()
-        batch.put(StorageKeys.block(id: id), write.block.canonicalBytes)
+        batch.put(StorageKeys.block(height: header.height), write.block.canonicalBytes)
+        batch.put(StorageKeys.blockHeight(id: id), header.height.bigEndianBytes)
         batch.put(StorageKeys.blockID(height: header.height), id.bytes)
         batch.put(StorageKeys.commit(height: header.height), write.commit.canonicalBytes)
         batch.put(StorageKeys.stateRoot(height: header.height), header.stateRoot.bytes)

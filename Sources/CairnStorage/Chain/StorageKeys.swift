@@ -7,7 +7,10 @@ enum StorageKeys {
     static let tip: [UInt8] = Array("m:tip".utf8)
 
     static func blockID(height: UInt64) -> [UInt8] { [UInt8(ascii: "h")] + bigEndian(height) }
-    static func block(id: Hash32) -> [UInt8] { [UInt8(ascii: "b")] + id.bytes }
+    /// Blocks by height, not by id: appended in key order, LevelDB moves them down its levels
+    /// without rewriting them, where content-addressed keys would be merged again at every level.
+    static func block(height: UInt64) -> [UInt8] { [UInt8(ascii: "B")] + bigEndian(height) }
+    static func blockHeight(id: Hash32) -> [UInt8] { [UInt8(ascii: "H")] + id.bytes }
     static func commit(height: UInt64) -> [UInt8] { [UInt8(ascii: "c")] + bigEndian(height) }
     static func stateRoot(height: UInt64) -> [UInt8] { [UInt8(ascii: "r")] + bigEndian(height) }
     static func transaction(id: Hash32) -> [UInt8] { [UInt8(ascii: "t")] + id.bytes }
