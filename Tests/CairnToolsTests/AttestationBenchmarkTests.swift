@@ -30,6 +30,7 @@ struct AttestationBenchmarkTests {
         #expect(report.overlappedVerdicts["valid"] == 50 * 14)
         #expect(report.overlappedVerdicts["valid_not_selected"] == 50 * 2)
         #expect(report.overlappedReceiptsPerSecond > 0)
+        #expect(report.serialCPUPerReceiptAllIn > 0 && report.overlappedCPUPerReceiptAllIn > 0)
         // A signed receipt is 136 bytes; the report, the challenge and the list add a little per attestation.
         #expect(report.bytesPerReceipt > 136 && report.bytesPerReceipt < 150)
         #expect(report.stateBytesPerThousandBeacons > 0)

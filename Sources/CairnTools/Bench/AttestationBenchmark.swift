@@ -84,17 +84,21 @@ public struct AttestationBenchmark: Sendable {
         log("attesting \(o.beacons) beacons, \(o.witnesses) receipts each, up to \(o.challengesPerBlock) challenges a block…")
         let factory = AttestationFactory(grid: grid, chainID: AttestationChainSetup.chainID, parameters: setup.coverage)
         let measuredFrom = try node.chain.tip().height
-        // The recover rate just before and just after the timed part (node idle both times):
-        // on a shared machine the load moves, and the ratio should use what the run could reach.
+        // The raw recover rate, sampled before, between the blocks of and after the timed part
+        // (node idle each time, off the clock), so the ratios compare the same minutes.
         let loadBefore = NetworkBenchmark.loadAverage()
-        let (recoverBefore, recoverCPUBefore) = try await AttestationCPUClock.measure { try await RecoverRate.measure(onboardings, cores: o.cores) }
-        var run = try await attest(factory: factory, node: node, log: log)
+        var recover = RecoverSamples(transactions: onboardings, cores: o.cores)
+        try await recover.sample()
+        var run = try await attest(factory: factory, node: node, recover: &recover, log: log)
         let serialEnd = try node.chain.tip().height
+        let serialBackground = recover.backgroundCPU
         log("attesting \(o.beacons) more beacons overlapped: each block's attestations admitted while the next block commits…")
-        let overlapped = try await attestOverlapped(factory: factory, node: node, log: log)
-        let (recoverAfter, recoverCPUAfter) = try await AttestationCPUClock.measure { try await RecoverRate.measure(onboardings, cores: o.cores) }
-        // RecoverRate recovers its sample (at most 4,000) once on one core, then once per core.
-        run.cpuPerRecovery = (recoverCPUBefore + recoverCPUAfter) / Double(2 * min(onboardings.count, 4_000) * (1 + o.cores))
+        var overlapped = try await attestOverlapped(factory: factory, node: node, recover: &recover, log: log)
+        try await recover.sample()
+        run.cpuPerRecovery = recover.cpuPerRecovery
+        // What compaction did while the rate was sampled after each block belongs to that part's work.
+        run.untimed.backgroundCPU += serialBackground
+        overlapped.untimed.backgroundCPU += recover.backgroundCPU - serialBackground
         run.load = (loadBefore, NetworkBenchmark.loadAverage())
         run.setupBlocks = setupBlocks
         run.setupSeconds = setupSeconds
@@ -106,7 +110,7 @@ public struct AttestationBenchmark: Sendable {
         (run.followerSeconds, run.cpu.follower) = try await AttestationCPUClock.measure {
             try await follower.follow(node.chain, through: serialEnd)
         }
-        return AttestationBenchmarkReport(options: o, run: run, overlapped: overlapped, recover: (recoverBefore, recoverAfter))
+        return AttestationBenchmarkReport(options: o, run: run, overlapped: overlapped, recover: recover)
     }
 
     func makeNode(setup: AttestationChainSetup, directory: String) throws -> Node {

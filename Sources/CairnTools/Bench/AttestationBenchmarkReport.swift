@@ -5,22 +5,27 @@ import Foundation
 /// admission plus the blocks that carried them; signing is preparation and is shown apart.
 public struct AttestationBenchmarkReport: Sendable {
     public var options: AttestationBenchmark.Options
-    /// Measured just before and just after the timed part.
-    public var recoverMeasurements: (before: RecoverRate, after: RecoverRate)
+    /// Sampled before, between the blocks of, and after the timed parts.
+    let recover: RecoverSamples
     let run: AttestationBenchmark.RunData
     let overlapped: AttestationBenchmark.OverlapData
 
     init(options: AttestationBenchmark.Options, run: AttestationBenchmark.RunData, overlapped: AttestationBenchmark.OverlapData,
-         recover: (RecoverRate, RecoverRate)) {
+         recover: RecoverSamples) {
         self.options = options
         self.run = run
         self.overlapped = overlapped
-        recoverMeasurements = recover
+        self.recover = recover
     }
 
-    /// The signature ceiling the ratios use: the better of the two measurements, each side.
-    public var recoverOneCore: Double { max(recoverMeasurements.before.perSecondOneCore, recoverMeasurements.after.perSecondOneCore) }
-    public var recoverAllCores: Double { max(recoverMeasurements.before.perSecondAllCores, recoverMeasurements.after.perSecondAllCores) }
+    /// The signature ceiling the ratios use: the median of the samples.
+    public var recoverOneCore: Double { Double(recover.oneCore.percentile(50) ?? 0) }
+    public var recoverAllCores: Double { Double(recover.allCores.percentile(50) ?? 0) }
+    /// The signature ceiling for receipts: what signature checking alone would allow. An
+    /// attestation of K receipts carries K + 1 signatures (the beacon report's too).
+    public var receiptCeiling: Double { recoverAllCores * Double(options.witnesses) / Double(options.witnesses + 1) }
+    /// The fastest sample on all cores, for a ratio against the machine at its best moment.
+    public var recoverAllCoresFastest: Double { Double(recover.allCores.max ?? 0) }
 
     public var beacons: Int { run.verdicts.beacons }
     public var receipts: Int { run.verdicts.receipts }
@@ -38,6 +43,15 @@ public struct AttestationBenchmarkReport: Sendable {
     public var overlappedRefusals: [String: Int] { overlapped.refusals }
     public var overlappedMissingBeacons: Int { overlapped.verdicts.missing }
     public var overlappedReceiptsPerSecond: Double { overlapped.receiptsPerSecond }
+    /// CPU seconds per receipt of each part counting the background work (LevelDB compaction)
+    /// that ran while attestations were signed off the clock, which a node never pausing would pay.
+    public var serialCPUPerReceiptAllIn: Double {
+        (run.cpu.admission + run.cpu.blocks + run.untimed.backgroundCPU) / Double(max(receipts, 1))
+    }
+    public var overlappedCPUPerReceiptAllIn: Double {
+        (overlapped.cpu + overlapped.untimed.backgroundCPU) / Double(max(overlappedReceipts, 1))
+    }
+    public var untimedBackgroundCPU: Double { run.untimed.backgroundCPU + overlapped.untimed.backgroundCPU }
     public var bytesPerReceipt: Double { Double(run.attestationBytes) / Double(max(receipts, 1)) }
     /// Net bytes of coverage state entries written per 1,000 accepted beacons.
     public var stateBytesPerThousandBeacons: Double { stateGrowth.values.reduce(0, +) }
@@ -89,12 +103,16 @@ public struct AttestationBenchmarkReport: Sendable {
             "state growth:          \(f0(stateBytesPerThousandBeacons)) bytes of coverage state entries (namespace + key + value, net) per 1,000 beacons: \(growthText)",
             "node index growth:     \(f0(indexBytesPerThousandBeacons)) bytes of coverage node index entries (device history, not state) per 1,000 beacons",
             "LevelDB growth:        \(f0(directoryBytesPerThousandBeacons)) bytes of the database directory per 1,000 beacons (includes blocks, tree nodes, log; compaction makes it noisy)",
-            "libsecp256k1 recover:  \(f0(recoverMeasurements.before.perSecondOneCore)) then \(f0(recoverMeasurements.after.perSecondOneCore))/s on 1 core, \(f0(recoverMeasurements.before.perSecondAllCores)) then \(f0(recoverMeasurements.after.perSecondAllCores))/s on all \(o.cores) cores (this run, node idle, just before and after the timed part; ratios use the better)",
+            "libsecp256k1 recover:  \(recover.rates.count) of \(recover.all.count) samples of \(RecoverSamples.sampleSize) taken before, between the blocks of and after the timed parts (node idle, off the clock; left out: those that shared the CPU with compaction, \(f3(recover.backgroundCPU)) CPU-s in all): min / median / max \(recover.oneCore.min ?? 0) / \(recover.oneCore.percentile(50) ?? 0) / \(recover.oneCore.max ?? 0) per second on 1 core, \(recover.allCores.min ?? 0) / \(recover.allCores.percentile(50) ?? 0) / \(recover.allCores.max ?? 0) on all \(o.cores) cores; ratios use the median",
             "load average:          \(run.load.before) before, \(run.load.after) after the timed part",
             "overlapped:            \(overlapped.verdicts.beacons) more beacons, \(overlappedReceipts) receipts in \(overlapped.blocks) blocks, each block's attestations admitted while the next block commits (as a node takes gossip while it builds); verdicts: \(tally(overlappedVerdicts)); refused by the pool: \(tally(overlappedRefusals)); without a beacon record: \(overlappedMissingBeacons)",
             "  committed receipts:  \(f0(overlappedReceiptsPerSecond))/s verified and committed, overlapped (\(overlappedReceipts) in \(f3(overlapped.seconds)) s); CPU \(f3(overlapped.cpu)) s = \(f0(overlapped.cpuPerReceipt * 1e6)) µs a receipt, \(f2(overlapped.cpu / max(overlapped.seconds, 1e-9))) cores busy",
+            "untimed windows:       signers \(f3(run.untimed.signingCPU)) + \(f3(overlapped.untimed.signingCPU)) CPU-s (serial + overlapped); meanwhile, and while the recover rate was sampled, other work (LevelDB compacting earlier blocks) \(f3(run.untimed.backgroundCPU)) + \(f3(overlapped.untimed.backgroundCPU)) CPU-s, which a node that never pauses pays on the clock",
+            "  counting it:         \(f0(serialCPUPerReceiptAllIn * 1e6)) µs a receipt serial, \(f0(overlappedCPUPerReceiptAllIn * 1e6)) overlapped, beside \(f0(run.cpuPerRecovery * 1e6)) µs a recovery: receipts per CPU-second ÷ recoveries per CPU-second = \(f3(run.cpuPerRecovery / max(serialCPUPerReceiptAllIn, 1e-12))) serial, \(f3(run.cpuPerRecovery / max(overlappedCPUPerReceiptAllIn, 1e-12))) overlapped",
             "ratio receipts / recover (all cores): serial \(f3(receiptsPerSecond / recoverAllCores)), overlapped \(f3(overlappedReceiptsPerSecond / recoverAllCores))",
+            "ratio receipts / signature ceiling (median recover on all cores × \(o.witnesses)/\(o.witnesses + 1) = \(f0(receiptCeiling)) receipts/s): serial \(f3(receiptsPerSecond / receiptCeiling)), overlapped \(f3(overlappedReceiptsPerSecond / receiptCeiling))",
             "ratio receipts / recover (one core):  serial \(f3(receiptsPerSecond / recoverOneCore)), overlapped \(f3(overlappedReceiptsPerSecond / recoverOneCore))",
+            "ratio receipts / fastest recover sample (all cores): serial \(f3(receiptsPerSecond / recoverAllCoresFastest)), overlapped \(f3(overlappedReceiptsPerSecond / recoverAllCoresFastest))",
         ]
     }
 }

@@ -12,6 +12,13 @@ enum AttestationCPUClock {
         return s(usage.ru_utime) + s(usage.ru_stime)
     }
 
+    /// The calling thread's CPU time: what synchronous work on it cost, whatever else runs.
+    static func threadSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
     /// Runs `body`, returning its result and the CPU seconds it took.
     static func measure<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
         let start = seconds()

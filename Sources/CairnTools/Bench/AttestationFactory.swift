@@ -19,12 +19,18 @@ struct AttestationFactory: Sendable {
     }
 
     /// The attestations of `challengees` (at most `limit` of them) of the block at `height`,
-    /// signed on `cores` tasks.
-    func attestations(height: UInt64, record: ChallengeRecord, limit: Int, cores: Int) async throws -> [Signed] {
+    /// signed on `cores` tasks, and the CPU seconds the signing threads spent on them (each task
+    /// signs its share without suspending, so its thread's clock counts that work alone).
+    func attestations(height: UInt64, record: ChallengeRecord, limit: Int, cores: Int) async throws -> (signed: [Signed], cpu: Double) {
         let challengees = Array(record.challengees.prefix(limit))
-        return try await AttestationParallel.map(challengees.count, cores: cores) { i in
-            try self.attestation(height: height, record: record, challengee: challengees[i])
+        let parts = try await AttestationParallel.map(cores, cores: cores) { worker in
+            let start = AttestationCPUClock.threadSeconds()
+            let part = try (challengees.count * worker / cores..<challengees.count * (worker + 1) / cores).map {
+                try self.attestation(height: height, record: record, challengee: challengees[$0])
+            }
+            return (part, AttestationCPUClock.threadSeconds() - start)
         }
+        return (parts.flatMap(\.0), parts.reduce(0) { $0 + $1.1 })
     }
 
     func attestation(height: UInt64, record: ChallengeRecord, challengee: Address) throws -> Signed {

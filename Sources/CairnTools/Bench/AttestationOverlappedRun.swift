@@ -17,30 +17,37 @@ extension AttestationBenchmark {
         var seconds = 0.0
         /// CPU seconds of the process (all threads) in the same intervals.
         var cpu = 0.0
+        var untimed = UntimedWindows()
 
         var receiptsPerSecond: Double { seconds > 0 ? Double(verdicts.receipts) / seconds : 0 }
         var cpuPerReceipt: Double { cpu / Double(max(verdicts.receipts, 1)) }
     }
 
-    func attestOverlapped(factory: AttestationFactory, node: Node, log: @Sendable (String) -> Void) async throws -> OverlapData {
+    func attestOverlapped(factory: AttestationFactory, node: Node, recover: inout RecoverSamples,
+                          log: @Sendable (String) -> Void) async throws -> OverlapData {
         let o = options
-        func sign(height: UInt64, limit: Int) async throws -> [AttestationFactory.Signed] {
+        func challenges(at height: UInt64) throws -> ChallengeRecord {
             guard let record = try AttestationReadings.challenges(at: height, chain: node.chain) else {
                 throw BenchmarkError("bench: block \(height) challenged nobody")
             }
-            return try await factory.attestations(height: height, record: record, limit: limit, cores: o.cores)
+            return record
         }
         var run = OverlapData()
         var beaconIDs: [Hash32] = []
         while true {
             let height = try node.chain.tip().height
-            let signed = beaconIDs.count < o.beacons ? try await sign(height: height, limit: o.beacons - beaconIDs.count) : []
-            beaconIDs += signed.map(\.beaconID)
-            if signed.isEmpty, await node.pool.count == 0 { break }
+            var signed: [AttestationFactory.Signed] = []
+            if beaconIDs.count < o.beacons {
+                let record = try challenges(at: height), limit = o.beacons - beaconIDs.count
+                signed = try await run.untimed.sign { try await factory.attestations(height: height, record: record, limit: limit, cores: o.cores) }
+            }
+            let batch = signed
+            beaconIDs += batch.map(\.beaconID)
+            if batch.isEmpty, await node.pool.count == 0 { break }
 
             let start = ContinuousClock.now
             let ((refusals, block), cpu) = try await AttestationCPUClock.measure {
-                async let refused = submit(signed, to: node.pool)
+                async let refused = submit(batch, to: node.pool)
                 let block = try await node.commitNext()
                 return (await refused, block)
             }
@@ -48,7 +55,8 @@ extension AttestationBenchmark {
             run.cpu += cpu
             run.blocks += 1
             run.refusals.merge(refusals, uniquingKeysWith: +)
-            log("  block \(block.header.height): \(block.attestations.count) attestations committed while \(signed.count) of block \(height)'s were admitted")
+            try await recover.sample()
+            log("  block \(block.header.height): \(block.attestations.count) attestations committed while \(batch.count) of block \(height)'s were admitted")
         }
         run.verdicts = try AttestationReadings.verdicts(of: beaconIDs, chain: node.chain)
         guard run.verdicts.beacons > 0 else { throw BenchmarkError("bench: no overlapped beacon was accepted (pool refusals: \(run.refusals))") }
