@@ -166,6 +166,23 @@ struct ChainDatabaseTests {
         }
     }
 
+    @Test func aDirectoryWithBlocksKeyedByIdIsRefusedWithTheReason() throws {
+        try Self.withDirectory { path in
+            do {
+                let db = try Self.initialized(path)
+                let write = try Self.nextBlock(db, [(Self.keys[0], Self.bob, 7)])
+                try db.commit(write)
+                // What an earlier build wrote: the block under 'b' ‖ id, nothing under 'B' ‖ height.
+                try db.db.put([UInt8(ascii: "b")] + write.block.id.bytes, write.block.canonicalBytes)
+                try db.db.delete([UInt8(ascii: "B")] + UInt64(1).bigEndianBytes)
+                db.close()
+            }
+            let error = #expect(throws: StorageError.self) { _ = try ChainDatabase(path: path) }
+            guard case .olderLayout(let reported)? = error else { Issue.record("got \(String(describing: error))"); return }
+            #expect(reported == path)
+        }
+    }
+
     @Test func commitOfTheWrongHeightFailsAndChangesNothing() throws {
         try Self.withDirectory { path in
             let db = try Self.initialized(path)

@@ -18,8 +18,27 @@ public final class ChainDatabase: Sendable {
     public static let defaultOptions = LevelDB.Options(writeBufferBytes: 32 << 20, blockCacheBytes: 64 << 20, bloomFilterBitsPerKey: 10)
 
     public init(path: String, options: LevelDB.Options = ChainDatabase.defaultOptions) throws(StorageError) {
-        do { db = try LevelDB(path: path, options: options) } catch { throw .leveldb(error) }
+        let opened: LevelDB
+        do { opened = try LevelDB(path: path, options: options) } catch { throw .leveldb(error) }
+        do throws(StorageError) { try Self.checkLayout(opened, path: path) } catch {
+            opened.close()
+            throw error
+        }
+        db = opened
         self.path = path
+    }
+
+    /// Refuses a chain whose tip block sits where earlier builds kept blocks (`'b'` ‖ id).
+    private static func checkLayout(_ db: LevelDB, path: String) throws(StorageError) {
+        func get(_ key: [UInt8]) throws(StorageError) -> [UInt8]? {
+            do { return try db.get(key) } catch { throw .leveldb(error) }
+        }
+        guard let raw = try get(StorageKeys.tip) else { return }
+        let tip: ChainTip
+        do { tip = try ChainTip(canonicalBytes: raw) } catch { throw .corrupt(what: "chain tip", reason: "\(error)") }
+        if tip.height > 0, try get(StorageKeys.block(height: tip.height)) == nil, try get(StorageKeys.blockByID(tip.blockID)) != nil {
+            throw .olderLayout(path: path)
+        }
     }
 
     public func close() { db.close() }

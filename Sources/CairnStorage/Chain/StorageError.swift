@@ -12,6 +12,8 @@ public enum StorageError: Error, CustomStringConvertible {
     case notNextHeight(tip: UInt64, got: UInt64)
     /// A block handed to `commit` does not fit the chain or its own state changes.
     case inconsistentBlock(String)
+    /// The directory holds a chain written by an earlier build with blocks keyed by id.
+    case olderLayout(path: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum StorageError: Error, CustomStringConvertible {
         case .alreadyInitialized(let path): "\(path) already holds a chain"
         case .notNextHeight(let tip, let got): "cannot commit height \(got) on top of height \(tip)"
         case .inconsistentBlock(let reason): "refusing to commit the block: \(reason)"
+        case .olderLayout(let path):
+            "\(path) holds a chain in an older storage layout (blocks keyed by id, Specs/storage.md §1 now keys them by height); sync the chain again into a new --home"
         }
     }
 }

@@ -11,6 +11,8 @@ enum StorageKeys {
     /// without rewriting them, where content-addressed keys would be merged again at every level.
     static func block(height: UInt64) -> [UInt8] { [UInt8(ascii: "B")] + bigEndian(height) }
     static func blockHeight(id: Hash32) -> [UInt8] { [UInt8(ascii: "H")] + id.bytes }
+    /// Where earlier builds kept blocks; only looked for, to refuse such a directory clearly.
+    static func blockByID(_ id: Hash32) -> [UInt8] { [UInt8(ascii: "b")] + id.bytes }
     static func commit(height: UInt64) -> [UInt8] { [UInt8(ascii: "c")] + bigEndian(height) }
     static func stateRoot(height: UInt64) -> [UInt8] { [UInt8(ascii: "r")] + bigEndian(height) }
     static func transaction(id: Hash32) -> [UInt8] { [UInt8(ascii: "t")] + id.bytes }
