@@ -51,7 +51,6 @@ public struct AttestationBenchmarkReport: Sendable {
     public var overlappedCPUPerReceiptAllIn: Double {
         (overlapped.cpu + overlapped.untimed.backgroundCPU) / Double(max(overlappedReceipts, 1))
     }
-    public var untimedBackgroundCPU: Double { run.untimed.backgroundCPU + overlapped.untimed.backgroundCPU }
     public var bytesPerReceipt: Double { Double(run.attestationBytes) / Double(max(receipts, 1)) }
     /// Net bytes of coverage state entries written per 1,000 accepted beacons.
     public var stateBytesPerThousandBeacons: Double { stateGrowth.values.reduce(0, +) }

@@ -26,19 +26,13 @@ extension AttestationBenchmark {
     func attestOverlapped(factory: AttestationFactory, node: Node, recover: inout RecoverSamples,
                           log: @Sendable (String) -> Void) async throws -> OverlapData {
         let o = options
-        func challenges(at height: UInt64) throws -> ChallengeRecord {
-            guard let record = try AttestationReadings.challenges(at: height, chain: node.chain) else {
-                throw BenchmarkError("bench: block \(height) challenged nobody")
-            }
-            return record
-        }
         var run = OverlapData()
         var beaconIDs: [Hash32] = []
         while true {
             let height = try node.chain.tip().height
             var signed: [AttestationFactory.Signed] = []
             if beaconIDs.count < o.beacons {
-                let record = try challenges(at: height), limit = o.beacons - beaconIDs.count
+                let record = try AttestationReadings.challenges(at: height, chain: node.chain), limit = o.beacons - beaconIDs.count
                 signed = try await run.untimed.sign { try await factory.attestations(height: height, record: record, limit: limit, cores: o.cores) }
             }
             let batch = signed

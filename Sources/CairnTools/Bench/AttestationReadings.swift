@@ -39,8 +39,12 @@ enum AttestationReadings {
         return tally
     }
 
-    static func challenges(at height: UInt64, chain: NodeChain) throws -> ChallengeRecord? {
-        try chain.view().get(ChallengeRecord.self, StateKey(namespace: CoverageKeys.challenge, key: height.bigEndianBytes))
+    /// The challenges block `height` drew; every benchmark block draws some.
+    static func challenges(at height: UInt64, chain: NodeChain) throws -> ChallengeRecord {
+        guard let record = try chain.view().get(ChallengeRecord.self, StateKey(namespace: CoverageKeys.challenge, key: height.bigEndianBytes)) else {
+            throw BenchmarkError("bench: block \(height) challenged nobody")
+        }
+        return record
     }
 
     static func locatedHotspots(chain: NodeChain) throws -> UInt64 {
