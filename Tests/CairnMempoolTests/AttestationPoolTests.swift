@@ -29,8 +29,8 @@ struct AttestationPoolTests {
         let left = await pool.reap(maxAttestations: 100, maxBytes: 1 << 20).map(\.id)
         #expect(left == [ids[0], ids[2], ids[3], ids[4], ids[7]])
 
-        // The freed bytes are admitted again: with room for exactly the five left plus three,
-        // three more fit and the ninth does not.
+        // Freed bytes are admitted again: a pool with room for exactly eight refuses a ninth,
+        // then, with three removed, takes exactly three more.
         let size = Self.encoded(0).count
         let tight = Self.pool(maxBytes: 8 * size)
         var tightIDs: [Hash32] = []

@@ -107,7 +107,7 @@ public struct AttestationBenchmark: Sendable {
         let follower = try AttestationFollower(genesis: setup.genesis)
         defer { follower.close() }
         _ = try await follower.follow(node.chain, through: measuredFrom)
-        (run.followerSeconds, run.cpu.follower) = try await AttestationCPUClock.measure {
+        (run.followerSeconds, run.cpu.follower) = try await CPUClock.measure {
             try await follower.follow(node.chain, through: serialEnd)
         }
         return AttestationBenchmarkReport(options: o, run: run, overlapped: overlapped, recover: recover)

@@ -24,11 +24,11 @@ struct AttestationFactory: Sendable {
     func attestations(height: UInt64, record: ChallengeRecord, limit: Int, cores: Int) async throws -> (signed: [Signed], cpu: Double) {
         let challengees = Array(record.challengees.prefix(limit))
         let parts = try await AttestationParallel.map(cores, cores: cores) { worker in
-            let start = AttestationCPUClock.threadSeconds()
+            let start = CPUClock.threadSeconds()
             let part = try (challengees.count * worker / cores..<challengees.count * (worker + 1) / cores).map {
                 try self.attestation(height: height, record: record, challengee: challengees[$0])
             }
-            return (part, AttestationCPUClock.threadSeconds() - start)
+            return (part, CPUClock.threadSeconds() - start)
         }
         return (parts.flatMap(\.0), parts.reduce(0) { $0 + $1.1 })
     }

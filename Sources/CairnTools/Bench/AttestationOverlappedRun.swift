@@ -30,17 +30,18 @@ extension AttestationBenchmark {
         var beaconIDs: [Hash32] = []
         while true {
             let height = try node.chain.tip().height
-            var signed: [AttestationFactory.Signed] = []
+            let batch: [AttestationFactory.Signed]
             if beaconIDs.count < o.beacons {
                 let record = try AttestationReadings.challenges(at: height, chain: node.chain), limit = o.beacons - beaconIDs.count
-                signed = try await run.untimed.sign { try await factory.attestations(height: height, record: record, limit: limit, cores: o.cores) }
+                batch = try await run.untimed.sign { try await factory.attestations(height: height, record: record, limit: limit, cores: o.cores) }
+            } else {
+                batch = []
             }
-            let batch = signed
             beaconIDs += batch.map(\.beaconID)
             if batch.isEmpty, await node.pool.count == 0 { break }
 
             let start = ContinuousClock.now
-            let ((refusals, block), cpu) = try await AttestationCPUClock.measure {
+            let ((refusals, block), cpu) = try await CPUClock.measure {
                 async let refused = submit(batch, to: node.pool)
                 let block = try await node.commitNext()
                 return (await refused, block)

@@ -58,9 +58,9 @@ extension AttestationBenchmark {
             run.signatures += signed.reduce(0) { $0 + $1.receipts + 1 }
 
             let submitStart = ContinuousClock.now
-            let (refusals, admissionCPU) = await AttestationCPUClock.measure { await submit(signed, to: node.pool) }
+            let (refusals, admissionCPU) = await CPUClock.measure { await submit(signed, to: node.pool) }
             let blockStart = ContinuousClock.now
-            let (blocks, blockCPU) = try await AttestationCPUClock.measure {
+            let (blocks, blockCPU) = try await CPUClock.measure {
                 var blocks: [Block] = [try await node.commitNext()]
                 // Whatever a block's limits left in the pool goes in the next, still on the clock.
                 while await node.pool.count > 0 { blocks.append(try await node.commitNext()) }
@@ -103,7 +103,7 @@ extension AttestationBenchmark {
         var backgroundCPU = 0.0
 
         mutating func sign(_ body: () async throws -> (signed: [AttestationFactory.Signed], cpu: Double)) async rethrows -> [AttestationFactory.Signed] {
-            let (result, window) = try await AttestationCPUClock.measure(body)
+            let (result, window) = try await CPUClock.measure(body)
             signingCPU += result.cpu
             backgroundCPU += max(0, window - result.cpu)
             return result.signed

@@ -18,9 +18,9 @@ public struct RecoverRate: Sendable {
         let digests = sample.map(\.unsigned.signingHash)
         // Each loop runs without suspending, so its thread's CPU clock counts the recoveries alone.
         @Sendable func recoverAll() throws -> Double {
-            let start = AttestationCPUClock.threadSeconds()
+            let start = CPUClock.threadSeconds()
             for (tx, d) in zip(sample, digests) { _ = try tx.signature.recoverAddress(digest: d) }
-            return AttestationCPUClock.threadSeconds() - start
+            return CPUClock.threadSeconds() - start
         }
         var cpu = 0.0
         let oneCore = try BenchClock.seconds { cpu += try recoverAll() }

@@ -13,10 +13,8 @@ struct RecoverSamples: Sendable {
     /// A sample during which the rest of the process (LevelDB compacting what the last block
     /// wrote) took more CPU than this share of the recovering threads' is not a clean measurement.
     static let maxBackgroundShare = 0.05
-    private(set) var all: [RecoverRate] = []
-    /// Process CPU in the sample windows beyond the recovering threads' own.
-    private(set) var backgroundCPU = 0.0
-    private var clean: [Bool] = []
+    /// Every sample, with the process CPU in its window beyond the recovering threads' own.
+    private(set) var all: [(rate: RecoverRate, background: Double)] = []
 
     init(transactions: [Transaction], cores: Int) {
         self.transactions = transactions
@@ -24,24 +22,24 @@ struct RecoverSamples: Sendable {
     }
 
     mutating func sample() async throws {
-        let (rate, window) = try await AttestationCPUClock.measure {
+        let (rate, window) = try await CPUClock.measure {
             try await RecoverRate.measure(transactions, cores: cores, count: Self.sampleSize)
         }
-        let background = max(0, window - rate.recoveryCPU)
-        all.append(rate)
-        clean.append(background <= Self.maxBackgroundShare * rate.recoveryCPU)
-        backgroundCPU += background
+        all.append((rate, max(0, window - rate.recoveryCPU)))
     }
+
+    /// CPU the rest of the process (compaction) spent while the samples ran.
+    var backgroundCPU: Double { all.reduce(0) { $0 + $1.background } }
 
     /// The samples the ratios use: the clean ones, or every one if none was clean.
     var rates: [RecoverRate] {
-        let kept = zip(all, clean).filter(\.1).map(\.0)
-        return kept.isEmpty ? all : kept
+        let clean = all.filter { $0.background <= Self.maxBackgroundShare * $0.rate.recoveryCPU }.map(\.rate)
+        return clean.isEmpty ? all.map(\.rate) : clean
     }
 
     /// CPU seconds of one recovery, from the recovering threads' clocks in every sample.
     var cpuPerRecovery: Double {
-        all.reduce(0) { $0 + $1.recoveryCPU } / Double(max(all.reduce(0) { $0 + $1.recoveries }, 1))
+        all.reduce(0) { $0 + $1.rate.recoveryCPU } / Double(max(all.reduce(0) { $0 + $1.rate.recoveries }, 1))
     }
 
     /// Lowest, median (nearest rank) and highest of the samples used, per second.

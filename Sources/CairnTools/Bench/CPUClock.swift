@@ -2,9 +2,10 @@
 import Glibc
 #endif
 
-/// This process's CPU time (user + system, every thread). On a shared machine wall time
-/// measures the neighbours too; CPU seconds per receipt say what the work itself costs.
-enum AttestationCPUClock {
+/// CPU time for the benchmarks. On a shared machine wall time measures the neighbours too; CPU
+/// seconds per receipt or per recovery say what the work itself costs.
+enum CPUClock {
+    /// This process's CPU time (user + system, every thread).
     static func seconds() -> Double {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
