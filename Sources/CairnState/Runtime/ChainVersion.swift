@@ -73,7 +73,7 @@ public enum RuntimeNamespace {
     /// The chain-version record: key empty.
     public static let chainVersion: UInt8 = 0x11
 
-    public static let all: [UInt8] = [parameters, chainVersion]
+    public static let all: [UInt8] = [parameters, chainVersion] + EpochRewards.namespaces
 
     public static func parametersKey(_ owner: String) -> StateKey {
         StateKey(namespace: parameters, key: Array(owner.utf8))
