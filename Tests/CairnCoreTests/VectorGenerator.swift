@@ -520,9 +520,17 @@ struct SpecModel {
             ("density_r4_n", 1), ("density_r4_target", 250), ("density_r4_max", 800),
             ("min_beacon_interval", 900), ("epoch_length", 14_400),
         ]
+        // Specs/depin/storage.md §2, in table order.
+        let storage = params["storage"]
+        let st: [(String, UInt128)] = [
+            ("chunk_size", 1_024), ("challenges", 5), ("proving_period", 2_880), ("proof_window", 60), ("proposal_lifetime", 2_880),
+            ("max_deal_size", 68_719_476_736), ("max_deal_periods", 3_650), ("fault_slash", 100_000), ("fault_client_share", 500_000),
+            ("max_consecutive_faults", 3), ("min_deal_collateral", 100_000), ("provider_collateral_per_gib", 1_000_000_000_000_000),
+        ]
         return [
             "bank": [],
             "coverage": varints(c.map { int(coverage, $0.0, $0.1) }),
+            "storage": varints(st.map { int(storage, $0.0, $0.1) }),
             "devices": varints(d.map { int(devices, $0.0, $0.1) }),
             "consensus": varints([int(params, "max_block_transactions", 10_000), int(params, "max_block_bytes", 4 << 20),
                                   int(params, "min_transaction_fee", 0), int(params, "mempool_expiry_blocks", 600),

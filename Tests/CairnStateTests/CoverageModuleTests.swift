@@ -238,7 +238,7 @@ struct CoverageModuleTests {
 }
 
 /// The database's latest committed state, listable, as the node serves queries from.
-private struct Latest: StateReader, StateScanner {
+struct Latest: StateReader, StateScanner {
     let database: ChainDatabase
     func value(at key: StateKey) throws -> [UInt8]? { try database.entry(key) }
     func account(_ address: Address) throws -> Account { try database.account(address) }

@@ -37,24 +37,7 @@ public struct AttestationBenchmark: Sendable {
     public let options: Options
     public init(options: Options) { self.options = options }
 
-    /// The in-process node the benchmark drives.
-    struct Node {
-        let chain: NodeChain
-        let mempool: Mempool
-        let pool: AttestationPool
-        let driver: ConsensusDriver
-        let steps: AttestationStepTimes
-        let directory: String
-
-        /// Starts the next height and returns its committed block.
-        func commitNext() async throws -> Block {
-            let height = try chain.tip().height + 1
-            guard await driver.startNextHeight() else { throw BenchmarkError("bench: height \(height) did not start") }
-            await driver.waitForCommit(of: height)
-            guard let block = try chain.database.block(height: height) else { throw BenchmarkError("bench: block \(height) missing after its commit") }
-            return block
-        }
-    }
+    typealias Node = BenchNode
 
     public func run(log: @Sendable (String) -> Void = { print($0) }) async throws -> AttestationBenchmarkReport {
         let o = options
@@ -115,42 +98,16 @@ public struct AttestationBenchmark: Sendable {
 
     func makeNode(setup: AttestationChainSetup, directory: String) throws -> Node {
         let o = options
-        let chain = try NodeChain(directory: directory, genesis: setup.genesis)
-        let mempool = try chain.makeMempool(limits: MempoolLimits(maxTransactions: 2 * o.hotspots + 1_000, maxBytes: 1 << 30,
-                                                                  maxPerSender: 2 * (o.hotspots / o.owners + 1)))
-        let pool = chain.makeAttestationPool(limits: AttestationPoolLimits(maxAttestations: max(20_000, 4 * o.challengesPerBlock), maxBytes: 1 << 30))
-        let quiet = Logger(label: "cairn.bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let steps = AttestationStepTimes()
-        // Heights start only when the benchmark asks, so signing never overlaps a measured block.
-        let driver = try ConsensusDriver(
-            chain: chain, mempool: mempool, attestations: pool,
-            signer: try ValidatorSigner(key: setup.validator, stateFile: directory + "/sign_state.json"),
-            journal: try ConsensusJournal(path: directory + "/consensus.journal", logger: quiet),
-            messenger: NoPeers(), settings: .init(startsHeightsAutomatically: false),
-            logger: quiet, observer: steps, clock: { UInt64(Date().timeIntervalSince1970 * 1000) })
-        return Node(chain: chain, mempool: mempool, pool: pool, driver: driver, steps: steps, directory: directory)
+        return try BenchNode.make(genesis: setup.genesis, validator: setup.validator, directory: directory,
+                                  mempool: MempoolLimits(maxTransactions: 2 * o.hotspots + 1_000, maxBytes: 1 << 30,
+                                                         maxPerSender: 2 * (o.hotspots / o.owners + 1)),
+                                  attestations: AttestationPoolLimits(maxAttestations: max(20_000, 4 * o.challengesPerBlock), maxBytes: 1 << 30))
     }
 
     /// Submits `transactions` (each owner's in nonce order, owners spread over the cores) and
     /// commits blocks until the mempool is empty. Returns the blocks it took.
     func commitAll(_ transactions: [Transaction], setup: AttestationChainSetup, node: Node, what: String,
                    log: @Sendable (String) -> Void) async throws -> Int {
-        let cores = options.cores
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<cores {
-                group.addTask {
-                    for (i, tx) in transactions.enumerated() where setup.owner(of: i) % cores == worker { _ = try await node.mempool.submit(tx) }
-                }
-            }
-            try await group.waitForAll()
-        }
-        var blocks = 0, committed = 0
-        while await node.mempool.size.transactions > 0 {
-            committed += try await node.commitNext().transactions.count
-            blocks += 1
-        }
-        guard committed == transactions.count else { throw BenchmarkError("bench: \(committed) of \(transactions.count) \(what) committed") }
-        log("  \(committed) \(what) committed in \(blocks) blocks")
-        return blocks
+        try await node.commitAll(transactions, cores: options.cores, lane: { setup.owner(of: $0) }, what: what, log: log)
     }
 }
