@@ -95,9 +95,10 @@ struct DecodingErrorTests {
             let unsigned = try UnsignedTransaction(canonicalBytes: bytes)
             do { _ = try rules.cost(of: Transaction(unsigned: unsigned, signature: Self.tx.signature)); return nil } catch { return error }
         }
-        // 0 is transfer, 1–7 the staking operations and 8–11 the devices ones: 12 is the first unknown tag.
-        bytes[tagOffset] = 12
-        #expect(try rejection(bytes) == .unknownOperation(tag: 12))
+        // 0 is transfer, 1–7 the staking operations, 8–11 the devices ones, 12–15 storage's and 16–19
+        // energy's: 20 is the first unknown tag.
+        bytes[tagOffset] = 20
+        #expect(try rejection(bytes) == .unknownOperation(tag: 20))
         #expect(try rejection(bytes)?.reason == "unknown_operation")
         bytes[tagOffset] = 99
         #expect(try rejection(bytes) == .unknownOperation(tag: 99))

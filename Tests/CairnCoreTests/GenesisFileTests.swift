@@ -82,7 +82,7 @@ struct GenesisFileTests {
         // A parameter left out takes its default (Specs/genesis.md); an unknown one is named.
         #expect(Self.error(["params": #"{"max_block_transactions": 1, "max_block_bytes": 20000}"#]) == nil)
         #expect(Self.error(["params": #"{"max_block_transaction": 1}"#])
-                == "params.max_block_transaction: is no module or runtime record (known: consensus, emission, bank, staking, devices, coverage)")
+                == "params.max_block_transaction: is no module or runtime record (known: consensus, emission, bank, staking, devices, coverage, storage, energy)")
         #expect(Self.error(["params": nil]) == "missing field 'params'")
         #expect(Self.error(["protocol_version": #""1""#])?.hasPrefix("wrong type at protocol_version") == true)
         #expect((try? GenesisFile.parse(Array("not json".utf8))) == nil)

@@ -218,7 +218,7 @@ enum VectorGenerator {
         ("string: length 3, only 2 bytes", "string48", "0x036161"),
         ("optional hash: flag 2", "optional_hash", "0x02" + String(repeating: "00", count: 32)),
         ("optional hash: present but short", "optional_hash", "0x01" + String(repeating: "00", count: 31)),
-        ("operation tag 12 (no module owns it: 0 is bank's transfer, 1-7 the staking operations, 8-11 the devices ones)", "operation", "0x0c15" + String(repeating: "00", count: 20) + "00"),
+        ("operation tag 20 (no module owns it: 0 is bank's transfer, 1-7 the staking operations, 8-11 the devices ones, 12-15 storage's, 16-19 energy's)", "operation", "0x1415" + String(repeating: "00", count: 20) + "00"),
         ("operation tag 99 (no module owns it)", "operation", "0x6315" + String(repeating: "00", count: 20) + "00"),
         ("transfer amount with non-minimal varint", "operation", "0x0016" + String(repeating: "00", count: 20) + "8000"),
         ("transfer body with a byte after the amount", "operation", "0x0016" + String(repeating: "00", count: 20) + "0000"),
@@ -527,10 +527,19 @@ struct SpecModel {
             ("max_deal_size", 68_719_476_736), ("max_deal_periods", 3_650), ("fault_slash", 100_000), ("fault_client_share", 500_000),
             ("max_consecutive_faults", 3), ("min_deal_collateral", 100_000), ("provider_collateral_per_gib", 1_000_000_000_000_000),
         ]
+        // Specs/depin/energy.md §2, in table order.
+        let energy = params["energy"]
+        let en: [(String, UInt128)] = [
+            ("slot_length", 300), ("submission_window", 172_800), ("capacity_tolerance", 50_000),
+            ("night_elevation_threshold", 1_000_000), ("max_capacity", 5_000_000), ("min_bond", 50_000_000_000_000_000_000),
+            ("bond_unlock_delay", 100_800), ("slash_share", 500_000), ("reporter_share", 100_000), ("max_batches", 128),
+            ("max_batch_readings", 24), ("certificate_energy", 1_000), ("max_beneficiary_length", 128), ("max_purpose_length", 256),
+        ]
         return [
             "bank": [],
             "coverage": varints(c.map { int(coverage, $0.0, $0.1) }),
             "storage": varints(st.map { int(storage, $0.0, $0.1) }),
+            "energy": varints(en.map { int(energy, $0.0, $0.1) }),
             "devices": varints(d.map { int(devices, $0.0, $0.1) }),
             "consensus": varints([int(params, "max_block_transactions", 10_000), int(params, "max_block_bytes", 4 << 20),
                                   int(params, "min_transaction_fee", 0), int(params, "mempool_expiry_blocks", 600),

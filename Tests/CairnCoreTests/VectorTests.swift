@@ -135,8 +135,8 @@ struct VectorTests {
             #expect(v.stateEntries.filter { $0.namespace == 0x01 }.count == g.allocations.count)
             #expect(v.stateEntries.filter { $0.namespace == 0x02 }.map(\.key)
                     == g.validators.validators.map { Hex.prefixed($0.address.bytes) })
-            #expect(v.stateEntries.map(\.namespace).filter { (0x10...0x12).contains($0) } == [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x11, 0x12],
-                    "the parameters records of bank, consensus, coverage, devices, emission and staking, the chain version, the supply")
+            #expect(v.stateEntries.map(\.namespace).filter { (0x10...0x12).contains($0) } == [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x11, 0x12],
+                    "the parameters records of bank, consensus, coverage, devices, emission, energy, staking and storage, the chain version, the supply")
             let makers = try JSONText.parse(v.json)["state"]?["devices"]?["makers"]?.arrayValue ?? []
             #expect(v.stateEntries.filter { $0.namespace == 0x14 }.count == makers.count, "a maker record per genesis maker")
         }

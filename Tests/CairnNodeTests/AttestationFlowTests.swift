@@ -58,9 +58,10 @@ struct AttestationFlowTests {
             #expect(response["error"]?["code"]?.integerValue == Int64(RPCErrorCode.attestationRejected.rawValue))
             return response["error"]?["data"]?["reason"]?.stringValue
         }
-        // Tag 0 is coverage's: an empty body does not decode; tag 1 belongs to no module.
+        // Tags 0–2 are coverage's, storage's and energy's: an empty body does not decode; tag 3 belongs to no module.
         #expect(try await reason(Attestation(tag: 0, body: [])) == "malformed_attestation")
-        #expect(try await reason(Attestation(tag: 1, body: [])) == "unknown_attestation")
+        #expect(try await reason(Attestation(tag: 1, body: [])) == "malformed_attestation")
+        #expect(try await reason(Attestation(tag: 3, body: [])) == "unknown_attestation")
         // A well-formed beacon report of a height that challenged nobody (no hotspot is located).
         let key = PrivateKey.generate()
         let id = Beacon.id(height: 1, challengee: key.address)

@@ -20,6 +20,10 @@ struct RPCSchemaTests {
 
     static let maker = try! PrivateKey(hex: "0x00000000000000000000000000000000000000000000000000000000000000d5")
     static let hotspot = try! PrivateKey(hex: "0x00000000000000000000000000000000000000000000000000000000000000e6")
+    static let provider = try! PrivateKey(hex: "0x00000000000000000000000000000000000000000000000000000000000000e7")
+    static let meter = try! PrivateKey(hex: "0x00000000000000000000000000000000000000000000000000000000000000e8")
+    /// Block times from 2026 on, so meter readings of recent slots are neither future nor too old.
+    static let clockStart: UInt64 = 1_767_225_600_000
 
     /// TestNode's genesis with alice rich enough for a validator's self-bond (min_self_bond = 10^18)
     /// and the devices fees, and one maker.
@@ -61,7 +65,7 @@ struct RPCSchemaTests {
     }()
 
     @Test func everyDiscoveredMethodAnswersWhatItsSchemaDeclares() async throws {
-        let node = try TestNode(genesis: Self.genesis)
+        let node = try TestNode(genesis: Self.genesis, clockStart: Self.clockStart)
         defer { node.close() }
         let port = try await node.network.start()
         let peer = P2PNetwork(identity: .generate(), config: node.network.config,
@@ -121,12 +125,40 @@ struct RPCSchemaTests {
         blocks.append(try #require(try await node.produceBlock()))
         #expect(blocks[4].attestations.count == 1)
         let beaconID = Beacon.id(height: 4, challengee: Self.hotspot.address)
+        // Heights 6–9: a storage provider with a proposed deal, and a located wind meter whose
+        // readings at height 9 mint a certificate: every storage and energy answer has one.
+        func onboard(_ key: PrivateKey, _ kind: DeviceKind) -> DeviceOnboarding {
+            let claim = OnboardingClaim(chainID: TestNode.chainID, publicKey: key.publicKey.compressed, owner: alice.address, kind: kind)
+            return DeviceOnboarding(claim, makerSignature: claim.makerSignature(Self.maker), deviceKey: key)
+        }
+        let meterPlace = AssertedPlace(latitude: -37_813_600, longitude: 144_963_100, elevation: 40, antennaGain: 0)
+        let proposal = DealProposal(provider: Self.provider.address, dataRoot: Hash32.sha256([1]), size: 1 << 20, pricePerPeriod: 10,
+                                    periods: 3, collateral: 3)
+        for transactions in [
+            [send(8, .device(.onboard(onboard(Self.provider, .storage)))), send(9, .device(.onboard(onboard(Self.meter, .meter))))],
+            [send(10, .storage(.registerProvider(device: Self.provider.address, capacity: 1 << 30, collateral: 1_000_000_000_000_000))),
+             send(11, .device(.assertLocation(LocationAssertion(chainID: TestNode.chainID, deviceKey: Self.meter, owner: alice.address,
+                                                                  place: meterPlace, nonce: 0))))],
+            [send(12, .storage(.proposeDeal(proposal))),
+             send(13, .energy(.register(MeterRegistration(meter: Self.meter.address, capacity: 100_000, technology: .wind,
+                                                          bond: 50_000_000_000_000_000_000))))],
+        ] {
+            for tx in transactions { _ = try await node.mempool.submit(tx) }
+            let block = try #require(try await node.produceBlock())
+            #expect(block.transactions.map(\.id) == transactions.map(\.id), "a transaction was left out of block \(block.header.height)")
+        }
+        let slot = try #require(try node.chain.database.block(height: 8)).header.time / 1_000 / 300 - 3
+        let batch = ReadingBatch(meter: Self.meter.address, readings: [MeterReading(slot: slot, energy: 10_000, sequence: 1),
+                                                                        MeterReading(slot: slot + 1, energy: 11_500, sequence: 2)])
+        let readings = EnergyAttestation(batches: [batch.signed(with: Self.meter, chainID: TestNode.chainID)]).attestation
+        _ = try await node.attestations.submit(encoded: readings.canonicalBytes)
+        #expect(try #require(try await node.produceBlock()).attestations.count == 1)
         // A pending transaction replaced by a higher fee: it is reported dropped, with the reason.
-        let replaced = TestNode.transfer(alice, to: TestNode.bob.address, amount: 1, nonce: 8)
+        let replaced = TestNode.transfer(alice, to: TestNode.bob.address, amount: 1, nonce: 14)
         _ = try await node.mempool.submit(replaced)
-        let pending = TestNode.transfer(alice, to: TestNode.bob.address, amount: 1, nonce: 8, fee: 2 * TestNode.minFee)
+        let pending = TestNode.transfer(alice, to: TestNode.bob.address, amount: 1, nonce: 14, fee: 2 * TestNode.minFee)
         _ = try await node.mempool.submit(pending)
-        let fresh = TestNode.transfer(alice, to: TestNode.bob.address, amount: 1, nonce: 9)
+        let fresh = TestNode.transfer(alice, to: TestNode.bob.address, amount: 1, nonce: 15)
         let stranger = PrivateKey.generate().address
         for _ in 0..<6_000 where node.network.peers().isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         #expect(!node.network.peers().isEmpty, "the peer never connected")
@@ -171,6 +203,21 @@ struct RPCSchemaTests {
             "coverage_getEpoch": [[0]],
             "coverage_listEpochRewards": [[0]],
             "coverage_getCellCoverage": [[.string(CellID.world.description), 0]],
+            "storage_getDeal": [[1], ["deal": 1]],
+            "storage_listDeals": [["client": text(alice.address)], ["provider": text(Self.provider.address), "limit": 1], ["status": "proposed"],
+                                  ["status": "active"]],
+            "storage_getDealPeriods": [[1]],
+            "storage_getProvider": [[text(Self.provider.address)]],
+            "energy_getMeter": [[text(Self.meter.address)]],
+            "energy_listMetersByCell": [[.string(Self.cell(meterPlace, resolution: 7))]],
+            "energy_getReadings": [[text(Self.meter.address)]],
+            "energy_getRejectedReadings": [[text(Self.meter.address)]],
+            "energy_getCertificate": [[0], ["serial": 0]],
+            "energy_listCertificatesByOwner": [[text(alice.address)]],
+            "energy_listCertificatesByMeter": [[text(Self.meter.address)]],
+            "energy_listRetiredCertificates": [[]],
+            "energy_getEpoch": [[0]],
+            "energy_getCellEnergy": [[.string(Self.cell(meterPlace, resolution: 8)), 0]],
         ]
 
         // The test node serves what a real node serves: Specs/openrpc.json, which
@@ -255,6 +302,10 @@ struct RPCSchemaTests {
         #expect(unbonding["unbonding"]?[0]?["entries"]?[0] != nil && unbonding["redelegations"]?[0]?["entries"]?[0] != nil)
         #expect(answer("staking_getDelegations", 0)["delegations"]?.arrayValue?.count == 2)
         #expect(answer("state_getProof", 2)["account"] == .null)
+        #expect(answer("storage_getDeal", 0)["status"] == "proposed" && answer("storage_listDeals", 0)["deals"]?[0]?["deal"] == 1)
+        #expect(answer("storage_getProvider", 0)["capacity"] == 1_073_741_824)
+        #expect(answer("energy_getReadings", 0)["readings"]?.arrayValue?.count == 2)
+        #expect(answer("energy_listCertificatesByOwner", 0)["lots"]?.arrayValue?.count == 1)
     }
 
     /// Shapes the live test cannot produce on a one-validator chain: every operation type (an

@@ -76,7 +76,9 @@ struct BlockBuilderTests {
                 (RuntimeNamespace.parametersKey("coverage"), CoverageParameters().canonicalBytes),
                 (RuntimeNamespace.parametersKey("devices"), DevicesParameters().canonicalBytes),
                 (RuntimeNamespace.parametersKey("emission"), EmissionParameters().canonicalBytes),
+                (RuntimeNamespace.parametersKey("energy"), EnergyParameters().canonicalBytes),
                 (RuntimeNamespace.parametersKey("staking"), StakingParameters().canonicalBytes),
+                (RuntimeNamespace.parametersKey("storage"), StorageParameters().canonicalBytes),
                 (ChainVersion.key, ChainVersion(version: 1).canonicalBytes),
                 (SupplyRecord.key, SupplyRecord(total: 1_050 + stake).canonicalBytes),
             ]
@@ -156,7 +158,7 @@ struct BlockBuilderTests {
                 + [.validator(proposer), .delegation(proposer, proposer), .delegatorDelegations(proposer), .candidates, .stakingGlobals,
                    RuntimeNamespace.parametersKey("bank"), RuntimeNamespace.parametersKey("consensus"),
                    RuntimeNamespace.parametersKey("coverage"), RuntimeNamespace.parametersKey("devices"), RuntimeNamespace.parametersKey("emission"),
-                   RuntimeNamespace.parametersKey("staking"),
+                   RuntimeNamespace.parametersKey("energy"), RuntimeNamespace.parametersKey("staking"), RuntimeNamespace.parametersKey("storage"),
                    ChainVersion.key, SupplyRecord.key])
         let accounts = changes.filter { $0.key.namespace == StateKey.accountNamespace }
         #expect(try accounts.map { try Account(canonicalBytes: $0.value ?? []) }

@@ -57,9 +57,9 @@ struct StakingTransactionTests {
         // chain id "cairn-test" (1 length byte + 10), nonce 3 (1 byte), fee 1 (1 byte), then the tag.
         let tagOffset = 11 + 1 + 1
         #expect(bytes[tagOffset] == 5, "redelegate is tag 5")
-        // Every tag 1–7 decodes to a staking operation; 8–11 are devices'; 12 and beyond belong to no module.
+        // Every tag 1–7 decodes to a staking operation; 8–11 are devices', 12–15 storage's, 16–19 energy's; 20 and beyond belong to no module.
         let rules = AdmissionRules(chainID: chainID, consensus: ConsensusParameters())
-        for unknown: UInt8 in [12, 99] {
+        for unknown: UInt8 in [20, 99] {
             bytes[tagOffset] = unknown
             let other = Transaction(unsigned: try UnsignedTransaction(canonicalBytes: bytes), signature: tx.signature)
             #expect(throws: TransactionRejection.unknownOperation(tag: UInt64(unknown))) { try rules.cost(of: other) }
