@@ -127,6 +127,7 @@ public final class Node: Sendable {
         try ConsensusRPC(chain: chain, driver: driver, network: network, syncer: syncer, mempool: mempool)
             .register(in: &registry)
         try ModuleRPC(chain: chain).register(in: &registry)
+        try RewardsRPC(chain: chain).register(in: &registry)
         return registry
     }
 

@@ -71,6 +71,7 @@ struct TestNode {
                          syncer: BlockSyncer(driver: driver, chain: chain, messenger: messenger, logger: logger),
                          mempool: mempool).register(in: &registry)
         try ModuleRPC(chain: chain).register(in: &registry)
+        try RewardsRPC(chain: chain).register(in: &registry)
         self.registry = registry
         dispatcher = JSONRPCDispatcher(registry: registry)
     }

@@ -36,6 +36,9 @@ struct RPCSchemaTests {
             .init(name: "schema-maker", publicKey: maker.publicKey.compressed)]).canonicalBytes)]
         // The lone hotspot is challenged at every height and may beacon at each.
         genesis.parameters.append(ModuleRecord(CoverageModule.self, CoverageParameters(minBeaconInterval: 0)))
+        // Emission to the energy pool, settled at height 10: the meter's readings of height 9 earn a reward line.
+        genesis.parameters.append(.emission(EmissionParameters(epochLength: 10, perEpoch: 1_000_000,
+                                                               shares: [EmissionShare(pool: "energy", ppm: 1_000_000)])))
         return genesis
     }
 
@@ -153,6 +156,7 @@ struct RPCSchemaTests {
         let readings = EnergyAttestation(batches: [batch.signed(with: Self.meter, chainID: TestNode.chainID)]).attestation
         _ = try await node.attestations.submit(encoded: readings.canonicalBytes)
         #expect(try #require(try await node.produceBlock()).attestations.count == 1)
+        #expect(try #require(try await node.produceBlock()).header.height == 10)
         // A pending transaction replaced by a higher fee: it is reported dropped, with the reason.
         let replaced = TestNode.transfer(alice, to: TestNode.bob.address, amount: 1, nonce: 14)
         _ = try await node.mempool.submit(replaced)
@@ -218,6 +222,8 @@ struct RPCSchemaTests {
             "energy_listRetiredCertificates": [[]],
             "energy_getEpoch": [[0]],
             "energy_getCellEnergy": [[.string(Self.cell(meterPlace, resolution: 8)), 0]],
+            "rewards_getEpoch": [[0], ["epoch": 1]],
+            "rewards_getDevice": [[text(Self.meter.address)], ["device": text(Self.hotspot.address), "limit": 1]],
         ]
 
         // The test node serves what a real node serves: Specs/openrpc.json, which
@@ -306,6 +312,21 @@ struct RPCSchemaTests {
         #expect(answer("storage_getProvider", 0)["capacity"] == 1_073_741_824)
         #expect(answer("energy_getReadings", 0)["readings"]?.arrayValue?.count == 2)
         #expect(answer("energy_listCertificatesByOwner", 0)["lots"]?.arrayValue?.count == 1)
+        let energyPool = (answer("rewards_getEpoch", 0)["pools"]?.arrayValue ?? []).first { $0["pool"] == "energy" }
+        #expect(energyPool?["settled"] == true && energyPool?["work"] == "1500" && energyPool?["devices_paid"] == 1)
+        // The meter's reward line proves against the state root it names.
+        let rewards = answer("rewards_getDevice", 0)
+        let line = try #require(rewards["rewards"]?[0])
+        #expect(line["owner"]?.stringValue == alice.address.checksummed && line["pool"] == "energy" && line["epoch"] == 0)
+        let siblings = try (line["proof"]?["siblings"]?.arrayValue ?? []).map { try Hash32(hex: $0.stringValue ?? "") }
+        let leaf = try line["proof"]?["leaf"].flatMap { l in
+            l.isNull ? nil : SparseMerkleLeaf(key: try Hash32(hex: l["key"]?.stringValue ?? ""), valueHash: try Hash32(hex: l["value_hash"]?.stringValue ?? ""))
+        }
+        let proof = SparseMerkleProof(siblings: siblings, leaf: leaf)
+        let root = try Hash32(hex: rewards["state_root"]?.stringValue ?? "")
+        #expect(proof.verify(root: root, key: try Hash32(hex: line["key"]?.stringValue ?? ""),
+                             valueHash: try Hash32(hex: line["value_hash"]?.stringValue ?? "")))
+        #expect(!proof.verify(root: root, key: try Hash32(hex: line["key"]?.stringValue ?? ""), valueHash: Hash32.zero))
     }
 
     /// Shapes the live test cannot produce on a one-validator chain: every operation type (an

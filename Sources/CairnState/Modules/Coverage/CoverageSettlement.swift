@@ -43,26 +43,25 @@ enum CoverageSettlement {
 
         let balance = try state.account(CoverageModule.pool).balance
         let split = CoverageRewards.split(pool: balance, beacons: beacons, parameters: p)
-        var paid: Amount = 0
+        var payouts: [(DeviceWork, Amount)] = []
         for payout in split.payouts {
             guard let owner = try state.device(payout.device)?.owner else { throw CoverageFault.missingDevice(payout.device) }
-            try state.move(payout.amount, from: CoverageModule.pool, to: owner)
             let counts = work[payout.device] ?? (0, 0)
             let reward = DeviceReward(owner: owner, amount: payout.amount, beacons: counts.beacons, witnesses: counts.witnesses)
             state.set(CoverageKeys.deviceReward(payout.device, epoch), reward)
             state.set(CoverageKeys.epochReward(epoch, payout.device), reward)
-            paid += payout.amount
+            payouts.append((DeviceWork(device: payout.device, owner: owner, work: UInt128(counts.beacons + counts.witnesses)), payout.amount))
         }
+        // The split is HIP-15's, not pro rata to one work figure: the common settlement only pays it
+        // and keeps the records every pool has (runtime.md §8.2).
+        let record = try EpochRewards.pay(pool: CoverageModule.poolName, epoch: epoch, unit: "beacons_and_witnesses", payouts: payouts,
+                                          balance: balance, at: height, module: CoverageModule.name, &state)
         writeCells(epoch: epoch, map: map, work: cellWork, &state)
         tally.settledAt = height
         tally.pool = balance
-        tally.paid = paid
-        tally.devicesPaid = UInt64(split.payouts.count)
+        tally.paid = record.paid
+        tally.devicesPaid = record.devices
         state.set(CoverageKeys.epoch(epoch), tally)
-        state.emit(Event(module: CoverageModule.name, kind: "epoch_settled", [
-            "epoch": String(epoch), "beacons": String(tally.beacons), "pool": String(balance), "paid": String(paid),
-            "remainder": String(balance - paid), "devices_paid": String(split.payouts.count),
-        ]))
     }
 
     /// The resolution whose cells the per-cell records describe: HIP-17's finest level.
