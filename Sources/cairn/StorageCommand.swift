@@ -89,7 +89,7 @@ struct StorageCommand: AsyncParsableCommand {
             let data: StorageDataFile
             do { data = try StorageDataFile(path: file, chunkSize: Int(chunkSize)) } catch { throw UserError("\(error)") }
             if data.root.hex != d["data_root"]?.stringValue {
-                print("warning: \(file) has root \(data.root.hex), not the deal's \(d["data_root"]?.stringValue ?? "?"): the proof will be a fault")
+                FileHandle.standardError.write(Data("warning: \(file) has root \(data.root.hex), not the deal's \(d["data_root"]?.stringValue ?? "?"): the proof will be a fault\n".utf8))
             }
             let chainID = try await StorageLookup.chainID(rpc)
             let proof = try data.proof(chainID: chainID, deal: deal, period: UInt64(period), indices: indices, deviceKey: key)
