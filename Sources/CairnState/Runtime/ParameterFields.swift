@@ -68,3 +68,28 @@ extension TabularParameters {
         self = p
     }
 }
+
+extension TabularParameters {
+    /// The canonical encoding of a table: every field in table order, as a varint (amounts as
+    /// 128-bit varints).
+    public func encode(to writer: inout CanonicalWriter) {
+        for field in Self.fields {
+            switch field {
+            case .integer(_, let path): writer.write(varint: self[keyPath: path])
+            case .amount(_, let path): writer.write(varint: self[keyPath: path])
+            }
+        }
+    }
+
+    /// Reads `encode(to:)`'s fields over the defaults; errors name the field as `owner.field`.
+    public static func decodeTable(_ reader: inout CanonicalReader, owner: String) throws(CanonicalDecodingError) -> Self {
+        var p = Self.defaults
+        for field in fields {
+            switch field {
+            case .integer(let name, let path): p[keyPath: path] = try reader.readVarint("\(owner).\(name)")
+            case .amount(let name, let path): p[keyPath: path] = try reader.readVarint128("\(owner).\(name)")
+            }
+        }
+        return p
+    }
+}

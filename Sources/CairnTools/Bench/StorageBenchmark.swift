@@ -31,6 +31,8 @@ public struct StorageBenchmark: Sendable {
         public var admissionSeconds = 0.0
         public var blockSeconds = 0.0
         public var faults = 0
+        /// Periods the deals record as proven, read back from state: every committed proof's.
+        public var proven = 0
 
         public var lines: [String] {
             let o = options
@@ -39,7 +41,7 @@ public struct StorageBenchmark: Sendable {
             let recoverRate = recover.max() ?? 1
             return [
                 "libsecp256k1 recover:   \(recover.map(f).joined(separator: ", "))/s on all cores (before, after; the ratio uses the higher, \(f(recoverRate)))",
-                "storage proofs:         \(proofs) (\(o.challenges) chunks of \(o.chunkSize) bytes with paths, a \(o.dealSize >> 20) MiB deal, \(proofBytes / max(proofs, 1)) bytes each) in \(blocks) blocks, \(faults) faults",
+                "storage proofs:         \(proofs) (\(o.challenges) chunks of \(o.chunkSize) bytes with paths, a \(o.dealSize >> 20) MiB deal, \(proofBytes / max(proofs, 1)) bytes each) in \(blocks) blocks; deals record \(proven) proven, \(faults) faults",
                 "admission (decode, recover, rules): \(f(Double(proofs) / max(admissionSeconds, 1e-9)))/s",
                 "blocks (build, execute, vote, synced commit): \(f(Double(proofs) / max(blockSeconds, 1e-9)))/s",
                 "verified and committed: \(f(rate)) proofs/s (admission + blocks, \(String(format: "%.2f", admissionSeconds + blockSeconds)) s)",
@@ -174,7 +176,9 @@ public struct StorageBenchmark: Sendable {
             log("  round \(rounds): \(due.count) proofs committed in block \(blocks.map { String($0.header.height) }.joined(separator: ", "))")
         }
         for id in 1...UInt64(o.deals) {
-            report.faults += Int(try node.chain.database.entry(DealRecord.self, StorageKeys.deal(id))?.faults ?? 0)
+            let deal = try node.chain.database.entry(DealRecord.self, StorageKeys.deal(id))
+            report.faults += Int(deal?.faults ?? 0)
+            report.proven += Int(deal?.proven ?? 0)
         }
         report.recover.append(try await RecoverRate.measure(onboardings, cores: o.cores).perSecondAllCores)
         return report

@@ -196,17 +196,7 @@ public struct CoverageParameters: TabularParameters {
             ?? range("epoch_length", epochLength, 1, UInt64(UInt32.max))
     }
 
-    public func encode(to writer: inout CanonicalWriter) {
-        for field in Self.fields {
-            if case .integer(_, let path) = field { writer.write(varint: self[keyPath: path]) }
-        }
-    }
-
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        var p = CoverageParameters()
-        for field in Self.fields {
-            if case .integer(let name, let path) = field { p[keyPath: path] = try reader.readVarint("coverage.\(name)") }
-        }
-        self = p
+        self = try Self.decodeTable(&reader, owner: "coverage")
     }
 }

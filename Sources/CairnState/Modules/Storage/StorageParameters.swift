@@ -95,23 +95,7 @@ public struct StorageParameters: TabularParameters {
         UInt128(capacity / Self.gib + (capacity % Self.gib == 0 ? 0 : 1)) * providerCollateralPerGiB
     }
 
-    public func encode(to writer: inout CanonicalWriter) {
-        for field in Self.fields {
-            switch field {
-            case .integer(_, let path): writer.write(varint: self[keyPath: path])
-            case .amount(_, let path): writer.write(varint: self[keyPath: path])
-            }
-        }
-    }
-
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        var p = StorageParameters()
-        for field in Self.fields {
-            switch field {
-            case .integer(let name, let path): p[keyPath: path] = try reader.readVarint("storage.\(name)")
-            case .amount(let name, let path): p[keyPath: path] = try reader.readVarint128("storage.\(name)")
-            }
-        }
-        self = p
+        self = try Self.decodeTable(&reader, owner: "storage")
     }
 }

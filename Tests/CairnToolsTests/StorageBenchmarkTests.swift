@@ -1,0 +1,19 @@
+import CairnTools
+import Testing
+
+/// `cairn bench storage` at a tiny size: every proof it times is committed and recorded as proven.
+@Suite(.serialized)
+struct StorageBenchmarkTests {
+    @Test func everyTimedProofIsCommittedAndProven() async throws {
+        var options = StorageBenchmark.Options()
+        options.deals = 30
+        options.rounds = 2
+        options.providers = 4
+        options.dealSize = 1 << 20
+        let report = try await StorageBenchmark(options: options).run(log: { _ in })
+        #expect(report.proofs == 60 && report.proven == 60 && report.faults == 0, "\(report.lines)")
+        // 5 answers of 1 KiB with 10-hash paths for 1 024 chunks.
+        #expect(report.proofBytes / report.proofs > 5 * (1_024 + 10 * 32))
+        #expect(report.admissionSeconds > 0 && report.blockSeconds > 0)
+    }
+}
