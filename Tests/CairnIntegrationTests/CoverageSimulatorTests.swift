@@ -11,46 +11,24 @@ struct CoverageSimulatorTests {
     /// The rules a location lie can trip: the signal, or a distance bound.
     static let locationRules: Set<String> = ["rssi_too_high", "too_far", "too_close"]
 
-    /// The devnet genesis with 4 challenges a block for 400 hotspots (beacon_interval 100), a
-    /// 50-block window so a busy machine still includes every attestation, and 50-block epochs.
-    static func genesis(in directory: String) throws -> String {
-        let data = try Data(contentsOf: URL(fileURLWithPath: NodeProcess.repoRoot + "/genesis/devnet.json"))
-        var genesis = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        var params = try #require(genesis["params"] as? [String: Any])
-        var coverage = params["coverage"] as? [String: Any] ?? [:]
-        coverage["beacon_interval"] = 100
-        coverage["challenge_window"] = 50
-        coverage["epoch_length"] = 50
-        params["coverage"] = coverage
-        genesis["params"] = params
-        let path = directory + "/genesis.json"
-        try JSONSerialization.data(withJSONObject: genesis, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     @Test func everyCheaterIsCaughtByItsRule() async throws {
-        let home = temporaryDirectory("simulate")
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let genesis = try Self.genesis(in: home)
-        let node = try await NodeProcess(
-            ["devnet", "--home", home + "/node", "--genesis", genesis,
-             "--keys", NodeProcess.repoRoot + "/genesis/devnet-keys.json", "--block-interval-ms", "200"],
-            logPath: home + "/node.log")
-        defer { _ = node.terminate() }
+        // 4 challenges a block for 400 hotspots (beacon_interval 100), a 50-block window so a busy
+        // machine still includes every attestation, and 50-block epochs.
+        let devnet = try await SimulatorDevnet("simulate", params: [
+            "coverage": ["beacon_interval": 100, "challenge_window": 50, "epoch_length": 50],
+        ])
+        defer { devnet.stop() }
+        let node = devnet.node
 
         let run = try cairn(["simulate", "coverage", "--rpc", node.rpcURL, "--json", "--hotspots", "400", "--blocks", "120",
                              "--seed", "7", "--spoofers", "0.05", "--fabricators", "0.03", "--colluders", "0.025",
                              "--inflated", "0.03", "--replayers", "0.03", "--self-witnesses", "0.03", "--late", "0.03",
                              "--wrong-frequency", "0.03", "--unknown-maker", "0.02"])
-        try #require(run.status == 0, "simulate failed:\n\(run.err)\n\(node.log.suffix(3_000))")
-        let report = try JSONText.parse(run.out)
-        let classes = try #require(report["classes"])
-        func rejected(_ c: String) -> [String: Int] {
-            (classes[c]?["rejected"]?.objectValue ?? [:]).mapValues { Int($0.integerValue ?? 0) }
-        }
-        func count(_ c: String, _ field: String) -> Int { Int(classes[c]?[field]?.integerValue ?? 0) }
-        func reward(_ c: String) -> Amount { classes[c]?["reward_per_device"]?.stringValue.flatMap { Amount($0) } ?? 0 }
-        let summary = "\(run.err)\n\(JSONText.string(report))"
+        let out = try SimulationOutput(run, node: node)
+        let report = out.report, classes = try #require(report["classes"]), summary = out.summary
+        func rejected(_ c: String) -> [String: Int] { out.counts(c, "rejected") }
+        func count(_ c: String, _ field: String) -> Int { out.int(c, field) }
+        func reward(_ c: String) -> Amount { out.amount(c, "reward_per_device") }
 
         // Honest hotspots: heard, paid, never refused.
         #expect(count("honest", "accepted") > 100, "\(summary)")

@@ -34,14 +34,9 @@ public struct CoverageSimulator: Sendable {
     public func run(log: @escaping @Sendable (String) -> Void) async throws -> SimulationReport {
         let started = ContinuousClock.now
         let node = SimulationNode(url: options.rpc)
-        guard let chainID = try await node.call("node_status", [:])["chain_id"]?.stringValue else {
-            throw SimulationError("node_status returned no chain_id")
-        }
-        let params = try await node.call("state_getParams", [:])["params"]
-        guard let coverageJSON = params?["coverage"] else { throw SimulationError("the node has no coverage module (state_getParams)") }
-        let coverage = try Self.parameters(CoverageParameters.self, coverageJSON)
-        let devices = try Self.parameters(DevicesParameters.self, params?["devices"] ?? [:])
-        let fee = (params?["consensus"]?["min_transaction_fee"]?.stringValue).flatMap { Amount($0) } ?? AmountFormat.unit / 1_000
+        let chain = try await SimulationChain.connect(node)
+        let chainID = chain.chainID, devices = chain.devices
+        let coverage = try chain.module(CoverageParameters.self, "coverage")
 
         let plan = try FleetPlan(options.fleet)
         var report = SimulationReport()
@@ -52,9 +47,9 @@ public struct CoverageSimulator: Sendable {
         for h in plan.hotspots { report.classes[h.fleetClass, default: ClassTally()].devices += 1 }
         log("fleet: \(plan.hotspots.count) hotspots around (\(options.fleet.centreLatitude), \(options.fleet.centreLongitude)), seed \(options.fleet.seed), chain \(chainID)")
 
-        let onboarding = FleetOnboarding(node: node, plan: plan, chainID: chainID, fee: fee, devices: devices, maker: options.maker,
-                                         funder: options.funder, log: log)
-        try await onboarding.fundOwners()
+        let onboarding = FleetOnboarding(sender: ChainSender(node: node, chainID: chainID, fee: chain.fee), maker: options.maker,
+                                         rogueMaker: plan.rogueMaker, owners: plan.owners, devices: plan.devices, log: log)
+        try await onboarding.fund(onboarding.ownerNeeds(devices), from: options.funder)
         let (admitted, refused) = try await onboarding.onboard()
         let locationRefused = try await onboarding.assertLocations(admitted)
         for c in FleetClass.allCases {
@@ -85,10 +80,6 @@ public struct CoverageSimulator: Sendable {
     /// The first height at or after `height` that ends an epoch.
     static func settlementHeight(after height: UInt64, epochLength: UInt64) -> UInt64 {
         (height + epochLength - 1) / epochLength * epochLength
-    }
-
-    static func parameters<P: TabularParameters>(_ type: P.Type, _ json: JSONValue) throws -> P {
-        do { return try P(json: json, base: P.defaults) } catch { throw SimulationError("state_getParams: \(error)") }
     }
 
     /// For every height of the run, once committed: reads its challenges and submits an
@@ -124,15 +115,13 @@ public struct CoverageSimulator: Sendable {
             }
             buildTime += ContinuousClock.now - buildStart
             let submitStart = ContinuousClock.now
-            let outcomes = try await node.batch(built.map {
-                ("attest_submit", ["attestation": .string(Hex.prefixed($0.attestation.attestation.canonicalBytes))])
-            })
+            let outcomes = try await node.submit(built.map(\.attestation.attestation))
             for (i, outcome) in outcomes.enumerated() {
                 report.attestations.built += 1
                 switch outcome {
                 case .success: report.attestations.admitted += 1
-                case .failure(let e):
-                    let reason = e.data?["reason"]?.stringValue ?? e.message
+                case .failure(let refusal):
+                    let reason = refusal.reason
                     built[i].refusal = reason
                     report.attestations.refused[reason, default: 0] += 1
                 }

@@ -3,114 +3,77 @@ import CairnCrypto
 import CairnRPC
 import CairnState
 
-/// Puts the fleet on the chain: funds the owners, onboards every hotspot through its maker, then
-/// asserts each one's location, in batches, waiting for each step to commit.
-struct FleetOnboarding: Sendable {
-    let node: SimulationNode
-    let plan: FleetPlan
-    let chainID: String
-    let fee: Amount
-    let devices: DevicesParameters
+/// Puts a fleet on the chain, whatever its devices prove: funds the owners, onboards every device
+/// through its maker, then asserts the places of those that have one, each step in batches and
+/// committed before the next. Device indices are positions in `devices`.
+struct FleetOnboarding<Class: Hashable & Sendable>: Sendable {
+    let sender: ChainSender
     let maker: PrivateKey
-    let funder: PrivateKey
+    /// Signs the devices of the unknown-maker class (no chain lists it).
+    let rogueMaker: PrivateKey
+    let owners: [PrivateKey]
+    let devices: [FleetDevice<Class>]
     let log: @Sendable (String) -> Void
 
-    /// Refusals of the onboardings, by class then reason.
-    typealias Refusals = [FleetClass: [String: Int]]
+    /// Refusals by class, then reason.
+    typealias Refusals = [Class: [String: Int]]
 
-    func transaction(_ key: PrivateKey, nonce: UInt64, _ operation: CairnCore.Operation) -> JSONValue {
-        let tx = UnsignedTransaction(chainID: chainID, nonce: nonce, fee: fee, operation: operation).signed(with: key)
-        return ["tx": .string(Hex.prefixed(tx.canonicalBytes))]
+    /// What each owner needs for its devices' onboarding and location fees (with the
+    /// transactions' fees), plus `extra` of each device's, plus 1 CAIRN.
+    func ownerNeeds(_ parameters: DevicesParameters, extra: (FleetDevice<Class>) -> Amount = { _ in 0 }) -> [Int: Amount] {
+        var needs: [Int: Amount] = [:]
+        for d in devices {
+            let location = d.place == nil ? 0 : parameters.locationFee + sender.fee
+            needs[d.owner, default: AmountFormat.unit] += parameters.onboardingFee + sender.fee + location + extra(d)
+        }
+        return needs
     }
 
-    func nextNonce(_ address: Address) async throws -> UInt64 {
-        let account = try await node.call("state_getAccount", ["address": .string(address.checksummed)])
-        guard let n = account["next_nonce"]?.integerValue else { throw SimulationError("state_getAccount returned no next_nonce") }
-        return UInt64(n)
-    }
-
-    /// Each owner gets what its devices burn and pay in fees, plus 1 CAIRN.
-    func fundOwners() async throws {
-        var devicesPerOwner = [Int](repeating: 0, count: plan.owners.count)
-        for h in plan.hotspots { devicesPerOwner[h.owner] += 1 }
-        var nonce = try await nextNonce(funder.address)
-        var calls: [(String, JSONValue)] = []
-        var needs: [(Address, Amount)] = []
-        for (i, owner) in plan.owners.enumerated() where devicesPerOwner[i] > 0 {
-            let amount = Amount(devicesPerOwner[i]) * (devices.onboardingFee + devices.locationFee + 2 * fee) + AmountFormat.unit
-            calls.append(("tx_send", transaction(funder, nonce: nonce, .transfer(to: owner.address, amount: amount))))
-            needs.append((owner.address, amount))
-            nonce += 1
+    /// Pays each owner (by index) its amount from `funder`, and waits for the transfers to commit.
+    func fund(_ needs: [Int: Amount], from funder: PrivateKey) async throws {
+        let items = needs.sorted { $0.key < $1.key }.map {
+            ChainSender.Item(sender: funder, operation: .transfer(to: owners[$0.key].address, amount: $0.value))
         }
-        for (i, outcome) in try await node.batch(calls).enumerated() {
-            if case .failure(let e) = outcome { throw SimulationError("funding owner \(i) from \(funder.address) refused: \(e.message)") }
-        }
-        log("funding \(needs.count) owner accounts from \(funder.address)…")
-        try await node.wait("the owners' funding") {
-            let accounts = try await node.batchValues(needs.map { ("state_getAccount", ["address": .string($0.0.checksummed)]) })
-            return zip(accounts, needs).allSatisfy { account, need in
-                (account["balance"]?.stringValue).flatMap { Amount($0) }.map { $0 >= need.1 } ?? false
-            }
+        log("funding \(items.count) accounts from \(funder.address)…")
+        for outcome in try await sender.commit(items, what: "the funding transfers") {
+            if case .refused(let reason) = outcome { throw SimulationError("a funding transfer from \(funder.address) was refused: \(reason)") }
         }
     }
 
-    /// Sends every onboarding; returns the devices admitted and the refusals. The unknown maker's
-    /// customer reuses its first nonce for each attempt: a refused transaction never takes one.
+    /// Sends every onboarding; returns the devices committed and the refusals. The unknown
+    /// maker's customer reuses its nonce for each attempt.
     func onboard() async throws -> (admitted: Set<Int>, refusals: Refusals) {
-        let before = try await hotspotCounts()
-        var nonces: [Int: UInt64] = [:]
-        var calls: [(String, JSONValue)] = []
-        for h in plan.hotspots {
-            let owner = plan.owners[h.owner]
-            let claim = OnboardingClaim(chainID: chainID, publicKey: h.key.publicKey.compressed, owner: owner.address, kind: .hotspot)
-            let signer = h.fleetClass == .unknownMaker ? plan.rogueMaker : maker
-            let op = DeviceOperation.onboard(DeviceOnboarding(claim, makerSignature: claim.makerSignature(signer), deviceKey: h.key))
-            let nonce = nonces[h.owner] ?? 0
-            if h.fleetClass != .unknownMaker { nonces[h.owner] = nonce + 1 }
-            calls.append(("tx_send", transaction(owner, nonce: nonce, .device(op))))
+        log("onboarding \(devices.count) devices through maker \(maker.address)…")
+        return try await perDevice(Array(devices.indices), what: "onboardings") { d in
+            let owner = owners[d.owner].address
+            let claim = OnboardingClaim(chainID: sender.chainID, publicKey: d.key.publicKey.compressed, owner: owner, kind: d.kind)
+            return .device(.onboard(DeviceOnboarding(claim, makerSignature: claim.makerSignature(d.rogueMaker ? rogueMaker : maker),
+                                                     deviceKey: d.key)))
         }
-        log("onboarding \(calls.count) hotspots through maker \(maker.address)…")
-        var admitted = Set<Int>(), refusals: Refusals = [:]
-        for (h, outcome) in zip(plan.hotspots, try await node.batch(calls)) {
-            switch outcome {
-            case .success: admitted.insert(h.index)
-            case .failure(let e): refusals[h.fleetClass, default: [:]][e.data?["reason"]?.stringValue ?? e.message, default: 0] += 1
-            }
-        }
-        let target = before.onboarded + admitted.count
-        try await node.wait("\(admitted.count) onboardings to commit") { try await hotspotCounts().onboarded >= target }
-        return (admitted, refusals)
     }
 
-    /// Asserts each admitted hotspot at its claimed place (its first assertion, nonce 0).
+    /// Asserts the place of each admitted device that has one (its first assertion, nonce 0).
     func assertLocations(_ admitted: Set<Int>) async throws -> Refusals {
-        let before = try await hotspotCounts()
-        var nonces: [Int: UInt64] = [:]
-        var calls: [(String, JSONValue)] = [], sent: [SimHotspot] = []
-        for h in plan.hotspots where admitted.contains(h.index) {
-            let owner = plan.owners[h.owner]
-            var nonce = nonces[h.owner] ?? 0
-            if nonces[h.owner] == nil { nonce = try await nextNonce(owner.address) }
-            nonces[h.owner] = nonce + 1
-            let assertion = LocationAssertion(chainID: chainID, deviceKey: h.key, owner: owner.address, place: h.asserted.asserted, nonce: 0)
-            calls.append(("tx_send", transaction(owner, nonce: nonce, .device(.assertLocation(assertion)))))
-            sent.append(h)
-        }
-        log("asserting \(calls.count) locations…")
-        var refusals: Refusals = [:], accepted = 0
-        for (h, outcome) in zip(sent, try await node.batch(calls)) {
-            switch outcome {
-            case .success: accepted += 1
-            case .failure(let e): refusals[h.fleetClass, default: [:]][e.data?["reason"]?.stringValue ?? e.message, default: 0] += 1
-            }
-        }
-        let target = before.located + accepted
-        try await node.wait("\(accepted) location assertions to commit") { try await hotspotCounts().located >= target }
-        return refusals
+        let located = devices.indices.filter { admitted.contains($0) && devices[$0].place != nil }
+        return try await perDevice(located, what: "location assertions") { d in
+            .device(.assertLocation(LocationAssertion(chainID: sender.chainID, deviceKey: d.key, owner: owners[d.owner].address,
+                                                      place: d.place!, nonce: 0)))
+        }.refusals
     }
 
-    func hotspotCounts() async throws -> (onboarded: Int, located: Int) {
-        let counts = try await node.call("devices_getCounts", [:])["hotspot"]
-        return (Int(counts?["onboarded"]?.integerValue ?? 0), Int(counts?["located"]?.integerValue ?? 0))
+    /// Sends one operation per device from its owner and waits for them to commit.
+    func perDevice(_ indices: [Int], what: String, _ operation: (FleetDevice<Class>) -> CairnCore.Operation) async throws
+        -> (admitted: Set<Int>, refusals: Refusals) {
+        guard !indices.isEmpty else { return ([], [:]) }
+        let items = indices.map { ChainSender.Item(sender: owners[devices[$0].owner], operation: operation(devices[$0]),
+                                                   takesNonce: !devices[$0].rogueMaker) }
+        var admitted = Set<Int>(), refusals: Refusals = [:]
+        for (i, outcome) in zip(indices, try await sender.commit(items, what: "\(indices.count) \(what)")) {
+            switch outcome {
+            case .committed: admitted.insert(i)
+            case .refused(let reason): refusals[devices[i].fleetClass, default: [:]][reason, default: 0] += 1
+            }
+        }
+        return (admitted, refusals)
     }
 }

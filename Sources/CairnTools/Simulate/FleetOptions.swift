@@ -31,20 +31,10 @@ public struct FleetOptions: Sendable {
     /// Hotspots per class: each share of `hotspots` rounded (colluders to whole rooms), the farm,
     /// and honest the remainder.
     public func counts() throws(SimulationError) -> [FleetClass: Int] {
-        var counts: [FleetClass: Int] = [:]
-        for (c, share) in shares where c != .honest && c != .cellFarm {
-            guard share >= 0, share <= 1 else { throw SimulationError("the share of \(c.rawValue) must be between 0 and 1, not \(share)") }
-            var n = Int((share * Double(hotspots)).rounded())
-            if c == .colluder, n > 0 { n = max(colluderGroup, n / colluderGroup * colluderGroup) }
-            counts[c] = n
+        try ClassShares.counts(shares.filter { $0.key != .cellFarm }, fixed: [.cellFarm: farmSize], total: hotspots, honest: .honest,
+                               noun: "hotspots") { c, n in
+            c == .colluder && n > 0 ? max(colluderGroup, n / colluderGroup * colluderGroup) : n
         }
-        counts[.cellFarm] = farmSize
-        let cheaters = counts.values.reduce(0, +)
-        guard cheaters <= hotspots else {
-            throw SimulationError("the cheater classes and the farm need \(cheaters) hotspots, more than --hotspots \(hotspots)")
-        }
-        counts[.honest] = hotspots - cheaters
-        return counts
     }
 }
 

@@ -1,6 +1,7 @@
 import CairnCore
 import CairnCrypto
 import CairnGeo
+import CairnState
 import Foundation
 
 /// One simulated hotspot: its key, what it is, where its radio is and where it says it is.
@@ -35,9 +36,7 @@ struct FleetPlan: Sendable {
     /// Honest hotspots keep out of a disc this wide around the farm, so its ring stays empty.
     static let farmClearance = 3_000.0
 
-    static func key(_ seed: UInt64, _ purpose: String) -> PrivateKey {
-        try! PrivateKey(bytes: Hash32.sha256(Array("cairn-simulate-coverage/\(seed)/\(purpose)".utf8)).bytes)
-    }
+    static func key(_ seed: UInt64, _ purpose: String) -> PrivateKey { SimulationKey.derive("coverage", seed: seed, purpose) }
 
     init(_ o: FleetOptions) throws(SimulationError) {
         let counts = try o.counts()
@@ -134,4 +133,10 @@ struct FleetPlan: Sendable {
     }
 
     func members(of c: FleetClass) -> [SimHotspot] { hotspots.filter { $0.fleetClass == c } }
+
+    /// The hotspots as the onboarding sees them, in index order.
+    var devices: [FleetDevice<FleetClass>] {
+        hotspots.map { FleetDevice(key: $0.key, kind: .hotspot, fleetClass: $0.fleetClass, owner: $0.owner,
+                                   rogueMaker: $0.fleetClass == .unknownMaker, place: $0.asserted.asserted) }
+    }
 }

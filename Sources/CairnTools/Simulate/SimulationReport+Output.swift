@@ -5,31 +5,24 @@ extension SimulationReport {
     /// Classes in the fleet, in declaration order.
     var present: [FleetClass] { FleetClass.allCases.filter { self[$0].devices > 0 } }
 
-    static func reasons(_ counts: [String: Int]) -> String {
-        counts.isEmpty ? "-" : counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-    }
-
-    static func cairn(_ amount: Amount) -> String { AmountFormat.display(amount) }
-
     public var lines: [String] {
         var out = ["Coverage simulation on \(chainID): \(hotspots) hotspots, seed \(seed), challenges at heights \(firstHeight)…\(lastHeight), "
                    + "rewards through the settlement at \(settledAt) (epochs \(epochs.lowerBound)…\(epochs.upperBound)), \(Int(seconds)) s", ""]
         out.append("Attestations: \(attestations.built) built, \(attestations.admitted) admitted, \(attestations.included) included, "
-                   + "\(attestations.notIncluded) admitted but not included; refused at submission: \(Self.reasons(attestations.refused))"
+                   + "\(attestations.notIncluded) admitted but not included; refused at submission: \(ReportText.reasons(attestations.refused))"
                    + (attestations.skipped > 0 ? "; \(attestations.skipped) challenges skipped, the simulator having fallen behind" : ""))
         for c in present {
             let t = self[c]
             out.append("")
             out.append("\(c.rawValue): \(t.devices) devices, \(t.onboarded) onboarded")
-            if !t.onboardingRefused.isEmpty { out.append("  onboarding refused: \(Self.reasons(t.onboardingRefused))") }
-            if !t.locationRefused.isEmpty { out.append("  location refused: \(Self.reasons(t.locationRefused))") }
+            if !t.onboardingRefused.isEmpty { out.append("  onboarding refused: \(ReportText.reasons(t.onboardingRefused))") }
+            if !t.locationRefused.isEmpty { out.append("  location refused: \(ReportText.reasons(t.locationRefused))") }
             guard t.onboarded > 0 else { continue }
             let rate = t.catchRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
             out.append("  receipts: \(t.receiptsSubmitted) submitted, \(t.accepted) accepted (\(t.valid) valid, \(t.validNotSelected) not selected), "
                        + "\(t.rejectedTotal) rejected (\(rate) of those judged), \(t.receiptsRefusedWithAttestation + t.receiptsNotIncluded) never judged")
-            out.append("  rejected: \(Self.reasons(t.rejected))")
-            out.append("  rewarded: \(Self.cairn(t.rewarded)) to \(t.devicesRewarded) devices, \(Self.cairn(t.rewardPerDevice)) per onboarded device")
+            out.append("  rejected: \(ReportText.reasons(t.rejected))")
+            out.append("  rewarded: \(ReportText.cairn(t.rewarded)) to \(t.devicesRewarded) devices, \(ReportText.cairn(t.rewardPerDevice)) per onboarded device")
         }
         if !farm.isEmpty {
             out.append("")
@@ -39,7 +32,6 @@ extension SimulationReport {
         return out
     }
 
-    static func object(_ counts: [String: Int]) -> JSONValue { .object(counts.mapValues { .integer(Int64($0)) }) }
 
     public var json: JSONValue {
         var classes: [String: JSONValue] = [:]
@@ -47,12 +39,12 @@ extension SimulationReport {
             let t = self[c]
             classes[c.rawValue] = [
                 "devices": .integer(Int64(t.devices)), "onboarded": .integer(Int64(t.onboarded)),
-                "onboarding_refused": Self.object(t.onboardingRefused), "location_refused": Self.object(t.locationRefused),
+                "onboarding_refused": ReportText.object(t.onboardingRefused), "location_refused": ReportText.object(t.locationRefused),
                 "receipts_submitted": .integer(Int64(t.receiptsSubmitted)),
                 "receipts_refused_with_attestation": .integer(Int64(t.receiptsRefusedWithAttestation)),
                 "receipts_not_included": .integer(Int64(t.receiptsNotIncluded)),
                 "accepted": .integer(Int64(t.accepted)), "valid": .integer(Int64(t.valid)),
-                "valid_not_selected": .integer(Int64(t.validNotSelected)), "rejected": Self.object(t.rejected),
+                "valid_not_selected": .integer(Int64(t.validNotSelected)), "rejected": ReportText.object(t.rejected),
                 "catch_rate": t.catchRate.map { .number(String(format: "%.4f", $0)) } ?? .null,
                 "rewarded": .string(String(t.rewarded)), "devices_rewarded": .integer(Int64(t.devicesRewarded)),
                 "reward_per_device": .string(String(t.rewardPerDevice)),
@@ -65,7 +57,7 @@ extension SimulationReport {
             "seconds": .number(String(format: "%.1f", seconds)),
             "attestations": [
                 "skipped": .integer(Int64(attestations.skipped)), "built": .integer(Int64(attestations.built)), "admitted": .integer(Int64(attestations.admitted)),
-                "refused": Self.object(attestations.refused), "included": .integer(Int64(attestations.included)),
+                "refused": ReportText.object(attestations.refused), "included": .integer(Int64(attestations.included)),
                 "not_included": .integer(Int64(attestations.notIncluded)),
             ],
             "classes": .object(classes),
