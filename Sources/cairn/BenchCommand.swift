@@ -5,7 +5,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures.",
-        subcommands: [Transfers.self, Network.self, Attestations.self, Storage.self])
+        subcommands: [Transfers.self, Network.self, Attestations.self, Storage.self, Energy.self])
 
     struct Transfers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -98,6 +98,41 @@ struct BenchCommand: AsyncParsableCommand {
             options.dealSize = dealSizeMib << 20
             options.cores = cores
             let report = try await StorageBenchmark(options: options).run()
+            print("")
+            for line in report.lines { print(line) }
+        }
+    }
+
+    struct Energy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Hourly 12-slot meter batches verified and committed per second through an in-process node, beside the raw libsecp256k1 recovery rate.",
+            discussion: """
+            Onboards, locates and registers --meters wind meters through real transactions, then for --rounds hours \
+            signs each meter's batch of twelve 5-minute readings off the clock (slots in the recent past, inside the \
+            submission window), packs them into gateway attestations, submits those to the attestation pool and commits \
+            the blocks (timed). Every reading's verdict is counted from state: a correct run rejects none.
+            """)
+        @Option(help: "Meters, each signing one batch a round.") var meters: Int = 20_000
+        @Option(help: "Rounds (hours of readings) measured, 1 to 40.") var rounds: Int = 3
+        @Option(help: "Owner accounts the meters are spread over.") var owners: Int = 100
+        @Option(help: "Each meter's nameplate capacity in watts (at least 4788: the meters produce up to 399 Wh a slot).")
+        var capacity: UInt64 = 5_000
+        @Option(help: "Cores to use (default: all).") var cores: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        func validate() throws {
+            guard meters > 0, owners > 0, cores > 0 else { throw ValidationError("--meters, --owners and --cores must be positive") }
+            guard (1...40).contains(rounds) else { throw ValidationError("--rounds must be 1 to 40 (the hours must fit the 2-day submission window)") }
+            guard (4_788...5_000_000).contains(capacity) else { throw ValidationError("--capacity must be 4788 to 5000000 W, not \(capacity)") }
+        }
+
+        func run() async throws {
+            var options = EnergyBenchmark.Options()
+            options.meters = meters
+            options.rounds = rounds
+            options.owners = owners
+            options.capacity = capacity
+            options.cores = cores
+            let report = try await EnergyBenchmark(options: options).run(log: { print($0); fflush(nil) })
             print("")
             for line in report.lines { print(line) }
         }

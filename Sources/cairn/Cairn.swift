@@ -7,7 +7,7 @@ struct Cairn: AsyncParsableCommand {
         abstract: "Cairn: a proof-of-stake chain for decentralized physical infrastructure.",
         subcommands: [
             DevnetCommand.self, LocalnetCommand.self, InitCommand.self, StartCommand.self, KeysCommand.self,
-            TxCommand.self, QueryCommand.self, DeviceCommand.self, MakerCommand.self, CoverageCommand.self, StorageCommand.self, BenchCommand.self,
+            TxCommand.self, QueryCommand.self, DeviceCommand.self, MakerCommand.self, CoverageCommand.self, StorageCommand.self, EnergyCommand.self, BenchCommand.self,
             SimulateCommand.self,
         ])
 }

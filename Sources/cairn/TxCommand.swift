@@ -250,6 +250,9 @@ func waitForCommit(rpc: JSONRPCClient, id: String, timeout: Duration) async thro
         let tx = try await rpc.call("chain_getTransaction", ["id": .string(id)])
         switch tx["status"]?.stringValue {
         case "committed": return tx
+        case "dropped":
+            // Admitted, then refused when a block was built (another transaction changed what it relied on).
+            throw UserError("transaction \(id) was dropped (\(tx["reason"]?.stringValue ?? "?")): \(tx["message"]?.stringValue ?? "")")
         case "unknown": throw UserError("transaction \(id) is no longer pending and was not committed (dropped by the mempool)")
         default: try await Task.sleep(for: .milliseconds(200))
         }
