@@ -102,7 +102,7 @@ final class EnergyChain {
 
     func query(_ name: String, _ args: [String: JSONValue]) throws -> JSONValue {
         let query = try #require(EnergyModule().queries().first { $0.name == name })
-        var view = StateView(EnergyLatest(database: database))
+        var view = StateView(Latest(database: database))
         return try query.handler(QueryArguments(args), &view)
     }
 
@@ -125,17 +125,4 @@ enum EnergyFixture {
     }
 
     static func attestation(_ batches: SignedBatch...) -> EnergyAttestation { EnergyAttestation(batches: batches) }
-}
-
-/// The database's latest committed state, listable, as the node serves queries from.
-struct EnergyLatest: StateReader, StateScanner {
-    let database: ChainDatabase
-    func value(at key: StateKey) throws -> [UInt8]? { try database.entry(key) }
-    func account(_ address: Address) throws -> Account { try database.account(address) }
-    func entries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
-        try database.stateEntries(namespace: namespace, prefix: prefix, from: from, limit: limit, snapshot: nil)
-    }
-    func indexEntries(namespace: UInt8, prefix: [UInt8], from: [UInt8]?, limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
-        try database.indexEntries(namespace: namespace, prefix: prefix, from: from, limit: limit, snapshot: nil)
-    }
 }

@@ -38,7 +38,7 @@ struct EnergyReadingTests {
     static let good = F.batch(m[0], [(morning, 1_030_500, 5)])
 
     @Test func everyReadingRuleRejectsWithItsReasonAndChangesNothingElse() throws {
-        let m = Self.m, base = Self.base, night = Self.night, morning = Self.morning
+        let m = Self.m, base = Self.base, morning = Self.morning
         let tooOld = C.lastSlot - 576 - 1
         let forged = ReadingBatch(meter: m[0].address, readings: [MeterReading(slot: morning, energy: 1_030_500, sequence: 5)])
             .signed(with: m[1], chainID: chainID)
@@ -54,8 +54,6 @@ struct EnergyReadingTests {
             (F.batch(m[0], [(base, 1_000_100, 2)]), 0, "slot_not_after_last"),
             (F.batch(m[0], [(base + 10, 1_000_100, 1)]), 0, "sequence_not_increasing"),
             (F.batch(m[0], [(base + 10, 999_999, 2)]), 0, "energy_decreased"),
-            (F.batch(m[0], [(base + 1, 1_000_438, 2)]), 0, "exceeds_capacity"),
-            (F.batch(m[0], [(night, 1_000_100, 2)]), 0, "solar_at_night"),
         ]
         let all = try Self.rulesChain(), alone = try Self.rulesChain()
         let before = try all.meter(Self.m[0])
@@ -68,8 +66,6 @@ struct EnergyReadingTests {
             let expected = bad.filter { $0.1 == i }.map(\.2).sorted()
             #expect(try all.rejected(key).sorted() == expected, "meter \(i + 1)")
         }
-        let capacity = try all.query("getRejectedReadings", ["meter": .string(Self.m[0].address.checksummed), "from_slot": .integer(Int64(Self.base + 1))])
-        #expect(capacity["readings"]?.arrayValue?.first?["detail"]?.stringValue == "exceeds_capacity: 438 Wh since the last reading exceeds the capacity bound 437 Wh")
 
         // Nothing but the epoch's tally of refused readings differs from the good batch alone.
         let epochNamespace = EnergyKeys.epoch
@@ -82,6 +78,30 @@ struct EnergyReadingTests {
         #expect(before?.last == LastReading(slot: Self.base, energy: 1_000_000, sequence: 1))
         let epoch = try all.query("getEpoch", ["epoch": .integer(Int64(EpochRewards.epoch(of: all.height, length: 6)))])
         #expect(epoch["rejected"]?.integerValue == Int64(bad.count))
+    }
+
+    /// Rules 12 and 13 refuse energy the register did count: it is forfeited, not left for the
+    /// next reading to claim (an over-nameplate turbine or a night "solar" meter gains nothing).
+    @Test func capacityAndNightRefusalsForfeitTheEnergyTheyClaimed() throws {
+        let c = try Self.rulesChain(), meter = Self.m[0], base = Self.base
+        // 438 Wh in one slot is 1 Wh over the 5 kW bound; the next slot's 100 Wh is what counts.
+        var built = try c.block(attestations: [F.attestation(F.batch(meter, [(base + 1, 1_000_438, 2), (base + 2, 1_000_538, 3)]))])
+        #expect(built.skippedAttestations.isEmpty)
+        var record = try #require(try c.meter(meter))
+        #expect(record.last == LastReading(slot: base + 2, energy: 1_000_538, sequence: 3) && record.totalEnergy == 100)
+        let capacity = try c.query("getRejectedReadings", ["meter": .string(meter.address.checksummed), "from_slot": .integer(Int64(base + 1))])
+        #expect(capacity["readings"]?.arrayValue?.first?["detail"]?.stringValue == "exceeds_capacity: 438 Wh since the last reading exceeds the capacity bound 437 Wh")
+        // 200 Wh claimed at midnight is refused and forfeited; the morning's 100 Wh are credited alone.
+        built = try c.block(attestations: [F.attestation(F.batch(meter, [(Self.night, 1_000_738, 4), (Self.morning, 1_000_838, 5)]))])
+        #expect(built.skippedAttestations.isEmpty)
+        record = try #require(try c.meter(meter))
+        #expect(record.last == LastReading(slot: Self.morning, energy: 1_000_838, sequence: 5) && record.totalEnergy == 200)
+        #expect(try c.rejected(meter).sorted() == ["exceeds_capacity", "solar_at_night"])
+        // A forfeiting refusal alone still moves the baseline: the batch is judged, the meter record written.
+        built = try c.block(attestations: [F.attestation(F.batch(meter, [(Self.morning + 1, 1_001_838, 6)]),
+                                                         F.batch(meter, [(Self.morning + 2, 1_001_938, 7)]))])
+        record = try #require(try c.meter(meter))
+        #expect(record.last == LastReading(slot: Self.morning + 2, energy: 1_001_938, sequence: 7) && record.totalEnergy == 300)
     }
 
     @Test func acceptedReadingsMintWholeKilowattHoursAndCarryTheRest() throws {

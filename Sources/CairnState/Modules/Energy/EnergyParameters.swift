@@ -106,23 +106,7 @@ public struct EnergyParameters: TabularParameters {
         return nil
     }
 
-    public func encode(to writer: inout CanonicalWriter) {
-        for field in Self.fields {
-            switch field {
-            case .integer(_, let path): writer.write(varint: self[keyPath: path])
-            case .amount(_, let path): writer.write(varint: self[keyPath: path])
-            }
-        }
-    }
-
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        var p = EnergyParameters()
-        for field in Self.fields {
-            switch field {
-            case .integer(let name, let path): p[keyPath: path] = try reader.readVarint("energy.\(name)")
-            case .amount(let name, let path): p[keyPath: path] = try reader.readVarint128("energy.\(name)")
-            }
-        }
-        self = p
+        self = try Self.decodeTable(&reader, owner: "energy")
     }
 }

@@ -77,6 +77,7 @@ enum ReadingIntake {
         let meter = ReadingRules.meter(batch.meter, signer: signer, record: record, device: device, parameters: p)
         var outcome = BatchOutcome()
         var firstSlot: UInt64?
+        var forfeited = false
         let startSlot = record?.last.map { IntegerMath.add($0.slot, 1) }
         for reading in batch.readings {
             let verdict: ReadingVerdict
@@ -94,6 +95,12 @@ enum ReadingIntake {
                             AcceptedReading(energy: reading.energy, sequence: reading.sequence, credited: wh, height: block.height))
             case .rejected(let rejection):
                 state.index(EnergyKeys.rejectedReading(batch.meter, reading, height: block.height, code: rejection.code), rejection)
+                // The register counted energy the chain refuses to credit: the reading becomes the
+                // baseline, so a later reading cannot claim that energy again (energy.md §6.2).
+                if rejection.forfeitsEnergy, record != nil {
+                    record?.last = LastReading(reading)
+                    forfeited = true
+                }
             }
         }
         var lot: UInt64?
@@ -112,6 +119,8 @@ enum ReadingIntake {
             }
             state.set(EnergyKeys.meter(batch.meter), record)
             if outcome.energy > 0 { try EnergySettlement.credit(batch.meter, wh: outcome.energy, &state) }
+        } else if forfeited, let record {
+            state.set(EnergyKeys.meter(batch.meter), record)
         }
         state.emit(Event(module: EnergyModule.name, kind: "batch", [
             "meter": Event.value(batch.meter), "readings": String(batch.readings.count), "accepted": String(outcome.accepted),

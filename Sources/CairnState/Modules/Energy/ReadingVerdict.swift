@@ -18,6 +18,15 @@ public enum ReadingRejection: Error, Sendable, Hashable, CustomStringConvertible
     case exceedsCapacity(energy: UInt64, bound: UInt64)
     case solarAtNight(maxElevation: Int32, threshold: UInt64)
 
+    /// Rules 12 and 13 refuse energy the meter's register did count: refused, it is forfeited
+    /// (the reading becomes the baseline) rather than left for the next reading to claim.
+    public var forfeitsEnergy: Bool {
+        switch self {
+        case .exceedsCapacity, .solarAtNight: true
+        default: false
+        }
+    }
+
     public var reason: String {
         switch self {
         case .badSignature: "bad_signature"
