@@ -8,8 +8,7 @@ import Testing
 /// retired and refused once retired; and the meter frozen by evidence of two readings of one slot.
 @Suite("Energy CLI against a devnet", .serialized)
 struct EnergyCLITests: CLISuite {
-    static let alice = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
-    static let bob = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
+    static let alice = DevnetAccounts.alice, bob = DevnetAccounts.bob
     static let wallet = ["CAIRN_PASSPHRASE": "energy", "CAIRN_KEYSTORE_SCRYPT_N": "1024"]
     static let cairnUnit: UInt128 = 1_000_000_000_000_000_000
 
@@ -19,18 +18,11 @@ struct EnergyCLITests: CLISuite {
         let node = try await NodeProcess(NodeProcess.devnetArguments(home + "/node"), logPath: home + "/node.log")
         let rpc = ["--rpc", node.rpcURL], keyring = ["--home", home + "/wallet"]
         let send = keyring + rpc + ["--wait"]
-        _ = try ok(["keys", "import", "alice"] + keyring, input: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d\n")
-        _ = try ok(["keys", "import", "bob"] + keyring, input: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a\n")
-        let devnetKeys = try JSONText.parse(Array(try #require(FileManager.default.contents(atPath: NodeProcess.repoRoot + "/genesis/devnet-keys.json"))))
-        _ = try ok(["keys", "import", "acme"] + keyring, input: try #require(devnetKeys["maker"]?["private_key"]?.stringValue) + "\n")
+        try importDevnetKeys(keyring)
 
         // A meter onboarded by alice with the devnet maker's signature, located in Berlin.
         let meterFile = home + "/meter.json"
-        let meter = try #require(try json(["device", "new-key", "--out", meterFile])["device"]?.stringValue)
-        let signature = try ok(["maker", "sign-device", "--maker", "acme", "--device-key-file", meterFile, "--owner", Self.alice,
-                                "--kind", "meter", "--chain-id", "cairn-devnet"] + keyring).trimmingCharacters(in: .whitespacesAndNewlines)
-        _ = try ok(["device", "onboard", "--from", "alice", "--device-key-file", meterFile, "--kind", "meter",
-                    "--maker-signature", signature] + send)
+        let meter = try onboardDevnetDevice(file: meterFile, kind: "meter", owner: Self.alice, from: "alice", keyring: keyring, send: send)
         _ = try ok(["device", "assert-location", "--from", "alice", "--device-key-file", meterFile, "--latitude", "52.520008",
                     "--longitude", "13.404954", "--elevation", "34"] + send)
         let device = try json(["device", "show", meter] + rpc)

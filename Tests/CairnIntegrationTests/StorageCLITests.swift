@@ -8,8 +8,7 @@ import Testing
 /// the fault `invalid_proof`.
 @Suite("Storage CLI against a devnet", .serialized)
 struct StorageCLITests: CLISuite {
-    static let alice = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
-    static let bob = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
+    static let alice = DevnetAccounts.alice, bob = DevnetAccounts.bob
     static let wallet = ["CAIRN_PASSPHRASE": "storage", "CAIRN_KEYSTORE_SCRYPT_N": "1024"]
 
     /// The devnet genesis with 60-block periods whose last 40 blocks (4 s at 100 ms) take proofs,
@@ -53,19 +52,11 @@ struct StorageCLITests: CLISuite {
         defer { _ = node.terminate() }
         let rpc = ["--rpc", node.rpcURL], keyring = ["--home", home + "/wallet"]
         let send = keyring + rpc + ["--wait"]
-        _ = try ok(["keys", "import", "alice"] + keyring, input: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d\n")
-        _ = try ok(["keys", "import", "bob"] + keyring, input: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a\n")
-        let devnetKeys = try JSONText.parse(Array(try #require(FileManager.default.contents(atPath: NodeProcess.repoRoot + "/genesis/devnet-keys.json"))))
-        _ = try ok(["keys", "import", "acme"] + keyring, input: try #require(devnetKeys["maker"]?["private_key"]?.stringValue) + "\n")
+        try importDevnetKeys(keyring)
 
         // Bob's storage device, vouched for by the devnet maker.
         let deviceFile = home + "/provider.json"
-        let device = try #require(try json(["device", "new-key", "--out", deviceFile])["device"]?.stringValue)
-        let signature = try ok(["maker", "sign-device", "--maker", "acme", "--device-key-file", deviceFile, "--owner", Self.bob,
-                                "--kind", "storage", "--chain-id", "cairn-devnet"] + keyring).trimmingCharacters(in: .whitespacesAndNewlines)
-        let onboarded = try json(["device", "onboard", "--from", "bob", "--device-key-file", deviceFile, "--kind", "storage",
-                                  "--maker-signature", signature] + send)
-        #expect(onboarded["status"] == "committed", "\(onboarded)")
+        let device = try onboardDevnetDevice(file: deviceFile, kind: "storage", owner: Self.bob, from: "bob", keyring: keyring, send: send)
 
         // Capacity needs collateral (1 CAIRN per GiB on the devnet); the node says which rule.
         let register = ["storage", "register-provider", "--from", "bob", "--device", device, "--capacity", "1048576"] + send

@@ -15,12 +15,12 @@ public enum MerkleRoot {
 
     /// SHA-256(0x00 ‖ leaf).
     public static func leafHash(_ leaf: Hash32) -> Hash32 {
-        Hash32.sha256(parts: [0x00], leaf.bytes)
+        Hash32.sha256(prefix: 0x00, leaf.bytes)
     }
 
     /// SHA-256(0x01 ‖ left ‖ right).
     public static func nodeHash(left: Hash32, right: Hash32) -> Hash32 {
-        Hash32.sha256(parts: [0x01], left.bytes, right.bytes)
+        Hash32.sha256(prefix: 0x01, left, right)
     }
 
     private static func subtree(_ leaves: ArraySlice<Hash32>) -> Hash32 {

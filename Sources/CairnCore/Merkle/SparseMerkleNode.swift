@@ -53,12 +53,12 @@ public enum SparseMerkleNode: Sendable, Hashable {
 
     /// SHA-256(0x00 ‖ key ‖ valueHash).
     public static func leafHash(key: Hash32, valueHash: Hash32) -> Hash32 {
-        Hash32.sha256([leafPrefix] + key.bytes + valueHash.bytes)
+        Hash32.sha256(prefix: leafPrefix, key, valueHash)
     }
 
     /// SHA-256(0x01 ‖ left ‖ right).
     public static func innerHash(left: Hash32, right: Hash32) -> Hash32 {
-        Hash32.sha256([innerPrefix] + left.bytes + right.bytes)
+        Hash32.sha256(prefix: innerPrefix, left, right)
     }
 
     /// Bit `index` of a key's path: bit 0 is the most significant bit of byte 0; `true` (1) goes right.

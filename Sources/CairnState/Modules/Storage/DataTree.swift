@@ -7,7 +7,7 @@ import CairnCrypto
 /// the count), as the transaction root. No leaf is ever duplicated to fill the tree, so a path
 /// proves exactly one index of exactly one chunk count.
 public enum DataTree {
-    public static func leafHash(_ chunk: [UInt8]) -> Hash32 { Hash32.sha256(parts: [0x00], chunk) }
+    public static func leafHash(_ chunk: [UInt8]) -> Hash32 { Hash32.sha256(prefix: 0x00, chunk) }
 
     public static func chunkCount(size: UInt64, chunkSize: UInt64) -> UInt64 {
         size == 0 ? 0 : (size - 1) / chunkSize + 1
