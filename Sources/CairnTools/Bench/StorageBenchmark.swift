@@ -33,6 +33,8 @@ public struct StorageBenchmark: Sendable {
         public var faults = 0
         /// Periods the deals record as proven, read back from state: every committed proof's.
         public var proven = 0
+        /// The consensus driver's time per step over the timed blocks.
+        public var steps: [(step: String, seconds: Double)] = []
 
         public var lines: [String] {
             let o = options
@@ -44,6 +46,7 @@ public struct StorageBenchmark: Sendable {
                 "storage proofs:         \(proofs) (\(o.challenges) chunks of \(o.chunkSize) bytes with paths, a \(o.dealSize >> 20) MiB deal, \(proofBytes / max(proofs, 1)) bytes each) in \(blocks) blocks; deals record \(proven) proven, \(faults) faults",
                 "admission (decode, recover, rules): \(f(Double(proofs) / max(admissionSeconds, 1e-9)))/s",
                 "blocks (build, execute, vote, synced commit): \(f(Double(proofs) / max(blockSeconds, 1e-9)))/s",
+                "  driver steps:         " + steps.map { "\($0.step) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", "),
                 "verified and committed: \(f(rate)) proofs/s (admission + blocks, \(String(format: "%.2f", admissionSeconds + blockSeconds)) s)",
                 "ratio proofs/s ÷ recover/s (all cores): \(String(format: "%.2f", rate / recoverRate))",
                 "target on 2 cores: ≥ 10000 proofs/s (ten million deals every 30 minutes need ≈ 5600/s)",
@@ -132,6 +135,7 @@ public struct StorageBenchmark: Sendable {
         var report = Report(options: o, recover: [recoverBefore])
         log("proving: \(o.rounds) rounds of \(o.deals) proofs…")
         var rounds = 0
+        let stepsBefore = node.steps.snapshot
         while rounds < o.rounds {
             let next = try node.chain.tip().height + 1
             var due: [(id: UInt64, period: UInt64, seed: Hash32, device: Int)] = []
@@ -175,6 +179,7 @@ public struct StorageBenchmark: Sendable {
             rounds += 1
             log("  round \(rounds): \(due.count) proofs committed in block \(blocks.map { String($0.header.height) }.joined(separator: ", "))")
         }
+        report.steps = node.steps.seconds(since: stepsBefore)
         for id in 1...UInt64(o.deals) {
             let deal = try node.chain.database.entry(DealRecord.self, StorageKeys.deal(id))
             report.faults += Int(deal?.faults ?? 0)
