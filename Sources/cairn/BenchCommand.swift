@@ -82,11 +82,15 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Rounds (proving periods) measured.") var rounds: Int = 3
         @Option(help: "Provider devices the deals are spread over.") var providers: Int = 16
         @Option(help: "Deal size in MiB.") var dealSizeMib: UInt64 = 1_024
+        @Option(help: "The storage parameter chunk_size: bytes per leaf (a power of two, 32 to 65536).") var chunkSize: UInt64 = 1_024
         @Option(help: "Cores to use (default: all).") var cores: Int = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {
             guard deals > 0, rounds > 0, providers > 0, cores > 0, (1...65_536).contains(dealSizeMib) else {
                 throw ValidationError("--deals, --rounds, --providers and --cores must be positive; --deal-size-mib 1 to 65536")
+            }
+            guard (32...65_536).contains(chunkSize), chunkSize & (chunkSize - 1) == 0 else {
+                throw ValidationError("--chunk-size must be a power of two from 32 to 65536, not \(chunkSize)")
             }
         }
 
@@ -96,6 +100,7 @@ struct BenchCommand: AsyncParsableCommand {
             options.rounds = rounds
             options.providers = providers
             options.dealSize = dealSizeMib << 20
+            options.chunkSize = chunkSize
             options.cores = cores
             let report = try await StorageBenchmark(options: options).run()
             print("")

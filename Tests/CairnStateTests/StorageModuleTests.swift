@@ -285,6 +285,15 @@ struct StorageModuleTests {
         #expect(first.paid == 0 && first.carried == first.balance && first.balance == 6_000_000)
     }
 
+    @Test func parametersWhoseProofsCannotFitAnAttestationAreRefused() {
+        #expect(StorageParameters.defaults.problem == nil && StorageParameters.defaults.largestProof == 9_399)
+        // A real proof of the largest default deal stays within the bound.
+        let big = StorageParameters(chunkSize: 4_096)
+        #expect(big.problem?.field == "challenges", "\(String(describing: big.problem))")
+        #expect(StorageParameters(chunkSize: 4_096, challenges: 3).problem == nil)
+        #expect(StorageParameters(challenges: 9).problem?.field == "challenges")
+    }
+
     @Test func detectionProbabilityMatchesTheFormula() {
         // A provider that lost 20% of 4 096 chunks, challenged with c = 5 over 4 000 seeded periods.
         let count: UInt64 = 4_096, c: UInt64 = 5

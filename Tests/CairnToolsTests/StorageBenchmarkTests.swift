@@ -1,3 +1,4 @@
+import CairnState
 import CairnTools
 import Testing
 
@@ -14,6 +15,8 @@ struct StorageBenchmarkTests {
         #expect(report.proofs == 60 && report.proven == 60 && report.faults == 0, "\(report.lines)")
         // 5 answers of 1 KiB with 10-hash paths for 1 024 chunks.
         #expect(report.proofBytes / report.proofs > 5 * (1_024 + 10 * 32))
+        // Every proof is within the bound the parameters check against the attestation limit.
+        #expect(report.largestProofBytes <= StorageParameters(maxDealSize: 1 << 20).largestProof, "\(report.largestProofBytes)")
         #expect(report.admissionSeconds > 0 && report.blockSeconds > 0)
     }
 }

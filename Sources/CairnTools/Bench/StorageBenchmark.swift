@@ -28,6 +28,7 @@ public struct StorageBenchmark: Sendable {
         public var proofs = 0
         public var blocks = 0
         public var proofBytes = 0
+        public var largestProofBytes = 0
         public var admissionSeconds = 0.0
         public var blockSeconds = 0.0
         public var faults = 0
@@ -162,7 +163,11 @@ public struct StorageBenchmark: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<o.cores {
                     group.addTask {
-                        for i in stride(from: worker, to: encoded.count, by: o.cores) { _ = try await node.pool.submit(encoded: encoded[i]) }
+                        for i in stride(from: worker, to: encoded.count, by: o.cores) {
+                            do throws(AttestationPoolError) { _ = try await node.pool.submit(encoded: encoded[i]) } catch {
+                                throw BenchmarkError("bench: the pool refused a proof (\(error.reason)): \(error)")
+                            }
+                        }
                     }
                 }
                 try await group.waitForAll()
@@ -176,6 +181,7 @@ public struct StorageBenchmark: Sendable {
             report.blocks += blocks.count
             report.proofs += blocks.reduce(0) { $0 + $1.attestations.count }
             report.proofBytes += blocks.reduce(0) { $0 + $1.attestations.reduce(0) { $0 + $1.canonicalBytes.count } }
+            report.largestProofBytes = max(report.largestProofBytes, blocks.flatMap(\.attestations).map(\.canonicalBytes.count).max() ?? 0)
             rounds += 1
             log("  round \(rounds): \(due.count) proofs committed in block \(blocks.map { String($0.header.height) }.joined(separator: ", "))")
         }

@@ -84,10 +84,23 @@ public struct StorageParameters: TabularParameters {
             { range("min_deal_collateral", minDealCollateral, 0, 100 * Self.ppm) },
         ]
         for check in checks { if let p = check() { return p } }
+        if largestProof > UInt64(Attestation.maxEncodedBytes) {
+            return ParameterProblem(field: "challenges", "a proof of the largest deal would be \(largestProof) bytes, above an attestation's \(Attestation.maxEncodedBytes): lower challenges, chunk_size or max_deal_size")
+        }
         if providerCollateralPerGiB > Amount(UInt64.max) * 1_000_000 {
             return ParameterProblem(field: "provider_collateral_per_gib", "must be at most \(Amount(UInt64.max) * 1_000_000)")
         }
         return nil
+    }
+
+    /// A bound on the encoded proof of a deal of `max_deal_size`: per answer the chunk, its length
+    /// and path-length varints and a path of ⌈log₂ chunks⌉ hashes; the deal id, period, list
+    /// length, signature and the attestation's own tag and length (storage.md §2).
+    public var largestProof: UInt64 {
+        let chunks = DataTree.chunkCount(size: maxDealSize, chunkSize: chunkSize)
+        var depth: UInt64 = 0
+        while (UInt64(1) << depth) < chunks { depth += 1 }
+        return challenges * (chunkSize + 3 + 1 + 32 * depth) + 10 + 10 + 1 + 65 + 10 + 3
     }
 
     /// Collateral a provider must hold for `capacity` bytes: whole GiB, rounded up.
