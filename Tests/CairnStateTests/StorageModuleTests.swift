@@ -285,6 +285,32 @@ struct StorageModuleTests {
         #expect(first.paid == 0 && first.carried == first.balance && first.balance == 6_000_000)
     }
 
+    /// The pool's check of a proof's answers is remembered for the block; the block's verdict is
+    /// the same whether it finds it or not (an invalid proof admitted through the pool is still a fault).
+    @Test func theBlockReusesThePoolsCheckOfTheAnswersAndDecidesAlike() throws {
+        let memo = ProofCheckMemo(capacity: 2)
+        let key = ProofCheckMemo.Key(signature: [1], dataRoot: .zero, chunkSize: 64, chunkCount: 16, challenges: 3, seed: .zero,
+                                     deal: 1, period: 0)
+        #expect(memo.failure(key) { "bad" } == "bad")
+        #expect(memo.failure(key) { Issue.record("computed twice"); return nil } == "bad")
+        let other = ProofCheckMemo.Key(signature: [2], dataRoot: .zero, chunkSize: 64, chunkCount: 16, challenges: 3, seed: .zero,
+                                       deal: 1, period: 0)
+        #expect(memo.failure(other) { nil } == nil && memo.failure(other) { "recomputed" } == nil)
+        // Past its capacity the memo starts over: the first key is computed again.
+        _ = memo.failure(ProofCheckMemo.Key(signature: [3], dataRoot: .zero, chunkSize: 64, chunkCount: 16, challenges: 3,
+                                            seed: .zero, deal: 1, period: 0)) { nil }
+        #expect(memo.failure(key) { "again" } == "again")
+
+        // Through the pool's admission, then the block: the invalid proof is a fault, the valid one proven.
+        let chain = try Self.chain()
+        try Self.advance(chain, to: 7)
+        let bad = try Self.proof(chain, data: Self.otherData)
+        var overlay = StateOverlay(base: Latest(database: chain.database))
+        try Runtime.standard.latest.admit(bad, context: BlockContext(chainID: chainID, height: 8, proposer: .zero), &overlay)
+        #expect(try chain.commitNext(attestations: [bad]).skippedAttestations.isEmpty)
+        #expect(try Self.deal(chain).periodState == .faulted)
+    }
+
     @Test func parametersWhoseProofsCannotFitAnAttestationAreRefused() {
         #expect(StorageParameters.defaults.problem == nil && StorageParameters.defaults.largestProof == 9_399)
         // A real proof of the largest default deal stays within the bound.

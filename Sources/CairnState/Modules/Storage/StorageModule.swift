@@ -149,7 +149,10 @@ public struct StorageModule: ChainModule {
         var (deal, seed) = try StorageProofRules.admit(proof, signer: signers.first ?? nil, block, &state)
         let indices = StorageChallenge.indices(seed: seed, deal: proof.deal, period: proof.period, count: deal.chunkCount,
                                                challenges: deal.challenges)
-        if let failure = StorageProofRules.firstFailure(proof, deal: deal, indices: indices) {
+        let failure = ProofCheckMemo.shared.failure(ProofCheckMemo.key(proof, deal, seed: seed)) {
+            StorageProofRules.firstFailure(proof, deal: deal, indices: indices)
+        }
+        if let failure {
             try StorageLedger.fault(proof.deal, &deal, reason: "invalid_proof", detail: failure, seed: seed, indices: indices,
                                     at: block.height, p, &state)
         } else {
@@ -159,10 +162,15 @@ public struct StorageModule: ChainModule {
     }
 
     /// The pool admits what the attestation rules admit; whether the chunks verify is the
-    /// block's to record (an invalid answer is a fault, not a refusal).
+    /// block's to record (an invalid answer is a fault, not a refusal). The check of the answers
+    /// runs here too, on the pool's many tasks, and is remembered for the block (ProofCheckMemo).
     public func checkAttestation(_ proof: StorageProof, signers: [Address?], _ block: BlockContext, _ p: StorageParameters,
                                  _ state: inout StateOverlay) throws {
-        _ = try StorageProofRules.admit(proof, signer: signers.first ?? nil, block, &state)
+        let (deal, seed) = try StorageProofRules.admit(proof, signer: signers.first ?? nil, block, &state)
+        _ = ProofCheckMemo.shared.failure(ProofCheckMemo.key(proof, deal, seed: seed)) {
+            StorageProofRules.firstFailure(proof, deal: deal, indices: StorageChallenge.indices(
+                seed: seed, deal: proof.deal, period: proof.period, count: deal.chunkCount, challenges: deal.challenges))
+        }
     }
 
     public func endBlock(_ block: BlockContext, _ p: StorageParameters, _ state: inout StateOverlay) throws -> [EndBlockEffect] {
