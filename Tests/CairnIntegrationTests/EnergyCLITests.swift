@@ -59,7 +59,7 @@ struct EnergyCLITests: CLISuite {
         #expect(submitted["readings"] == .integer(6) && submitted["meter"]?.stringValue == meter, "\(submitted)")
         let batch = try #require(submitted["batch"]?.stringValue)
 
-        let accepted = try await eventually("the readings to be included") { () -> [JSONValue]? in
+        let accepted = try await eventually("the readings to be included", timeout: .seconds(90)) { () -> [JSONValue]? in
             let list = try json(["energy", "readings", meter] + rpc)["readings"]?.arrayValue ?? []
             return list.isEmpty ? nil : list
         }

@@ -27,21 +27,6 @@ struct StorageCLITests: CLISuite {
         return path
     }
 
-    /// Polls `body` every 200 ms for up to 60 s until it returns a value. (A `nil` in a ternary
-    /// typed JSONValue would be JSON null, a value: the bodies return it from a guard.)
-    func eventually<T>(_ what: String, _ body: () throws -> T?) throws -> T {
-        for _ in 0..<300 {
-            if let value = try body() { return value }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        throw CLIWaitError(what: what)
-    }
-
-    struct CLIWaitError: Error, CustomStringConvertible {
-        let what: String
-        var description: String { "gave up waiting for \(what)" }
-    }
-
     @Test func proposeAcceptProveAndFault() async throws {
         let home = temporaryDirectory("storage")
         defer { try? FileManager.default.removeItem(atPath: home) }
@@ -83,13 +68,13 @@ struct StorageCLITests: CLISuite {
         // Each period: wait for its challenge to be drawn, answer it, read the outcome back.
         let prove = ["storage", "prove", "--deal", "1", "--device-key-file", deviceFile] + rpc
         for (period, file, outcome) in [(0, dataFile, "proven"), (1, otherFile, "fault")] {
-            _ = try eventually("period \(period)'s challenge") { () -> JSONValue? in
+            _ = try await eventually("period \(period)'s challenge", timeout: .seconds(90)) { () -> JSONValue? in
                 let deal = try json(["storage", "deal", "show", "1"] + rpc)
                 guard deal["challenge"]?["period"] == .integer(Int64(period)), deal["challenge"]?["indices"]?.arrayValue != nil else { return nil }
                 return deal
             }
             #expect(try json(prove + ["--file", file])["period"] == .integer(Int64(period)))
-            let decided = try eventually("period \(period)'s outcome") { () -> JSONValue? in
+            let decided = try await eventually("period \(period)'s outcome", timeout: .seconds(90)) { () -> JSONValue? in
                 let periods = try json(["storage", "deal", "periods", "1"] + rpc)["periods"]?.arrayValue ?? []
                 guard periods.count > period else { return nil }
                 return periods[period]
@@ -97,7 +82,7 @@ struct StorageCLITests: CLISuite {
             #expect(decided["outcome"] == .string(outcome), "\(decided)")
             if outcome == "fault" { #expect(decided["reason"] == "invalid_proof" && decided["slashed"] != "0", "\(decided)") }
         }
-        let ended = try eventually("the deal's end") { () -> JSONValue? in
+        let ended = try await eventually("the deal's end", timeout: .seconds(90)) { () -> JSONValue? in
             let deal = try json(["storage", "deal", "show", "1"] + rpc)
             guard deal["status"] == "completed" else { return nil }
             return deal

@@ -58,17 +58,32 @@ public struct VerifiedAttestation: Sendable, Hashable {
     public let id: Hash32
     public let signers: [Address?]
     public let encodedSize: Int
+    /// The owning module's decoding of the body, as the verifier made it: the pool's admission
+    /// and the block reuse it rather than decode the body again. Derived from `attestation`, so
+    /// equality and hashing leave it out.
+    public let decoded: (any Sendable)?
 
-    public init(_ attestation: Attestation, id: Hash32, signers: [Address?], encodedSize: Int) {
+    public init(_ attestation: Attestation, id: Hash32, signers: [Address?], encodedSize: Int, decoded: (any Sendable)? = nil) {
         self.attestation = attestation
         self.id = id
         self.signers = signers
         self.encodedSize = encodedSize
+        self.decoded = decoded
     }
 
     /// Recovers every signature's address.
-    public init(_ attestation: Attestation, signatures: [AttestationSignature], encoding: [UInt8]) {
+    public init(_ attestation: Attestation, signatures: [AttestationSignature], encoding: [UInt8], decoded: (any Sendable)? = nil) {
         self.init(attestation, id: Hash32.sha256(encoding),
-                  signers: signatures.map { try? $0.signature.recoverAddress(digest: $0.digest) }, encodedSize: encoding.count)
+                  signers: signatures.map { try? $0.signature.recoverAddress(digest: $0.digest) }, encodedSize: encoding.count,
+                  decoded: decoded)
+    }
+
+    public static func == (a: VerifiedAttestation, b: VerifiedAttestation) -> Bool {
+        a.attestation == b.attestation && a.id == b.id && a.signers == b.signers && a.encodedSize == b.encodedSize
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(signers)
     }
 }

@@ -45,14 +45,15 @@ extension RuleSet {
 
     public func verifyAttestation(_ attestation: Attestation, encoding: [UInt8], chainID: String) throws(AttestationRejection) -> VerifiedAttestation {
         let (index, value) = try decode(attestation)
-        return VerifiedAttestation(attestation, signatures: modules[index].attestationSignatures(value, chainID: chainID), encoding: encoding)
+        return VerifiedAttestation(attestation, signatures: modules[index].attestationSignatures(value, chainID: chainID), encoding: encoding,
+                                   decoded: value)
     }
 
     /// Applies a verified attestation, all of it or (on a thrown rejection) none of it. Errors
     /// other than `AttestationRejection` are local faults.
     public func apply(_ verified: VerifiedAttestation, _ session: BlockSession, _ state: inout StateOverlay) throws -> AttestationResult {
         try state.atomically { state in
-            let (index, value) = try decode(verified.attestation)
+            let (index, value) = try decoded(verified)
             let module = modules[index]
             do {
                 try module.applyAttestation(value, signers: verified.signers, session.context, session.parameters.modules[index], &state)
@@ -67,13 +68,22 @@ extension RuleSet {
     public func admit(_ verified: VerifiedAttestation, context: BlockContext, parameters: BlockParameters? = nil,
                       _ state: inout StateOverlay) throws {
         let parameters = try parameters ?? self.parameters(&state)
-        let (index, value) = try decode(verified.attestation)
+        let (index, value) = try decoded(verified)
         let module = modules[index]
         do {
             try module.checkAttestation(value, signers: verified.signers, context, parameters.modules[index], &state)
         } catch let rejection as any ModuleRejection {
             throw AttestationRejection.module(ModuleFailure(module: module.name, rejection))
         }
+    }
+
+    /// The verifier's decoding when it is this rule set module's type for the tag (a rule set of
+    /// another version decodes afresh), else a fresh decoding.
+    private func decoded(_ verified: VerifiedAttestation) throws(AttestationRejection) -> (Int, any Sendable) {
+        if let value = verified.decoded, let index = moduleByAttestationTag[verified.attestation.tag], modules[index].owns(value) {
+            return (index, value)
+        }
+        return try decode(verified.attestation)
     }
 
     private func decode(_ attestation: Attestation) throws(AttestationRejection) -> (Int, any Sendable) {

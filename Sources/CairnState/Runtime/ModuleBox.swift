@@ -29,6 +29,8 @@ struct ModuleBox<M: ChainModule>: RegisteredModule {
         M.signatures(of: attestation as! M.ModuleAttestation, chainID: chainID)
     }
 
+    func owns(_ attestation: any Sendable) -> Bool { attestation is M.ModuleAttestation }
+
     func applyAttestation(_ attestation: any Sendable, signers: [Address?], _ block: BlockContext, _ parameters: any Sendable,
                           _ state: inout StateOverlay) throws {
         try module.applyAttestation(attestation as! M.ModuleAttestation, signers: signers, block, parameters as! M.Parameters, &state)
@@ -82,6 +84,8 @@ protocol RegisteredModule: Sendable {
     func spend(_ operation: any Sendable) -> Amount
     func genesisState(json: JSONValue) throws(ParameterProblem) -> [UInt8]
     func decodeAttestation(_ attestation: Attestation) throws(CanonicalDecodingError) -> any Sendable
+    /// Whether `attestation` is this module's decoded attestation type.
+    func owns(_ attestation: any Sendable) -> Bool
     func attestationSignatures(_ attestation: any Sendable, chainID: String) -> [AttestationSignature]
     func applyAttestation(_ attestation: any Sendable, signers: [Address?], _ block: BlockContext, _ parameters: any Sendable,
                           _ state: inout StateOverlay) throws
