@@ -19,13 +19,15 @@ public enum AttestationPoolError: Error, Equatable, Sendable, CustomStringConver
     case rejected(AttestationRejection)
     case alreadyPending(Hash32)
     case full(limit: Int)
+    /// Its bytes would pass the byte limit (the count is within its own).
+    case fullBytes(limit: Int)
     case stateUnavailable(String)
 
     public var reason: String {
         switch self {
         case .rejected(let r): r.reason
         case .alreadyPending: "already_pending"
-        case .full: "pool_full"
+        case .full, .fullBytes: "pool_full"
         case .stateUnavailable: "state_unavailable"
         }
     }
@@ -35,6 +37,7 @@ public enum AttestationPoolError: Error, Equatable, Sendable, CustomStringConver
         case .rejected(let r): "\(r)"
         case .alreadyPending(let id): "attestation \(id) is already pending"
         case .full(let limit): "the attestation pool is full (\(limit)); try again after the next block"
+        case .fullBytes(let limit): "the attestation pool holds its limit of \(limit) bytes; try again after the next block"
         case .stateUnavailable(let why): "cannot check the attestation against the node's state: \(why)"
         }
     }
@@ -82,9 +85,8 @@ public actor AttestationPool {
 
     private func admit(_ verified: VerifiedAttestation) throws(AttestationPoolError) -> Hash32 {
         guard entries[verified.id] == nil else { throw .alreadyPending(verified.id) }
-        guard entries.count < limits.maxAttestations, bytes + verified.encodedSize <= limits.maxBytes else {
-            throw .full(limit: limits.maxAttestations)
-        }
+        guard entries.count < limits.maxAttestations else { throw .full(limit: limits.maxAttestations) }
+        guard bytes + verified.encodedSize <= limits.maxBytes else { throw .fullBytes(limit: limits.maxBytes) }
         entries[verified.id] = verified
         bytes += verified.encodedSize
         return verified.id

@@ -35,9 +35,9 @@ struct AttestationPoolTests {
         let tight = Self.pool(maxBytes: 8 * size)
         var tightIDs: [Hash32] = []
         for i in 0..<8 { tightIDs.append(try await tight.submit(encoded: Self.encoded(i))) }
-        await #expect(throws: AttestationPoolError.full(limit: 100)) { _ = try await tight.submit(encoded: Self.encoded(8)) }
+        await #expect(throws: AttestationPoolError.fullBytes(limit: 8 * size)) { _ = try await tight.submit(encoded: Self.encoded(8)) }
         await tight.remove(Array(tightIDs[2..<5]))
         for i in 8..<11 { _ = try await tight.submit(encoded: Self.encoded(i)) }
-        await #expect(throws: AttestationPoolError.full(limit: 100)) { _ = try await tight.submit(encoded: Self.encoded(11)) }
+        await #expect(throws: AttestationPoolError.fullBytes(limit: 8 * size)) { _ = try await tight.submit(encoded: Self.encoded(11)) }
     }
 }
