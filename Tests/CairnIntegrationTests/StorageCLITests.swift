@@ -11,8 +11,9 @@ struct StorageCLITests: CLISuite {
     static let alice = DevnetAccounts.alice, bob = DevnetAccounts.bob
     static let wallet = ["CAIRN_PASSPHRASE": "storage", "CAIRN_KEYSTORE_SCRYPT_N": "1024"]
 
-    /// The devnet genesis with 60-block periods whose last 40 blocks (4 s at 100 ms) take proofs,
-    /// so a busy machine still has time to answer.
+    /// The devnet genesis with 60-block periods whose last 40 blocks take proofs: 10 s at 250 ms
+    /// blocks, so a machine busy with the other integration tests still answers in time (4 s was
+    /// seen to be too short).
     static func genesis(in directory: String) throws -> String {
         let data = try Data(contentsOf: URL(fileURLWithPath: NodeProcess.repoRoot + "/genesis/devnet.json"))
         var genesis = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -32,7 +33,7 @@ struct StorageCLITests: CLISuite {
         defer { try? FileManager.default.removeItem(atPath: home) }
         let node = try await NodeProcess(
             ["devnet", "--home", home + "/node", "--genesis", try Self.genesis(in: home),
-             "--keys", NodeProcess.repoRoot + "/genesis/devnet-keys.json", "--block-interval-ms", "100"],
+             "--keys", NodeProcess.repoRoot + "/genesis/devnet-keys.json", "--block-interval-ms", "250"],
             logPath: home + "/node.log")
         defer { _ = node.terminate() }
         let rpc = ["--rpc", node.rpcURL], keyring = ["--home", home + "/wallet"]
