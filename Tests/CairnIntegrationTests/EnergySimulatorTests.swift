@@ -45,8 +45,8 @@ struct EnergySimulatorTests {
         #expect(out.int("replayer", "accepted") == 2 * 288, "\(summary)")
         #expect(out.int("backdated", "accepted") == 0 && out.amount("backdated", "rewarded") == 0, "\(summary)")
 
-        // The pool's payments, as the settlements' events total them, are exactly the meters'
-        // rewards the report reconstructs (a frozen meter's forfeited work left out of both).
+        // What the pool paid at the settlements (rewards_getEpoch) is exactly what the meters' own
+        // reward lines (rewards_getDevice) add up to.
         #expect(out.poolPaid > 0 && out.rewarded == out.poolPaid, "\(summary)")
 
         // The equivocator: reported once, frozen, half its bond slashed, nothing accepted after.

@@ -58,8 +58,8 @@ struct StorageSimulatorTests {
         #expect(out.int("wrong_file", "periods") > 0 && out.counts("wrong_file", "proofs_refused").isEmpty, "\(summary)")
         #expect(out.counts("wrong_file", "deal_status") == ["terminated": 12], "\(summary)")
 
-        // The pool's payments, as the settlements' events total them, are exactly the providers'
-        // rewards the report reconstructs from their proven byte-periods.
+        // What the pool paid at the settlements (rewards_getEpoch) is exactly what the providers'
+        // own reward lines (rewards_getDevice) add up to.
         #expect(out.poolPaid > 0 && out.rewarded == out.poolPaid, "\(summary)")
 
         // Faulting providers earn nothing from the pool; their collateral is slashed.

@@ -17,20 +17,16 @@ struct EnergyTally: Sendable {
             let meter = fleet.meters[m], id = meter.device.id
             var t = report.classes[meter.device.fleetClass] ?? MeterClassTally()
             t.certificates += UInt64(record["certificates"]?.integerValue ?? 0)
-            // Work of an epoch not settled before the freeze is forfeited (energy.md §10).
-            var forfeitFrom = UInt64.max
             if let frozen = record["frozen"], !frozen.isNull {
                 t.frozen += 1
                 t.slashed += frozen["slashed"]?.stringValue.flatMap { Amount($0) } ?? 0
-                // The freeze's own epoch settles at or after it: from there on the meter is skipped.
-                forfeitFrom = pool.epoch(of: UInt64(frozen["height"]?.integerValue ?? 0))
             }
             for r in try await pages("energy_getReadings", id) {
                 t.accepted += 1
                 let credited = UInt64(r["credited"]?.integerValue ?? 0)
                 t.energy += credited
                 let epoch = pool.epoch(of: UInt64(r["height"]?.integerValue ?? 0))
-                if credited > 0, epoch < forfeitFrom { work[id, default: [:]][epoch, default: 0] += UInt128(credited) }
+                if credited > 0 { work[id, default: [:]][epoch, default: 0] += UInt128(credited) }
             }
             for r in try await pages("energy_getRejectedReadings", id) { t.rejected[r["reason"]?.stringValue ?? "?", default: 0] += 1 }
             report.classes[meter.device.fleetClass] = t
@@ -38,7 +34,7 @@ struct EnergyTally: Sendable {
         let (paid, poolPaid) = try await pool.payouts(work, tip: end)
         report.settledAt = end / pool.epochLength * pool.epochLength
         report.poolPaid = poolPaid
-        report.rewardsSource = "energy pool settlements (epoch_settled) × each meter's credited Wh"
+        report.rewardsSource = "the energy pool's settlement records (rewards_getDevice, rewards_getEpoch)"
         for m in registered {
             let meter = fleet.meters[m]
             guard let amount = paid[meter.device.id], amount > 0 else { continue }

@@ -42,7 +42,7 @@ struct StorageTally: Sendable {
         let (paid, poolPaid) = try await pool.payouts(work, tip: min(tip, end))
         report.settledAt = end / pool.epochLength * pool.epochLength
         report.poolPaid = poolPaid
-        report.rewardsSource = "storage pool settlements (epoch_settled) × each provider's proven byte-periods"
+        report.rewardsSource = "the storage pool's settlement records (rewards_getDevice, rewards_getEpoch)"
         for d in fleet.devices {
             guard let amount = paid[d.id], amount > 0 else { continue }
             report.classes[d.fleetClass]?.rewarded += amount
