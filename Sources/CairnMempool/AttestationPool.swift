@@ -51,13 +51,13 @@ public actor AttestationPool {
     private var entries: OrderedDictionary<Hash32, VerifiedAttestation> = [:]
     private var bytes = 0
     private let limits: AttestationPoolLimits
-    private nonisolated let verify: @Sendable ([UInt8]) throws -> VerifiedAttestation
+    private nonisolated let verify: @Sendable (Attestation) throws -> VerifiedAttestation
     private nonisolated let check: @Sendable (VerifiedAttestation) throws -> Void
 
-    /// `verify` decodes and recovers, `check` runs the module's rules on committed state; both
-    /// throw an `AttestationRejection` for the attestation's faults, anything else for the node's.
+    /// `verify` decodes the body and recovers, `check` runs the module's rules on committed state;
+    /// both throw an `AttestationRejection` for the attestation's faults, anything else for the node's.
     public init(limits: AttestationPoolLimits = AttestationPoolLimits(),
-                verify: @escaping @Sendable ([UInt8]) throws -> VerifiedAttestation,
+                verify: @escaping @Sendable (Attestation) throws -> VerifiedAttestation,
                 check: @escaping @Sendable (VerifiedAttestation) throws -> Void) {
         self.limits = limits
         self.verify = verify
@@ -69,11 +69,12 @@ public actor AttestationPool {
     public nonisolated func submit(encoded: [UInt8]) async throws(AttestationPoolError) -> Hash32 {
         // Every peer relays what it admits, so most arrivals are already pending: refuse those by
         // id (the SHA-256 of the canonical bytes) before recovering their signatures.
-        let id = Hash32.sha256(encoded)
-        if await contains(id) { throw .alreadyPending(id) }
+        let attestation: Attestation
+        do throws(AttestationRejection) { attestation = try RuleSet.decodeAttestation(encoded: encoded) } catch { throw .rejected(error) }
+        if await contains(attestation.id) { throw .alreadyPending(attestation.id) }
         let verified: VerifiedAttestation
         do {
-            verified = try verify(encoded)
+            verified = try verify(attestation)
             try check(verified)
         } catch let rejection as AttestationRejection {
             throw .rejected(rejection)

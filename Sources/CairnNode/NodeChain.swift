@@ -168,8 +168,8 @@ extension NodeChain {
     /// The attestation pool over this chain: decoding and recovery under the rules of the next
     /// height, the module's check on committed state.
     public func makeAttestationPool(limits: AttestationPoolLimits = AttestationPoolLimits()) -> AttestationPool {
-        AttestationPool(limits: limits, verify: { [self] bytes in
-            try cachedAdmission().rules.verifyAttestation(encoded: bytes, chainID: genesis.chainID)
+        AttestationPool(limits: limits, verify: { [self] attestation in
+            try cachedAdmission().rules.verifyAttestation(attestation, chainID: genesis.chainID)
         }, check: { [self] verified in
             let admission = try cachedAdmission()
             var overlay = StateOverlay(base: database)

@@ -175,16 +175,15 @@ public struct BlockVerifier: Sendable {
         guard UInt64(block.attestations.count) <= limits.maxBlockAttestations else {
             throw .tooManyAttestations(count: block.attestations.count, limit: limits.maxBlockAttestations)
         }
-        let encodings = block.attestations.map(\.canonicalBytes)
-        let bytes = encodings.reduce(UInt64(0)) { $0 + UInt64($1.count) }
+        let bytes = block.attestations.reduce(UInt64(0)) { $0 + UInt64($1.encodedSize) }
         guard bytes <= limits.maxBlockAttestationBytes else {
             throw .tooManyAttestationBytes(bytes: bytes, limit: limits.maxBlockAttestationBytes)
         }
         let attestations = block.attestations, chainID = executor.chainID
         // Each attestation carries a signature per receipt: 8 of them already fill both cores.
         let results = concurrentResults(attestations.count, parallelFrom: 8) { i -> Result<VerifiedAttestation, AttestationRejection> in
-            if let cached = known[Hash32.sha256(encodings[i])] { return .success(cached) }
-            return Result { () throws(AttestationRejection) in try rules.verifyAttestation(attestations[i], encoding: encodings[i], chainID: chainID) }
+            if let cached = known[attestations[i].id] { return .success(cached) }
+            return Result { () throws(AttestationRejection) in try rules.verifyAttestation(attestations[i], chainID: chainID) }
         }
         var verified: [VerifiedAttestation] = []
         verified.reserveCapacity(results.count)

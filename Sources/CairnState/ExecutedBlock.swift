@@ -10,10 +10,13 @@ public struct ExecutedBlock: Sendable {
     public let senders: [Address]
     public let outcome: ExecutionOutcome
     public let treeUpdate: SparseMerkleUpdate
+    /// The block's canonical encoding, made once for the consensus journal and the commit.
+    public let encoded: [UInt8]
 
     public init(block: Block, transactionIDs: [Hash32], senders: [Address], outcome: ExecutionOutcome,
                 treeUpdate: SparseMerkleUpdate) {
         self.block = block
+        self.encoded = block.canonicalBytes
         self.transactionIDs = transactionIDs
         self.senders = senders
         self.outcome = outcome
@@ -25,7 +28,7 @@ public struct ExecutedBlock: Sendable {
     public func write(commit: Commit, nextValidatorSchedule: [UInt8]) -> BlockWrite {
         BlockWrite(block: block, commit: commit, transactionIDs: transactionIDs, senders: senders,
                    results: outcome.results, blockResults: outcome.blockResults, stateChanges: outcome.changes, treeUpdate: treeUpdate,
-                   indexEntries: outcome.indexEntries, nextValidatorSchedule: nextValidatorSchedule)
+                   indexEntries: outcome.indexEntries, nextValidatorSchedule: nextValidatorSchedule, encodedBlock: encoded)
     }
 }
 

@@ -151,6 +151,19 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path + ".tmp"))
     }
 
+    @Test func aRecordWrittenInPartsIsTheRecordOfTheirConcatenation() throws {
+        let path = try Self.path()
+        let journal = try ConsensusJournal(path: path)
+        let parts: [[UInt8]] = [[1, 2], [], Array(repeating: 9, count: 70_000), [3]]
+        try journal.append(parts: parts, sync: true)
+        try journal.append([4, 5], sync: false)
+        #expect(try Self.bytes(path) == JournalFormat.header(height: 0) + JournalFormat.frame(parts.flatMap { $0 })
+            + JournalFormat.frame([4, 5]))
+        #expect(try ConsensusJournal(path: path).replay() == [parts.flatMap { $0 }, [4, 5]])
+        let small = try ConsensusJournal(path: try Self.path(), maxRecordSize: 4)
+        #expect(throws: JournalError.recordTooLarge(size: 5, max: 4)) { try small.append(parts: [[1, 2], [3, 4, 5]], sync: false) }
+    }
+
     @Test func damagedHeaderStartsAnEmptyJournal() throws {
         let path = try Self.path()
         let journal = try ConsensusJournal(path: path)

@@ -96,6 +96,24 @@ struct CodecPropertyTests {
         }
     }
 
+    /// The sizes and the id an attestation and a block compute without encoding are those of
+    /// their encodings, across every varint width of the tag and the body length.
+    @Test func attestationIDsAndSizesAreThoseOfTheEncoding() async {
+        await propertyCheck(count: 200, input: Gen.uint64()) { seed in
+            var a = Arbitrary(seed: seed)
+            let x = a.u64()
+            #expect(CanonicalWriter.varintSize(x) == { var w = CanonicalWriter(); w.write(varint: x); return w.bytes.count }())
+            let tag = [0, 1, 127, 128, 16_383, 16_384, x, .max][Int(seed % 8)]
+            let length = [0, 1, 127, 128, 300, 16_383, 16_384][Int((seed / 8) % 7)]
+            let attestation = Attestation(tag: tag, body: (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed % 251)) })
+            let bytes = attestation.canonicalBytes
+            #expect(attestation.encodedSize == bytes.count)
+            #expect(attestation.id == Hash32.sha256(bytes))
+            let block = Block(header: a.header(), transactions: [], attestations: [attestation, attestation])
+            #expect(block.canonicalBytes == { var w = CanonicalWriter(); block.encode(to: &w); return w.bytes }())
+        }
+    }
+
     /// Every non-minimal spelling of a value (its encoding padded with 0x80 groups and a final 0x00)
     /// is rejected, in both widths.
     @Test func nonMinimalVarintsAreRejected() async {

@@ -9,9 +9,9 @@ import Testing
 struct AttestationPoolTests {
     static func pool(maxBytes: Int = 1 << 20) -> AttestationPool {
         AttestationPool(limits: AttestationPoolLimits(maxAttestations: 100, maxBytes: maxBytes),
-                        verify: { bytes in
-                            let attestation = try Attestation(canonicalBytes: bytes)
-                            return VerifiedAttestation(attestation, id: Hash32.sha256(bytes), signers: [], encodedSize: bytes.count)
+                        verify: { attestation in
+                            VerifiedAttestation(attestation, id: Hash32.sha256(attestation.canonicalBytes), signers: [],
+                                                encodedSize: attestation.canonicalBytes.count)
                         },
                         check: { _ in })
     }

@@ -19,7 +19,7 @@ struct AttestationTests {
     }
 
     static func verified(_ attestation: Attestation) throws -> VerifiedAttestation {
-        try runtime.latest.verifyAttestation(attestation, encoding: attestation.canonicalBytes, chainID: chainID)
+        try runtime.latest.verifyAttestation(attestation, chainID: chainID)
     }
 
     @Test func blocksCarryAttestationsThatApplyAndRecordTheirResults() throws {

@@ -87,7 +87,7 @@ struct CoverageModuleTests {
         let report = (reportSigner ?? hotspots[challengee]).sign(digest: CoverageAttestation.reportDigest(chainID: chainID, beaconID: beacon.id, time: time))
         let attestation = CoverageAttestation(challengeHeight: height, challengee: id, reportTime: time, reportSignature: report,
                                               receipts: receipts).attestation
-        return try Runtime.standard.latest.verifyAttestation(attestation, encoding: attestation.canonicalBytes, chainID: chainID)
+        return try Runtime.standard.latest.verifyAttestation(attestation, chainID: chainID)
     }
 
     static func query(_ chain: RuntimeChain, _ name: String, _ args: [String: JSONValue]) throws -> JSONValue {

@@ -63,7 +63,7 @@ final class EnergyChain {
 
     static func verified(_ a: EnergyAttestation) throws -> VerifiedAttestation {
         let attestation = a.attestation
-        return try Runtime.standard.latest.verifyAttestation(attestation, encoding: attestation.canonicalBytes, chainID: chainID)
+        return try Runtime.standard.latest.verifyAttestation(attestation, chainID: chainID)
     }
 
     /// Onboards the meters (owned by `owner`) and, unless `located` is false, asserts their places.

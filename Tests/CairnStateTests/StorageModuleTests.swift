@@ -86,7 +86,7 @@ struct StorageModuleTests {
         var list = indices.map { ChunkAnswer(chunk: pieces[Int($0)], path: levels.path($0)) }
         if let answers { list = Array(list.prefix(answers)) }
         let p = StorageProof(chainID: chainID, deal: 1, period: period ?? d.period, answers: list, deviceKey: signer)
-        return try Runtime.standard.latest.verifyAttestation(p.attestation, encoding: p.attestation.canonicalBytes, chainID: chainID)
+        return try Runtime.standard.latest.verifyAttestation(p.attestation, chainID: chainID)
     }
 
     static func query(_ chain: RuntimeChain, _ name: String, _ args: [String: JSONValue]) throws -> JSONValue {

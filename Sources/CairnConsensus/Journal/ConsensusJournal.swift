@@ -56,12 +56,21 @@ public final class ConsensusJournal: Sendable {
 
     /// Appends one record. With `sync`, it is on disk when this returns (use it for the node's
     /// own signed messages); without, a process crash keeps it but a power loss may not.
-    public func append(_ record: [UInt8], sync: Bool) throws(JournalError) {
-        guard record.count <= maxRecordSize else { throw .recordTooLarge(size: record.count, max: maxRecordSize) }
-        let bytes = JournalFormat.frame(record)
+    public func append(_ record: [UInt8], sync: Bool) throws(JournalError) { try append(parts: [record], sync: sync) }
+
+    /// Appends one record made of `parts` back to back, written part by part: a proposal's
+    /// block can be megabytes, and joining it to its frame would copy it once more.
+    public func append(parts: [[UInt8]], sync: Bool) throws(JournalError) {
+        let size = parts.reduce(0) { $0 + $1.count }
+        guard size <= maxRecordSize else { throw .recordTooLarge(size: size, max: maxRecordSize) }
+        let pieces = [JournalFormat.frameHeader(parts)] + parts
         try file.withLock { (open: inout Open) throws(JournalError) in
             do throws(FileSystemError) {
-                try Self.write(bytes, to: open.fd, at: open.size, path: path)
+                var offset = open.size
+                for piece in pieces {
+                    try Self.write(piece, to: open.fd, at: offset, path: path)
+                    offset += piece.count
+                }
                 if sync, fdatasync(open.fd) != 0 { throw FileSystemError("fdatasync", path) }
             } catch {
                 // Do not leave half a record for the next append to follow: cut back to the last
@@ -69,7 +78,7 @@ public final class ConsensusJournal: Sendable {
                 _ = ftruncate(open.fd, off_t(open.size))
                 throw .storage(error)
             }
-            open.size += bytes.count
+            open.size += pieces.reduce(0) { $0 + $1.count }
         }
     }
 

@@ -10,9 +10,12 @@ enum JournalFormat {
         return body + bigEndian(CRC32C.checksum(of: body))
     }
 
-    static func frame(_ payload: [UInt8]) -> [UInt8] {
-        let length = bigEndian(UInt32(payload.count))
-        return length + bigEndian(CRC32C.update(CRC32C.checksum(of: length), payload)) + payload
+    static func frame(_ payload: [UInt8]) -> [UInt8] { frameHeader([payload]) + payload }
+
+    /// The length and checksum that precede a record made of `parts` back to back.
+    static func frameHeader(_ parts: [[UInt8]]) -> [UInt8] {
+        let length = bigEndian(UInt32(parts.reduce(0) { $0 + $1.count }))
+        return length + bigEndian(parts.reduce(CRC32C.checksum(of: length)) { CRC32C.update($0, $1) })
     }
 
     /// What a scan found: the height, the intact records, how many bytes they span from the start

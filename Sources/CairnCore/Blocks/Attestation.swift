@@ -6,6 +6,10 @@ import CairnCrypto
 public struct Attestation: Sendable, Hashable, CanonicalCodable {
     public let tag: UInt64
     public let body: [UInt8]
+    /// SHA-256 of the encoding: what the attestations root and the pool know it by. Hashed once
+    /// here, because the pool, the block, the journal and the commit all ask for it and a body
+    /// can be kilobytes (a storage proof is 8 KiB).
+    public let id: Hash32
 
     /// Largest encoded attestation accepted anywhere (decoding, the pool, blocks).
     public static let maxEncodedBytes = 16 * 1024
@@ -13,10 +17,14 @@ public struct Attestation: Sendable, Hashable, CanonicalCodable {
     public init(tag: UInt64, body: [UInt8]) {
         self.tag = tag
         self.body = body
+        var prefix = CanonicalWriter(capacity: 20)
+        prefix.write(varint: tag)
+        prefix.write(varint: UInt64(body.count))
+        id = Hash32.sha256(parts: prefix.bytes, body)
     }
 
-    /// SHA-256 of the encoding: what the attestations root and the pool know it by.
-    public var id: Hash32 { Hash32.sha256(canonicalBytes) }
+    /// The length of the canonical encoding, without encoding.
+    public var encodedSize: Int { CanonicalWriter.varintSize(tag) + CanonicalWriter.varintSize(UInt64(body.count)) + body.count }
 
     public var reader: CanonicalReader { CanonicalReader(body) }
 
@@ -26,8 +34,8 @@ public struct Attestation: Sendable, Hashable, CanonicalCodable {
     }
 
     public init(from reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        tag = try reader.readVarint("attestation.tag")
-        body = try reader.readBytes("attestation.body", limit: Self.maxEncodedBytes)
+        let tag = try reader.readVarint("attestation.tag")
+        self.init(tag: tag, body: try reader.readBytes("attestation.body", limit: Self.maxEncodedBytes))
     }
 
     /// Decodes an attestation received from outside, enforcing the size limit first.
@@ -72,9 +80,9 @@ public struct VerifiedAttestation: Sendable, Hashable {
     }
 
     /// Recovers every signature's address.
-    public init(_ attestation: Attestation, signatures: [AttestationSignature], encoding: [UInt8], decoded: (any Sendable)? = nil) {
-        self.init(attestation, id: Hash32.sha256(encoding),
-                  signers: signatures.map { try? $0.signature.recoverAddress(digest: $0.digest) }, encodedSize: encoding.count,
+    public init(_ attestation: Attestation, signatures: [AttestationSignature], decoded: (any Sendable)? = nil) {
+        self.init(attestation, id: attestation.id,
+                  signers: signatures.map { try? $0.signature.recoverAddress(digest: $0.digest) }, encodedSize: attestation.encodedSize,
                   decoded: decoded)
     }
 

@@ -41,6 +41,21 @@ public struct Block: Sendable, Hashable, CanonicalCodable {
         MerkleRoot.of(evidence.map(\.id))
     }
 
+    /// The canonical encoding, written into a buffer sized for it up front: a block of storage
+    /// proofs is megabytes, and growing the buffer by doubling copied it and faulted in fresh
+    /// pages several times over.
+    public var canonicalBytes: [UInt8] {
+        var writer = CanonicalWriter(capacity: encodedSizeHint)
+        encode(to: &writer)
+        return writer.bytes
+    }
+
+    /// At least the encoding's length in all but blocks of unusually large transactions.
+    public var encodedSizeHint: Int {
+        4_096 + transactions.count * 256 + attestations.reduce(0) { $0 + $1.encodedSize } + evidence.count * 512
+            + (lastCommit?.signatures.count ?? 0) * 128
+    }
+
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(header)
         writer.write(list: transactions)

@@ -19,6 +19,9 @@ public struct CanonicalWriter: Sendable {
         bytes.append(UInt8(v))
     }
 
+    /// The number of bytes `write(varint:)` writes for `value`.
+    public static func varintSize(_ value: UInt64) -> Int { value == 0 ? 1 : (64 - value.leadingZeroBitCount + 6) / 7 }
+
     public mutating func write(varint value: UInt128) {
         var v = value
         while v >= 0x80 {

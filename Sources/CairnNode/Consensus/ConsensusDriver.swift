@@ -529,8 +529,10 @@ public actor ConsensusDriver {
 
     private func record(_ entry: JournalEntry) {
         guard !replaying else { return }
+        var encodedBlock: [UInt8]?
+        if case .proposal(_, let block, _) = entry, case .valid(let executed)? = candidates[block.id] { encodedBlock = executed.encoded }
         do {
-            try journal.append(entry.bytes, sync: false)
+            try journal.append(parts: entry.parts(encodedBlock: encodedBlock), sync: false)
             journalHasUnsynced = true
         } catch {
             logger.error("cannot append to the consensus journal: \(error)")

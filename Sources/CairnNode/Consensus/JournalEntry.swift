@@ -13,14 +13,18 @@ enum JournalEntry: Sendable, Hashable {
     /// disk first. Carries nothing.
     case barrier
 
-    var bytes: [UInt8] {
+    var bytes: [UInt8] { parts(encodedBlock: nil).flatMap { $0 } }
+
+    /// The record in pieces that are its bytes back to back. A proposal's block is its own piece,
+    /// taken from `encodedBlock` when given (the canonical encoding already made for the commit),
+    /// so the journal writes the megabytes of a large block without encoding or copying them again.
+    func parts(encodedBlock: [UInt8]?) -> [[UInt8]] {
         var writer = CanonicalWriter()
         switch self {
         case .proposal(let proposal, let block, let valid):
             writer.write(varint: UInt64(0))
             writer.write(proposal)
-            writer.write(block)
-            writer.write(bool: valid)
+            return [writer.bytes, encodedBlock ?? block.canonicalBytes, [valid ? 1 : 0]]
         case .vote(let vote):
             writer.write(varint: UInt64(1))
             writer.write(vote)
@@ -32,7 +36,7 @@ enum JournalEntry: Sendable, Hashable {
         case .barrier:
             writer.write(varint: UInt64(3))
         }
-        return writer.bytes
+        return [writer.bytes]
     }
 
     init(_ bytes: [UInt8]) throws(CanonicalDecodingError) {

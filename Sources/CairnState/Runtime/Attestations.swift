@@ -35,18 +35,20 @@ extension RuleSet {
     /// Decodes an attestation received as bytes and recovers its signatures: the one expensive
     /// step, done once per node (the pool, the builder and the verifier reuse the result).
     public func verifyAttestation(encoded bytes: [UInt8], chainID: String) throws(AttestationRejection) -> VerifiedAttestation {
+        try verifyAttestation(try Self.decodeAttestation(encoded: bytes), chainID: chainID)
+    }
+
+    /// The attestation in `bytes`, received from outside: the size limit first, then the decoding.
+    public static func decodeAttestation(encoded bytes: [UInt8]) throws(AttestationRejection) -> Attestation {
         guard bytes.count <= Attestation.maxEncodedBytes else {
             throw .tooLarge(size: bytes.count, limit: Attestation.maxEncodedBytes)
         }
-        let attestation: Attestation
-        do { attestation = try Attestation(canonicalBytes: bytes) } catch { throw .malformed(error.description) }
-        return try verifyAttestation(attestation, encoding: bytes, chainID: chainID)
+        do { return try Attestation(canonicalBytes: bytes) } catch { throw .malformed(error.description) }
     }
 
-    public func verifyAttestation(_ attestation: Attestation, encoding: [UInt8], chainID: String) throws(AttestationRejection) -> VerifiedAttestation {
+    public func verifyAttestation(_ attestation: Attestation, chainID: String) throws(AttestationRejection) -> VerifiedAttestation {
         let (index, value) = try decode(attestation)
-        return VerifiedAttestation(attestation, signatures: modules[index].attestationSignatures(value, chainID: chainID), encoding: encoding,
-                                   decoded: value)
+        return VerifiedAttestation(attestation, signatures: modules[index].attestationSignatures(value, chainID: chainID), decoded: value)
     }
 
     /// Applies a verified attestation, all of it or (on a thrown rejection) none of it. Errors

@@ -19,10 +19,13 @@ public struct BlockWrite: Sendable {
     public var indexEntries: [StateChange]
     /// The node's validator schedule record for height + 1 (Specs/storage.md `'V'`), opaque here.
     public var nextValidatorSchedule: [UInt8]
+    /// `block`'s canonical encoding when the caller already has it; nil = encode it here.
+    public var encodedBlock: [UInt8]?
 
     public init(block: Block, commit: Commit, transactionIDs: [Hash32], senders: [Address], results: [TransactionResult],
                 blockResults: BlockResults = BlockResults(), stateChanges: [StateChange], treeUpdate: SparseMerkleUpdate,
-                indexEntries: [StateChange] = [], nextValidatorSchedule: [UInt8]) {
+                indexEntries: [StateChange] = [], nextValidatorSchedule: [UInt8], encodedBlock: [UInt8]? = nil) {
+        self.encodedBlock = encodedBlock
         self.indexEntries = indexEntries
         self.nextValidatorSchedule = nextValidatorSchedule
         self.block = block

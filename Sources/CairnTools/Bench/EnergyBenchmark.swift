@@ -180,9 +180,10 @@ public struct EnergyBenchmark: Sendable {
             let submitStart = ContinuousClock.now
             let refusals = await Self.submit(packed, to: node.pool, cores: o.cores)
             let blockStart = ContinuousClock.now
-            var blocks = [try await node.commitNext()]
-            while await node.pool.count > 0 { blocks.append(try await node.commitNext()) }
+            var heights = [try await node.commitHeight()]
+            while await node.pool.count > 0 { heights.append(try await node.commitHeight()) }
             let end = ContinuousClock.now
+            let blocks = try heights.map(node.block)
             report.admissionSeconds += BenchClock.seconds(blockStart - submitStart)
             report.blockSeconds += BenchClock.seconds(end - blockStart)
             report.refusals.merge(refusals, uniquingKeysWith: +)

@@ -173,9 +173,10 @@ public struct StorageBenchmark: Sendable {
                 try await group.waitForAll()
             }
             let blockStart = ContinuousClock.now
-            var blocks = [try await node.commitNext()]
-            while await node.pool.count > 0 { blocks.append(try await node.commitNext()) }
+            var heights = [try await node.commitHeight()]
+            while await node.pool.count > 0 { heights.append(try await node.commitHeight()) }
             let end = ContinuousClock.now
+            let blocks = try heights.map(node.block)
             report.admissionSeconds += BenchClock.seconds(blockStart - submitStart)
             report.blockSeconds += BenchClock.seconds(end - blockStart)
             report.blocks += blocks.count
