@@ -11,6 +11,7 @@ public final class ChainDatabase: Sendable {
     /// The tip as this process last wrote it (only this process writes the database), so the
     /// hot paths that ask for it (every mempool admission) read no LevelDB entry.
     private let latestTip = Mutex<ChainTip?>(nil)
+    private let nodeCache = TreeNodeCache()
 
     /// A block with a thousand attestations writes ~7 MiB; a 32 MiB write buffer gathers several
     /// blocks per level-0 table instead of flushing one table per block (bench attestations:
@@ -162,11 +163,18 @@ public final class ChainDatabase: Sendable {
     }
 
     /// The tree nodes, as the sparse Merkle tree reads them.
-    public var treeNodes: TreeNodeReader { TreeNodeReader(db: db) }
+    public var treeNodes: TreeNodeReader { TreeNodeReader(db: db, cache: nodeCache) }
 
     public struct TreeNodeReader: SparseMerkleNodeStore, Sendable {
         let db: LevelDB
-        public func node(_ hash: Hash32) throws -> [UInt8]? { try db.get(StorageKeys.treeNode(hash)) }
+        let cache: TreeNodeCache
+
+        public func node(_ hash: Hash32) throws -> [UInt8]? {
+            if let cached = cache.node(hash) { return cached }
+            guard let bytes = try db.get(StorageKeys.treeNode(hash)) else { return nil }
+            cache.insert(CollectionOfOne((hash, bytes)))
+            return bytes
+        }
     }
 
     // MARK: Writes
@@ -225,6 +233,7 @@ public final class ChainDatabase: Sendable {
         batch.put(StorageKeys.tip, tip.canonicalBytes)
         try self.write(batch)
         latestTip.withLock { $0 = tip }
+        nodeCache.insert(write.treeUpdate.newNodes)
     }
 
     private static func addState(_ changes: [StateChange], treeUpdate: SparseMerkleUpdate, to batch: inout WriteBatch) {
