@@ -116,11 +116,12 @@ public actor AttestationPool {
 
     /// Removes what a committed block carried, or what a builder found no longer applies.
     public func remove(_ ids: [Hash32]) {
-        // One pass: removing ids one by one would shift the ordered entries once per id.
+        // One pass that keeps the rest: removing ids one by one would shift the ordered entries once
+        // per id, and removing in place rebuilds the index around every removed run.
         let gone = Set(ids.filter { entries[$0] != nil })
         guard !gone.isEmpty else { return }
         for id in gone { bytes -= entries[id]!.encodedSize }
-        entries.removeAll { gone.contains($0.key) }
+        entries = gone.count == entries.count ? [:] : entries.filter { !gone.contains($0.key) }
     }
 
     /// After a commit: runs every pending attestation's rules again on the new committed state

@@ -18,5 +18,8 @@ struct StorageBenchmarkTests {
         // Every proof is within the bound the parameters check against the attestation limit.
         #expect(report.largestProofBytes <= StorageParameters(maxDealSize: 1 << 20).largestProof, "\(report.largestProofBytes)")
         #expect(report.admissionSeconds > 0 && report.blockSeconds > 0)
+        #expect(report.admissionCPU > 0 && report.blockCPU > 0)
+        // The verification ceiling checked the last round's 30 proofs (a path that failed throws).
+        #expect(report.verifyRate > 0 && report.verifyCPU > 0)
     }
 }

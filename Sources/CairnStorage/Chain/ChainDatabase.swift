@@ -209,7 +209,6 @@ public final class ChainDatabase: Sendable {
         }
         let id = header.id
         var batch = WriteBatch()
-        batch.put(StorageKeys.block(height: header.height), write.encodedBlock ?? write.block.canonicalBytes)
         batch.put(StorageKeys.blockHeight(id: id), header.height.bigEndianBytes)
         batch.put(StorageKeys.blockID(height: header.height), id.bytes)
         batch.put(StorageKeys.commit(height: header.height), write.commit.canonicalBytes)
@@ -229,6 +228,9 @@ public final class ChainDatabase: Sendable {
         for entry in write.indexEntries {
             if let value = entry.value { batch.put(StorageKeys.indexEntry(entry.key), value) } else { batch.delete(StorageKeys.indexEntry(entry.key)) }
         }
+        // The block last: LevelDB's batch grows by doubling, and megabytes of block copied after the
+        // small entries are copied once, not again at the next growth.
+        batch.put(StorageKeys.block(height: header.height), write.encodedBlock ?? write.block.canonicalBytes)
         let tip = ChainTip(height: header.height, blockID: id, stateRoot: header.stateRoot, seed: header.seal.seed)
         batch.put(StorageKeys.tip, tip.canonicalBytes)
         try self.write(batch)

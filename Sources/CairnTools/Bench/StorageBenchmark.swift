@@ -35,6 +35,10 @@ public struct StorageBenchmark: Sendable {
         /// steadier than wall time on a machine whose speed moves between runs.
         public var admissionCPU = 0.0
         public var blockCPU = 0.0
+        /// What no node can skip, measured on the last round's proofs off the clock, on all cores:
+        /// decoding (the id), the signing digest, the recovery and every answer's path to the root.
+        public var verifyRate = 0.0
+        public var verifyCPU = 0.0
         public var faults = 0
         /// Periods the deals record as proven, read back from state: every committed proof's.
         public var proven = 0
@@ -55,6 +59,8 @@ public struct StorageBenchmark: Sendable {
                 "  driver steps:         " + steps.map { "\($0.step) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", "),
                 "verified and committed: \(f(rate)) proofs/s (admission + blocks, \(String(format: "%.2f", admissionSeconds + blockSeconds)) s)",
                 "ratio proofs/s ÷ recover/s (all cores): \(String(format: "%.2f", rate / recoverRate))",
+                "verification alone:     \(f(verifyRate))/s on all cores, \(f(verifyCPU * 1e6)) µs CPU per proof (decode and id, digest, recover, paths; no state, no storage)",
+                "ratio proofs/s ÷ verification alone: \(String(format: "%.2f", rate / max(verifyRate, 1e-9)))",
                 "target on 2 cores: ≥ 10000 proofs/s (ten million deals every 30 minutes need ≈ 5600/s)",
             ]
         }
@@ -64,6 +70,38 @@ public struct StorageBenchmark: Sendable {
     public init(options: Options) { self.options = options }
 
     static let chainID = "cairn-bench-storage"
+
+    /// Proofs per second on all cores and CPU seconds per proof for what every node must do to a
+    /// proof whatever its state and storage: decode it (hashing its id), hash its signing digest,
+    /// recover the signer and check every answer's chunk and path against the data root.
+    static func verificationAlone(_ proofs: [(encoded: [UInt8], seed: Hash32)], root: Hash32, chunks: UInt64,
+                                  options o: Options) async throws -> (rate: Double, cpu: Double) {
+        guard !proofs.isEmpty else { return (0, 0) }
+        @Sendable func verify(_ range: Range<Int>) throws -> Double {
+            let start = CPUClock.threadSeconds()
+            for (encoded, seed) in proofs[range] {
+                let proof = try StorageModule.decodeAttestation(try Attestation.decode(encoded))
+                for s in StorageModule.signatures(of: proof, chainID: chainID) { _ = try s.signature.recoverAddress(digest: s.digest) }
+                let indices = StorageChallenge.indices(seed: seed, deal: proof.deal, period: proof.period, count: chunks,
+                                                       challenges: o.challenges)
+                for (answer, index) in zip(proof.answers, indices) where !DataTree.verify(
+                    root: root, index: index, count: chunks, leaf: DataTree.leafHash(answer.chunk), path: answer.path) {
+                    throw BenchmarkError("bench: proof of deal \(proof.deal) does not verify")
+                }
+            }
+            return CPUClock.threadSeconds() - start
+        }
+        var cpu = 0.0
+        let seconds = try await BenchClock.secondsAsync {
+            cpu = try await withThrowingTaskGroup(of: Double.self) { group in
+                for worker in 0..<o.cores {
+                    group.addTask { try verify((proofs.count * worker / o.cores)..<(proofs.count * (worker + 1) / o.cores)) }
+                }
+                return try await group.reduce(0, +)
+            }
+        }
+        return (Double(proofs.count) / seconds, cpu / Double(proofs.count))
+    }
 
     public func run(log: @Sendable (String) -> Void = { print($0) }) async throws -> Report {
         let o = options
@@ -141,6 +179,7 @@ public struct StorageBenchmark: Sendable {
         var report = Report(options: o, recover: [recoverBefore])
         log("proving: \(o.rounds) rounds of \(o.deals) proofs…")
         var rounds = 0
+        var lastRound: [(encoded: [UInt8], seed: Hash32)] = []
         let stepsBefore = node.steps.snapshot
         while rounds < o.rounds {
             let next = try node.chain.tip().height + 1
@@ -191,6 +230,7 @@ public struct StorageBenchmark: Sendable {
             report.proofBytes += blocks.reduce(0) { $0 + $1.attestations.reduce(0) { $0 + $1.canonicalBytes.count } }
             report.largestProofBytes = max(report.largestProofBytes, blocks.flatMap(\.attestations).map(\.canonicalBytes.count).max() ?? 0)
             rounds += 1
+            lastRound = zip(encoded, work).map { ($0, $1.seed) }
             log("  round \(rounds): \(due.count) proofs committed in block \(blocks.map { String($0.header.height) }.joined(separator: ", "))")
         }
         report.steps = node.steps.seconds(since: stepsBefore)
@@ -200,6 +240,8 @@ public struct StorageBenchmark: Sendable {
             report.proven += Int(deal?.proven ?? 0)
         }
         report.recover.append(try await RecoverRate.measure(onboardings, cores: o.cores).perSecondAllCores)
+        (report.verifyRate, report.verifyCPU) = try await Self.verificationAlone(lastRound, root: tree.root, chunks: UInt64(chunkCount),
+                                                                                 options: o)
         return report
     }
 }
