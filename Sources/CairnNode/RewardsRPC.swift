@@ -28,7 +28,7 @@ struct RewardsRPC: Sendable {
     func register(in registry: inout RPCRegistry) throws {
         try registry.register(RPCMethod(
             name: "rewards_getEpoch",
-            summary: "What each emission pool did in a reward epoch: for a pool settled by the common settlement, the work it counted (in its unit), the balance it split, what it paid to how many devices and what it carried into the next epoch; for a pool paid otherwise (staking_rewards, every block) settled is false. Every pool's current balance is given.",
+            summary: "What each emission pool did in a reward epoch: for a pool settled by the common settlement, the work it counted (in its unit), the balance it split, what it paid to how many devices and what it carried into the next epoch; for staking_rewards, which pays the signers of the previous commit every block, settled is false and work (the signing power paid, summed over the epoch's blocks) and paid are summed from the node's index of each block's payment. Every pool's current balance is given.",
             params: [RPCParamSpec(name: "epoch", required: true, schema: RPCSchemas.uint, description: "Reward epoch number.")],
             result: RPCResultSpec(name: "epoch", schema: RPCSchemas.object([
                 "epoch": RPCSchemas.uint, "height": RPCSchemas.height, "pools": RPCSchemas.array(of: Self.poolSchema),
@@ -68,10 +68,33 @@ struct RewardsRPC: Sendable {
                 o["carried"] = .string(String(r.carried))
                 o["devices_paid"] = JSONForms.int(r.devices)
                 o["settled_at"] = JSONForms.int(r.settledAt)
+            } else if pool == Staking.rewardPoolName {
+                let (paid, power) = try blockRewards(epoch: epoch, snapshot: snapshot)
+                o["work"] = .string(String(power))
+                o["unit"] = "signed_power_blocks"
+                o["paid"] = .string(String(paid))
             }
             return .object(o)
         }
         return ["epoch": JSONForms.int(epoch), "height": JSONForms.int(tip.height), "pools": .array(pools)]
+    }
+
+    /// What staking paid over the epoch's blocks and the signing power it paid, from the node
+    /// index (one entry per block that paid), read a page at a time.
+    private func blockRewards(epoch: UInt64, snapshot: LevelDB.Snapshot) throws -> (paid: Amount, power: UInt128) {
+        var paid: Amount = 0, power: UInt128 = 0
+        var from: [UInt8]?
+        while true {
+            let page = try chain.database.indexEntries(namespace: StateKey.StakingNamespace.blockRewards, prefix: epoch.bigEndianBytes,
+                                                       from: from, limit: 4_096, snapshot: snapshot)
+            for entry in page {
+                let block = try BlockRewards(canonicalBytes: entry.value)
+                paid += block.paid
+                power += block.signedPower
+            }
+            guard page.count == 4_096, let last = page.last else { return (paid, power) }
+            from = last.key + [0]
+        }
     }
 
     func device(_ params: RPCParams) throws -> JSONValue {

@@ -313,6 +313,20 @@ struct RPCSchemaTests {
         #expect(answer("energy_getReadings", 0)["readings"]?.arrayValue?.count == 2)
         #expect(answer("energy_listCertificatesByOwner", 0)["lots"]?.arrayValue?.count == 1)
         let energyPool = (answer("rewards_getEpoch", 0)["pools"]?.arrayValue ?? []).first { $0["pool"] == "energy" }
+        // Staking pays every block; what the epoch shows is the sum of its blocks' "rewards" events.
+        let stakingPool = (answer("rewards_getEpoch", 0)["pools"]?.arrayValue ?? []).first { $0["pool"] == "staking_rewards" }
+        let epochHeight = try #require(answer("rewards_getEpoch", 0)["height"]?.integerValue)
+        var stakingPaid: UInt128 = 0
+        for height in 1...UInt64(min(epochHeight, 10)) {
+            for event in try node.chain.database.blockResults(height: height)?.beginEvents ?? []
+            where event.module == "staking" && event.kind == "rewards" {
+                stakingPaid += UInt128(event.attributes.first { $0.key == "amount" }?.value ?? "") ?? 0
+            }
+        }
+        #expect(stakingPaid > 0)
+        #expect(stakingPool?["settled"] == false && stakingPool?["unit"] == "signed_power_blocks")
+        #expect(stakingPool?["paid"]?.stringValue == String(stakingPaid), "\(String(describing: stakingPool))")
+        #expect((UInt128(stakingPool?["work"]?.stringValue ?? "") ?? 0) > 0)
         #expect(energyPool?["settled"] == true && energyPool?["work"] == "1500" && energyPool?["devices_paid"] == 1)
         // The meter's reward line proves against the state root it names.
         let rewards = answer("rewards_getDevice", 0)

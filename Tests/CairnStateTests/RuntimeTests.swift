@@ -32,7 +32,7 @@ struct RuntimeTests {
         #expect(rules.namespaceOwners.map { "\($0.namespace):\($0.owner)" } == [
             "1:bank"] + (2...15).map { "\($0):staking" } + ["16:runtime", "17:runtime", "18:bank"] + (19...25).map { "\($0):devices" }
             + (26...34).map { "\($0):coverage" } + ["35:runtime", "36:runtime"] + (37...44).map { "\($0):storage" }
-            + (48...61).map { "\($0):energy" })
+            + ["45:staking"] + (48...61).map { "\($0):energy" })
         #expect(rules.operationOwners.map { "\($0.tag):\($0.owner)" } == ["0:bank"] + (1...7).map { "\($0):staking" }
                 + (8...11).map { "\($0):devices" } + (12...15).map { "\($0):storage" } + (16...19).map { "\($0):energy" })
         #expect(rules.parameterOwners == ["consensus", "emission", "bank", "staking", "devices", "coverage", "storage", "energy"])

@@ -17,7 +17,7 @@ extension Staking {
                           lastValidators: context.lastValidators, parameters, &store)
         let fees = try store.account(ModuleAccount.feeCollector).balance
         try store.move(fees, from: ModuleAccount.feeCollector, to: rewardPool)
-        try distributeRewards(signers: context.lastCommitSigners, lastValidators: context.lastValidators, &store)
+        try distributeRewards(signers: context.lastCommitSigners, lastValidators: context.lastValidators, height: context.height, &store)
     }
 
     /// After the transactions: (1) complete unbondings and redelegations maturing at this height,

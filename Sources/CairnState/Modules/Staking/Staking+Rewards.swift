@@ -8,7 +8,7 @@ extension Staking {
     /// commit, pro rata to their power in the set that signed it; remainders stay in the pool.
     /// Operators' commission goes to their balances; delegators' part leaves the pool account
     /// into the validator's `reward_pool` until they withdraw.
-    static func distributeRewards(signers: [Address], lastValidators: ValidatorSet?,
+    static func distributeRewards(signers: [Address], lastValidators: ValidatorSet?, height: UInt64,
                                   _ store: inout StateOverlay) throws {
         let pot = try store.account(rewardPool).balance
         guard let set = lastValidators, pot > 0 else { return }
@@ -41,6 +41,9 @@ extension Staking {
         }
         if paid > 0 {
             store.emit(Event(module: StakingModule.name, kind: "rewards", ["amount": String(paid)]))
+            // For rewards_getEpoch, which sums an epoch's blocks; no rule reads it.
+            let epoch = EpochRewards.epoch(of: height, length: try EpochRewards.epochLength(&store))
+            store.index(StateKey.blockRewards(epoch: epoch, height: height), BlockRewards(paid: paid, signedPower: signedPower))
         }
     }
 }

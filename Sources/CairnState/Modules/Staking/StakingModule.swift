@@ -12,6 +12,7 @@ public struct StakingModule: ChainModule {
         StateKey.StakingNamespace.delegatorDelegations, StateKey.StakingNamespace.delegatorUnbondings,
         StateKey.StakingNamespace.delegatorRedelegations, StateKey.StakingNamespace.signingInfo,
         StateKey.StakingNamespace.missedChunk, StateKey.StakingNamespace.candidates, StateKey.StakingNamespace.stakingGlobals,
+        StateKey.StakingNamespace.blockRewards,
     ]
     public static let operationTags: [UInt64] = Array(StakingOperation.tags)
     public static let emissionPools: [String] = [Staking.rewardPoolName]

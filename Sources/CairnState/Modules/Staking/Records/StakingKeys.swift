@@ -19,6 +19,13 @@ extension StateKey {
         public static let missedChunk: UInt8 = 0x0D
         public static let candidates: UInt8 = 0x0E
         public static let stakingGlobals: UInt8 = 0x0F
+        /// A node index, not state (Specs/runtime.md §7.3): what each block paid from the reward pool.
+        public static let blockRewards: UInt8 = 0x2D
+    }
+
+    /// The node index entry of what the block at `height` (in reward epoch `epoch`) paid.
+    public static func blockRewards(epoch: UInt64, height: UInt64) -> StateKey {
+        StateKey(namespace: StakingNamespace.blockRewards, key: epoch.bigEndianBytes + height.bigEndianBytes)
     }
 
     public static func validator(_ consensus: Address) -> StateKey {
