@@ -23,7 +23,9 @@ struct OpenFileLimitTests {
         try process.run()
         defer { process.terminate(); process.waitUntilExit() }
         let text = { String(decoding: FileManager.default.contents(atPath: logPath) ?? Data(), as: UTF8.self) }
-        _ = try await eventually("the node to serve JSON-RPC") { text().contains("JSON-RPC ready at") ? true : nil }
+        // Early in the full suite two cores start dozens of nodes at once (and a debug build's
+        // keystore import is slow): 30 s was seen to pass before this one served.
+        _ = try await eventually("the node to serve JSON-RPC", timeout: .seconds(120)) { text().contains("JSON-RPC ready at") ? true : nil }
         let limits = try String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)
         let line = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
