@@ -9,8 +9,12 @@ swift build --build-tests
 # would hold both cores for whatever runs next: when this script ends, however it ends, it stops
 # the orphaned `cairn` processes of this checkout's debug build. Only orphans (parent 1): the
 # suite itself runs this script while other tests' nodes are up.
-root=$(printf '%s' "$PWD" | sed 's/[][\.*^$+?(){}|]/\\&/g')
-trap 'pkill -P 1 -f "^$root/\.build/[^ ]*/debug/cairn( |$)" 2>/dev/null || true' EXIT
+stop_orphans() {
+  for pid in $(pgrep -P 1 -x cairn 2>/dev/null); do
+    case "$(readlink "/proc/$pid/exe" 2>/dev/null)" in "$PWD"/.build/*/debug/cairn) kill "$pid" 2>/dev/null || true ;; esac
+  done
+}
+trap stop_orphans EXIT
 if [ $# -gt 0 ]; then
   swift test --skip-build "$@"
   exit
