@@ -82,17 +82,18 @@ struct RewardsRPC: Sendable {
     /// What staking paid over the epoch's blocks and the signing power it paid, from the node
     /// index (one entry per block that paid), read a page at a time.
     private func blockRewards(epoch: UInt64, snapshot: LevelDB.Snapshot) throws -> (paid: Amount, power: UInt128) {
+        let pageSize = 4_096
         var paid: Amount = 0, power: UInt128 = 0
         var from: [UInt8]?
         while true {
             let page = try chain.database.indexEntries(namespace: StateKey.StakingNamespace.blockRewards, prefix: epoch.bigEndianBytes,
-                                                       from: from, limit: 4_096, snapshot: snapshot)
+                                                       from: from, limit: pageSize, snapshot: snapshot)
             for entry in page {
                 let block = try BlockRewards(canonicalBytes: entry.value)
                 paid += block.paid
                 power += block.signedPower
             }
-            guard page.count == 4_096, let last = page.last else { return (paid, power) }
+            guard page.count == pageSize, let last = page.last else { return (paid, power) }
             from = last.key + [0]
         }
     }

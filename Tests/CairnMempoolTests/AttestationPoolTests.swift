@@ -10,8 +10,7 @@ struct AttestationPoolTests {
     static func pool(maxBytes: Int = 1 << 20) -> AttestationPool {
         AttestationPool(limits: AttestationPoolLimits(maxAttestations: 100, maxBytes: maxBytes),
                         verify: { attestation in
-                            VerifiedAttestation(attestation, id: Hash32.sha256(attestation.canonicalBytes), signers: [],
-                                                encodedSize: attestation.canonicalBytes.count)
+                            VerifiedAttestation(attestation, signers: [])
                         },
                         check: { _ in })
     }

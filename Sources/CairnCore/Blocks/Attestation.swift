@@ -63,31 +63,28 @@ public struct AttestationSignature: Sendable, Hashable {
 /// signature i recovers (nil when it recovers none). Reused by the pool, building and verifying.
 public struct VerifiedAttestation: Sendable, Hashable {
     public let attestation: Attestation
-    public let id: Hash32
     public let signers: [Address?]
-    public let encodedSize: Int
     /// The owning module's decoding of the body, as the verifier made it: the pool's admission
     /// and the block reuse it rather than decode the body again. Derived from `attestation`, so
     /// equality and hashing leave it out.
     public let decoded: (any Sendable)?
 
-    public init(_ attestation: Attestation, id: Hash32, signers: [Address?], encodedSize: Int, decoded: (any Sendable)? = nil) {
+    public init(_ attestation: Attestation, signers: [Address?], decoded: (any Sendable)? = nil) {
         self.attestation = attestation
-        self.id = id
         self.signers = signers
-        self.encodedSize = encodedSize
         self.decoded = decoded
     }
 
     /// Recovers every signature's address.
     public init(_ attestation: Attestation, signatures: [AttestationSignature], decoded: (any Sendable)? = nil) {
-        self.init(attestation, id: attestation.id,
-                  signers: signatures.map { try? $0.signature.recoverAddress(digest: $0.digest) }, encodedSize: attestation.encodedSize,
-                  decoded: decoded)
+        self.init(attestation, signers: signatures.map { try? $0.signature.recoverAddress(digest: $0.digest) }, decoded: decoded)
     }
 
+    public var id: Hash32 { attestation.id }
+    public var encodedSize: Int { attestation.encodedSize }
+
     public static func == (a: VerifiedAttestation, b: VerifiedAttestation) -> Bool {
-        a.attestation == b.attestation && a.id == b.id && a.signers == b.signers && a.encodedSize == b.encodedSize
+        a.attestation == b.attestation && a.signers == b.signers
     }
 
     public func hash(into hasher: inout Hasher) {

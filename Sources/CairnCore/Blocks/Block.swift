@@ -51,7 +51,7 @@ public struct Block: Sendable, Hashable, CanonicalCodable {
     }
 
     /// At least the encoding's length in all but blocks of unusually large transactions.
-    public var encodedSizeHint: Int {
+    private var encodedSizeHint: Int {
         4_096 + transactions.count * 256 + attestations.reduce(0) { $0 + $1.encodedSize } + evidence.count * 512
             + (lastCommit?.signatures.count ?? 0) * 128
     }

@@ -1,3 +1,5 @@
+import CairnCore
+
 /// An ordered list of puts and deletes that ``LevelDB/write(_:sync:)`` applies atomically:
 /// after a crash either all of them are visible or none is.
 ///
@@ -69,13 +71,6 @@ public struct WriteBatch: Sendable, Equatable {
         }
     }
 
-    private static func varintSize(_ value: Int) -> Int {
-        var size = 1
-        var rest = UInt64(value) >> 7
-        while rest != 0 {
-            size += 1
-            rest >>= 7
-        }
-        return size
-    }
+    /// LevelDB's varints are the canonical encoding's (unsigned LEB128).
+    private static func varintSize(_ value: Int) -> Int { CanonicalWriter.varintSize(UInt64(value)) }
 }
